@@ -1,0 +1,1 @@
+//! Safety, linearizability and liveness checkers (in progress).

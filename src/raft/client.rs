@@ -1,0 +1,148 @@
+//! What clients and operators ask of a node, and what it answers.
+
+use super::kv::WriteResult;
+use super::time::{NodeId, Time};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Identifies one request, chosen by the caller; replies carry it back.
+pub type RequestId = u64;
+
+/// How a read is served. The first two are linearizable; the last two are
+/// deliberately unsafe, for teaching.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReadMode {
+    /// Record the commit index, confirm leadership with a heartbeat round,
+    /// wait until applied (§8).
+    ReadIndex,
+    /// Serve locally while the leader's lease is valid on its own clock
+    /// (thesis §6.4). Needs CheckQuorum.
+    Lease,
+    /// Unsafe: any node answers from its own state machine at once.
+    LocalAnyNode,
+    /// Unsafe: the leader answers at once without confirming it still leads.
+    LeaderNoCheck,
+}
+
+impl ReadMode {
+    /// Every mode, safe ones first.
+    pub const ALL: [ReadMode; 4] = [
+        ReadMode::ReadIndex,
+        ReadMode::Lease,
+        ReadMode::LocalAnyNode,
+        ReadMode::LeaderNoCheck,
+    ];
+
+    /// The mode's name, e.g. `read-index`.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReadMode::ReadIndex => "read-index",
+            ReadMode::Lease => "lease",
+            ReadMode::LocalAnyNode => "local-any-node",
+            ReadMode::LeaderNoCheck => "leader-no-check",
+        }
+    }
+
+    /// Whether reads in this mode are linearizable in a correct cluster.
+    pub fn is_safe(self) -> bool {
+        matches!(self, ReadMode::ReadIndex | ReadMode::Lease)
+    }
+}
+
+impl fmt::Display for ReadMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Why a request was refused. A refused request had no effect.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Refusal {
+    /// Only the leader does this; `leader_hint` is who this node believes leads.
+    NotLeader { leader_hint: Option<NodeId> },
+    /// The leader is handing over leadership and takes no new requests.
+    TransferInProgress,
+    /// Lease reads need CheckQuorum, which keeps followers loyal to a live leader.
+    LeaseNeedsCheckQuorum,
+    /// The leader's lease ran out at this time on its own clock.
+    LeaseExpired { at: Time },
+    /// A membership change is still uncommitted (or a joint phase unfinished).
+    ConfigChangePending,
+    /// The leader has not yet committed an entry of its own term (thesis §4.3 fix).
+    NoCommitInTerm,
+    /// The node is already in the configuration in that role.
+    AlreadyMember(NodeId),
+    /// The node is not in the configuration (or not in the needed role).
+    NotAMember(NodeId),
+    /// The change would leave no voter.
+    NoVotersLeft,
+    /// The requested configuration equals the current one.
+    NoChange,
+    /// A leader cannot transfer leadership to itself.
+    AlreadyLeader,
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::NotLeader {
+                leader_hint: Some(l),
+            } => write!(f, "not the leader (try {l})"),
+            Refusal::NotLeader { leader_hint: None } => {
+                write!(f, "not the leader, and no leader is known")
+            }
+            Refusal::TransferInProgress => write!(f, "leadership is being transferred"),
+            Refusal::LeaseNeedsCheckQuorum => write!(f, "lease reads need CheckQuorum switched on"),
+            Refusal::LeaseExpired { at } if *at == Time::ZERO => {
+                write!(f, "the leader holds no lease yet")
+            }
+            Refusal::LeaseExpired { at } => {
+                write!(f, "the leader's lease expired at {at} on its clock")
+            }
+            Refusal::ConfigChangePending => {
+                write!(f, "another membership change has not committed yet")
+            }
+            Refusal::NoCommitInTerm => {
+                write!(f, "the leader has not committed an entry of its term yet")
+            }
+            Refusal::AlreadyMember(n) => write!(f, "{n} is already a member in that role"),
+            Refusal::NotAMember(n) => write!(f, "{n} is not a member in the needed role"),
+            Refusal::NoVotersLeft => write!(f, "the change would leave no voters"),
+            Refusal::NoChange => write!(f, "the requested configuration is the current one"),
+            Refusal::AlreadyLeader => write!(f, "the node is already the leader"),
+        }
+    }
+}
+
+/// Why a write's fate is unknown to the node that accepted it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Uncertain {
+    /// The leader stepped down before the entry committed; it may still commit.
+    LostLeadership,
+    /// The entry was replaced by another leader's entry at the same index; a
+    /// retry of the same command may still have committed elsewhere.
+    Overwritten,
+}
+
+/// The answer to a client request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Answer {
+    /// The write committed and was applied with this result.
+    Written(WriteResult),
+    /// The read returned this value.
+    Read { value: Option<i64> },
+    /// The request was refused and had no effect.
+    Refused(Refusal),
+    /// The write may or may not take effect; retry with the same sequence number.
+    Uncertain(Uncertain),
+}
+
+/// A reply to the request `request`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientReply {
+    /// The request being answered.
+    pub request: RequestId,
+    /// The answer.
+    pub answer: Answer,
+}

@@ -1,0 +1,1794 @@
+//! One Raft server as a deterministic, sans-IO state machine.
+
+use super::client::{Answer, ClientReply, ReadMode, Refusal, RequestId, Uncertain};
+use super::config::{Config, Fault};
+use super::event::{Event, FollowReason, Rule, VoteRefusal};
+use super::kv::{Command, KvStore};
+use super::log::{Log, Payload, PersistentState};
+use super::membership::{ConfChange, Configuration};
+use super::message::{AppendRejection, Envelope, Message};
+use super::time::{LogIndex, NodeId, Term, Time};
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// A node's role (§5.1, thesis §9.6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Role {
+    /// Answers leaders and candidates.
+    Follower,
+    /// Asks for pre-votes before disrupting the cluster (thesis §9.6).
+    PreCandidate,
+    /// Asks for votes in a new term.
+    Candidate,
+    /// Handles clients and replicates the log.
+    Leader,
+}
+
+impl Role {
+    /// The role in words: `follower`, `pre-candidate`, `candidate`, `leader`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Follower => "follower",
+            Role::PreCandidate => "pre-candidate",
+            Role::Candidate => "candidate",
+            Role::Leader => "leader",
+        }
+    }
+}
+
+/// What the leader knows about one follower's log (Figure 2: nextIndex,
+/// matchIndex), plus the newest heartbeat round it answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    /// The next index to send.
+    pub next: LogIndex,
+    /// The highest index known to be stored on the follower.
+    pub matched: LogIndex,
+    /// The newest heartbeat round the follower acknowledged in this term.
+    pub acked_round: u64,
+    /// The snapshot index in flight to the follower, if any.
+    pub snapshot_in_flight: Option<LogIndex>,
+}
+
+/// A read waiting to be answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingRead {
+    /// The client's request.
+    pub request: RequestId,
+    /// The key read.
+    pub key: String,
+    /// How it is served.
+    pub mode: ReadMode,
+    /// The commit index recorded for it; `None` until the leader has
+    /// committed an entry of its term (§8).
+    pub read_index: Option<LogIndex>,
+    /// The heartbeat round that must be acknowledged by a quorum before the
+    /// read is answered (ReadIndex only).
+    pub round: Option<u64>,
+}
+
+/// How a node campaigns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Campaign {
+    /// Ask for pre-votes first (thesis §9.6).
+    PreVote,
+    /// A real election in a new term (§5.2).
+    Election,
+    /// A real election ordered by the leader's TimeoutNow (thesis §3.10).
+    Transfer,
+}
+
+/// A leadership hand-over in progress (thesis §3.10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Transfer {
+    target: NodeId,
+    deadline: Time,
+    timeout_now_sent: bool,
+}
+
+/// One Raft server.
+///
+/// The node never reads a clock, never does IO and never draws global
+/// randomness: a driver feeds it inputs and drains its outputs.
+///
+/// # Call order
+///
+/// 1. Create it with [`Node::new`] from its persistent state (a bootstrap
+///    configuration, a blank disk, or what survived a crash).
+/// 2. Feed inputs, each with the current time of the node's own clock (which
+///    must never go backwards): [`Node::handle_message`] when a message
+///    arrives, [`Node::handle_timeout`] when the deadline from
+///    [`Node::poll_timeout`] is reached, and client or operator requests
+///    ([`Node::propose`], [`Node::read`], [`Node::change_membership`],
+///    [`Node::transfer_leadership`]).
+/// 3. After every input, drain all outputs: [`Node::poll_message`] until
+///    `None` (deliver each to its `to`), [`Node::poll_reply`] (answers to
+///    clients), [`Node::poll_event`] (what happened and why), and re-read
+///    [`Node::poll_timeout`], which may have moved.
+/// 4. Persistence: when an input returns, [`Node::persistent_state`] is what
+///    a real server would have flushed to disk before sending any message. To
+///    simulate a crash, keep a clone of it, drop the node, and later create a
+///    new one from the clone.
+#[derive(Clone, Debug)]
+pub struct Node {
+    id: NodeId,
+    config: Config,
+    rng: Rng,
+    disk: PersistentState,
+
+    role: Role,
+    leader: Option<NodeId>,
+    commit: LogIndex,
+    applied: LogIndex,
+    kv: KvStore,
+    membership: Configuration,
+    membership_index: LogIndex,
+
+    election_deadline: Time,
+    heartbeat_deadline: Time,
+    votes: BTreeMap<NodeId, bool>,
+    progress: BTreeMap<NodeId, Progress>,
+    term_start_index: LogIndex,
+    round: u64,
+    round_sent_at: VecDeque<(u64, Time)>,
+    quorum_round: u64,
+    quorum_contact_at: Time,
+    lease_until: Time,
+    lease_forbidden: bool,
+    last_leader_contact: Option<Time>,
+    votes_blocked_until: Time,
+    pending_writes: BTreeMap<LogIndex, (RequestId, Term)>,
+    pending_reads: Vec<PendingRead>,
+    pending_promotions: BTreeSet<NodeId>,
+    transfer: Option<Transfer>,
+    last_deferred_commit: LogIndex,
+
+    now: Time,
+    out_messages: VecDeque<Envelope>,
+    out_replies: VecDeque<ClientReply>,
+    out_events: VecDeque<Event>,
+}
+
+impl Node {
+    /// Starts a node from its persistent state at time `now` of its clock.
+    /// Everything volatile starts fresh: a follower with no leader, commit
+    /// index at the snapshot, the state machine rebuilt from the snapshot.
+    /// `seed` feeds the node's election-timeout randomness.
+    pub fn new(
+        id: NodeId,
+        config: Config,
+        mut disk: PersistentState,
+        seed: u64,
+        now: Time,
+    ) -> Node {
+        let mut lost_vote = false;
+        if config.faults.volatile_vote {
+            // Teaching fault: term and vote were never written to disk; the
+            // best a restart can do is the last term in its log.
+            let term = disk.log.last_term();
+            lost_vote = disk.term != term || disk.voted_for.is_some();
+            disk.term = term;
+            disk.voted_for = None;
+        }
+        let snapshot = disk.log.snapshot();
+        let commit = snapshot.last_index;
+        let kv = snapshot.kv.clone();
+        let (membership_index, membership) = {
+            let (i, c) = disk.log.latest_config();
+            (i, c.clone())
+        };
+        let votes_blocked_until = if config.check_quorum {
+            now.plus(config.election_timeout_min_us)
+        } else {
+            Time::ZERO
+        };
+        let mut node = Node {
+            id,
+            rng: Rng::new(seed),
+            disk,
+            role: Role::Follower,
+            leader: None,
+            commit,
+            applied: commit,
+            kv,
+            membership,
+            membership_index,
+            election_deadline: Time::NEVER,
+            heartbeat_deadline: Time::NEVER,
+            votes: BTreeMap::new(),
+            progress: BTreeMap::new(),
+            term_start_index: LogIndex::MAX,
+            round: 0,
+            round_sent_at: VecDeque::new(),
+            quorum_round: 0,
+            quorum_contact_at: now,
+            lease_until: Time::ZERO,
+            lease_forbidden: false,
+            last_leader_contact: None,
+            // After a restart the node cannot know whether it recently
+            // acknowledged a leader whose lease is still running, so with
+            // CheckQuorum it refuses votes for one minimum election timeout.
+            votes_blocked_until,
+            pending_writes: BTreeMap::new(),
+            pending_reads: Vec::new(),
+            pending_promotions: BTreeSet::new(),
+            transfer: None,
+            last_deferred_commit: 0,
+            now,
+            out_messages: VecDeque::new(),
+            out_replies: VecDeque::new(),
+            out_events: VecDeque::new(),
+            config,
+        };
+        node.reset_election_timer();
+        let term = node.disk.term;
+        let last_index = node.disk.log.last_index();
+        node.emit(Event::Started {
+            term,
+            last_index,
+            lost_vote,
+        });
+        node
+    }
+
+    // ----- getters -------------------------------------------------------
+
+    /// This node's id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    /// The node's settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    /// Current role.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+    /// Current term (persistent).
+    pub fn term(&self) -> Term {
+        self.disk.term
+    }
+    /// Whom it voted for in the current term (persistent).
+    pub fn voted_for(&self) -> Option<NodeId> {
+        self.disk.voted_for
+    }
+    /// Who it believes leads the current term.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.leader
+    }
+    /// The log (with its snapshot).
+    pub fn log(&self) -> &Log {
+        &self.disk.log
+    }
+    /// Index of the last log entry.
+    pub fn last_index(&self) -> LogIndex {
+        self.disk.log.last_index()
+    }
+    /// Highest index known to be committed.
+    pub fn commit_index(&self) -> LogIndex {
+        self.commit
+    }
+    /// Highest index applied to the state machine.
+    pub fn last_applied(&self) -> LogIndex {
+        self.applied
+    }
+    /// The state machine.
+    pub fn kv(&self) -> &KvStore {
+        &self.kv
+    }
+    /// The configuration in effect (the latest one in the log, §6).
+    pub fn membership(&self) -> &Configuration {
+        &self.membership
+    }
+    /// The index of the entry that holds the configuration in effect.
+    pub fn membership_index(&self) -> LogIndex {
+        self.membership_index
+    }
+    /// The leader's view of a follower's log; `None` unless leading.
+    pub fn progress(&self, peer: NodeId) -> Option<&Progress> {
+        self.progress.get(&peer)
+    }
+    /// Reads waiting for confirmation or for the state machine.
+    pub fn pending_reads(&self) -> &[PendingRead] {
+        &self.pending_reads
+    }
+    /// Writes appended by this leader and not yet answered, by index.
+    pub fn pending_write_count(&self) -> usize {
+        self.pending_writes.len()
+    }
+    /// When the leader's lease ends on its clock ([`Time::ZERO`]: no lease).
+    pub fn lease_until(&self) -> Time {
+        if self.role == Role::Leader && !self.lease_forbidden {
+            self.lease_until
+        } else {
+            Time::ZERO
+        }
+    }
+    /// When the election timer fires ([`Time::NEVER`] for a leader).
+    pub fn election_deadline(&self) -> Time {
+        self.election_deadline
+    }
+    /// When the leader sends its next heartbeat ([`Time::NEVER`] otherwise).
+    pub fn heartbeat_deadline(&self) -> Time {
+        self.heartbeat_deadline
+    }
+    /// The target of a leadership transfer in progress.
+    pub fn transfer_target(&self) -> Option<NodeId> {
+        self.transfer.map(|t| t.target)
+    }
+    /// What survives a crash.
+    pub fn persistent_state(&self) -> &PersistentState {
+        &self.disk
+    }
+    /// The last time this node was given.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+    /// Whether this node may start elections: it is a voter in its own
+    /// configuration. Learners and nodes outside the cluster never campaign.
+    pub fn is_promotable(&self) -> bool {
+        self.membership.is_voter(self.id)
+    }
+
+    // ----- outputs -------------------------------------------------------
+
+    /// The next message to send.
+    pub fn poll_message(&mut self) -> Option<Envelope> {
+        self.out_messages.pop_front()
+    }
+    /// The next answer to a client.
+    pub fn poll_reply(&mut self) -> Option<ClientReply> {
+        self.out_replies.pop_front()
+    }
+    /// The next thing that happened.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.out_events.pop_front()
+    }
+    /// When [`Node::handle_timeout`] must next be called, on this node's clock.
+    pub fn poll_timeout(&self) -> Time {
+        let mut t = self.election_deadline.min(self.heartbeat_deadline);
+        if let Some(tr) = &self.transfer {
+            t = t.min(tr.deadline);
+        }
+        t
+    }
+
+    // ----- inputs: time --------------------------------------------------
+
+    /// Timers: an election timeout starts an election (§5.2) or a pre-vote
+    /// (thesis §9.6); a leader's heartbeat timer sends a heartbeat round and,
+    /// with CheckQuorum, steps down if no quorum answered lately.
+    pub fn handle_timeout(&mut self, now: Time) {
+        self.advance(now);
+        if self.role == Role::Leader {
+            if let Some(tr) = self.transfer {
+                if now >= tr.deadline {
+                    self.transfer = None;
+                    self.emit(Event::TransferAborted { target: tr.target });
+                }
+            }
+            if now >= self.heartbeat_deadline {
+                if self.config.check_quorum
+                    && now.since(self.quorum_contact_at) >= self.config.election_timeout_max_us
+                {
+                    self.emit(Event::QuorumLost);
+                    let term = self.disk.term;
+                    self.become_follower(term, None, FollowReason::LostQuorum);
+                    return;
+                }
+                self.broadcast_round();
+            }
+        } else if now >= self.election_deadline {
+            if !self.is_promotable() {
+                // Not a voter here: wait quietly to be contacted.
+                self.reset_election_timer();
+                return;
+            }
+            self.emit(Event::ElectionTimeout {
+                term: self.disk.term,
+            });
+            self.start_election(if self.config.pre_vote {
+                Campaign::PreVote
+            } else {
+                Campaign::Election
+            });
+        }
+    }
+
+    // ----- inputs: messages ----------------------------------------------
+
+    /// A message from `from` arrived.
+    pub fn handle_message(&mut self, now: Time, from: NodeId, message: Message) {
+        self.advance(now);
+        let term = message.term();
+        if term > self.disk.term {
+            match &message {
+                Message::RequestVote {
+                    pre_vote, transfer, ..
+                } => {
+                    if let Some(leader) = self.leader_alive(*pre_vote, *transfer) {
+                        // Thesis §4.2.3: ignore a disruptive request entirely,
+                        // without adopting its term.
+                        let reply_term = self.disk.term;
+                        self.emit(Event::VoteRefused {
+                            candidate: from,
+                            term,
+                            pre_vote: *pre_vote,
+                            reason: VoteRefusal::LeaderAlive { leader },
+                        });
+                        self.send(
+                            from,
+                            Message::VoteResponse {
+                                term: reply_term,
+                                granted: false,
+                                pre_vote: *pre_vote,
+                            },
+                        );
+                        return;
+                    }
+                    if !*pre_vote {
+                        self.adopt_term(term, from, None);
+                    }
+                }
+                Message::VoteResponse {
+                    pre_vote: true,
+                    granted: true,
+                    ..
+                } => {}
+                Message::AppendEntries { .. }
+                | Message::InstallSnapshot { .. }
+                | Message::TimeoutNow { .. } => {
+                    self.adopt_term(term, from, Some(from));
+                }
+                _ => self.adopt_term(term, from, None),
+            }
+        } else if term < self.disk.term {
+            self.answer_stale(from, &message);
+            return;
+        }
+        match message {
+            Message::RequestVote {
+                term,
+                last_log_index,
+                last_log_term,
+                pre_vote,
+                transfer,
+            } => self.handle_request_vote(
+                from,
+                term,
+                last_log_index,
+                last_log_term,
+                pre_vote,
+                transfer,
+            ),
+            Message::VoteResponse {
+                term,
+                granted,
+                pre_vote,
+            } => self.handle_vote_response(from, term, granted, pre_vote),
+            Message::AppendEntries {
+                prev_index,
+                prev_term,
+                entries,
+                leader_commit,
+                round,
+                ..
+            } => self.handle_append_entries(
+                from,
+                prev_index,
+                prev_term,
+                entries,
+                leader_commit,
+                round,
+            ),
+            Message::AppendResponse {
+                success,
+                match_index,
+                prev_index,
+                rejection,
+                round,
+                ..
+            } => self.handle_append_response(
+                from,
+                success,
+                match_index,
+                prev_index,
+                rejection,
+                round,
+            ),
+            Message::InstallSnapshot {
+                snapshot, round, ..
+            } => self.handle_install_snapshot(from, snapshot, round),
+            Message::SnapshotResponse {
+                last_index, round, ..
+            } => self.handle_snapshot_response(from, last_index, round),
+            Message::TimeoutNow { .. } => {
+                if self.role != Role::Leader && self.is_promotable() {
+                    self.start_election(Campaign::Transfer);
+                }
+            }
+        }
+    }
+
+    /// A message from an older term: refuse it and tell the sender our term
+    /// so a deposed leader or candidate steps down (§5.1).
+    fn answer_stale(&mut self, from: NodeId, message: &Message) {
+        let ours = self.disk.term;
+        match message {
+            Message::AppendEntries {
+                prev_index,
+                prev_term,
+                ..
+            } => {
+                self.emit(Event::AppendRejected {
+                    leader: from,
+                    prev_index: *prev_index,
+                    prev_term: *prev_term,
+                    rejection: AppendRejection::StaleTerm,
+                });
+                self.send(
+                    from,
+                    Message::AppendResponse {
+                        term: ours,
+                        success: false,
+                        match_index: 0,
+                        prev_index: *prev_index,
+                        rejection: Some(AppendRejection::StaleTerm),
+                        round: 0,
+                    },
+                );
+            }
+            Message::InstallSnapshot { snapshot, .. } => {
+                self.emit(Event::AppendRejected {
+                    leader: from,
+                    prev_index: snapshot.last_index,
+                    prev_term: snapshot.last_term,
+                    rejection: AppendRejection::StaleTerm,
+                });
+                self.send(
+                    from,
+                    Message::AppendResponse {
+                        term: ours,
+                        success: false,
+                        match_index: 0,
+                        prev_index: 0,
+                        rejection: Some(AppendRejection::StaleTerm),
+                        round: 0,
+                    },
+                );
+            }
+            Message::RequestVote { term, pre_vote, .. } => {
+                self.emit(Event::VoteRefused {
+                    candidate: from,
+                    term: *term,
+                    pre_vote: *pre_vote,
+                    reason: VoteRefusal::StaleTerm { ours },
+                });
+                self.send(
+                    from,
+                    Message::VoteResponse {
+                        term: ours,
+                        granted: false,
+                        pre_vote: *pre_vote,
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn handle_request_vote(
+        &mut self,
+        from: NodeId,
+        term: Term,
+        last_index: LogIndex,
+        last_term: Term,
+        pre_vote: bool,
+        transfer: bool,
+    ) {
+        let ours = self.disk.term;
+        let log_ok = self.disk.log.is_up_to_date(last_term, last_index);
+        let restriction_rule = if self.config.faults.no_election_restriction {
+            Rule::Fault(Fault::NoElectionRestriction)
+        } else {
+            Rule::Election
+        };
+        let refusal = if pre_vote {
+            if term <= ours {
+                Some(VoteRefusal::StaleTerm { ours })
+            } else if let Some(leader) = self.leader_alive(true, transfer) {
+                Some(VoteRefusal::LeaderAlive { leader })
+            } else {
+                None
+            }
+        } else {
+            match self.disk.voted_for {
+                Some(v) if v != from => Some(VoteRefusal::AlreadyVoted { for_node: v }),
+                _ => None,
+            }
+        };
+        let refusal = refusal.or_else(|| {
+            (!log_ok && !self.config.faults.no_election_restriction).then(|| {
+                VoteRefusal::LogNotUpToDate {
+                    their_last_term: last_term,
+                    their_last_index: last_index,
+                    our_last_term: self.disk.log.last_term(),
+                    our_last_index: self.disk.log.last_index(),
+                }
+            })
+        });
+        match refusal {
+            Some(reason) => {
+                self.emit(Event::VoteRefused {
+                    candidate: from,
+                    term,
+                    pre_vote,
+                    reason,
+                });
+                self.send(
+                    from,
+                    Message::VoteResponse {
+                        term: ours,
+                        granted: false,
+                        pre_vote,
+                    },
+                );
+            }
+            None => {
+                let rule = if !log_ok {
+                    restriction_rule
+                } else if pre_vote {
+                    Rule::PreVote
+                } else {
+                    Rule::Election
+                };
+                if !pre_vote {
+                    self.disk.voted_for = Some(from);
+                    self.reset_election_timer();
+                }
+                self.emit(Event::VoteGranted {
+                    candidate: from,
+                    term,
+                    pre_vote,
+                    rule,
+                });
+                self.send(
+                    from,
+                    Message::VoteResponse {
+                        term,
+                        granted: true,
+                        pre_vote,
+                    },
+                );
+            }
+        }
+    }
+
+    fn handle_vote_response(&mut self, from: NodeId, term: Term, granted: bool, pre_vote: bool) {
+        let expected = if pre_vote {
+            self.role == Role::PreCandidate && term == self.disk.term + 1
+        } else {
+            self.role == Role::Candidate && term == self.disk.term
+        };
+        if !expected {
+            return;
+        }
+        self.votes.insert(from, granted);
+        if self.has_vote_quorum() {
+            if pre_vote {
+                self.start_election(Campaign::Election);
+            } else {
+                self.become_leader();
+            }
+        }
+    }
+
+    fn has_vote_quorum(&self) -> bool {
+        let yes: BTreeSet<NodeId> = self
+            .votes
+            .iter()
+            .filter(|(_, g)| **g)
+            .map(|(id, _)| *id)
+            .collect();
+        self.membership.has_quorum(&yes)
+    }
+
+    fn handle_append_entries(
+        &mut self,
+        leader: NodeId,
+        prev_index: LogIndex,
+        prev_term: Term,
+        entries: Vec<super::log::Entry>,
+        leader_commit: LogIndex,
+        round: u64,
+    ) {
+        let term = self.disk.term;
+        if self.role == Role::Leader {
+            // Two leaders in one term cannot happen in a correct cluster; the
+            // checkers report it. Do not let one overwrite the other.
+            return;
+        }
+        if self.role != Role::Follower {
+            self.become_follower(
+                term,
+                Some(leader),
+                FollowReason::LeaderDiscovered { leader },
+            );
+        }
+        self.note_leader_contact(leader);
+        let snap_index = self.disk.log.snapshot().last_index;
+        // Entries at or below our snapshot are committed and already here.
+        let (prev_index, prev_term, entries) = if prev_index < snap_index {
+            let rest: Vec<_> = entries
+                .into_iter()
+                .filter(|e| e.index > snap_index)
+                .collect();
+            (snap_index, self.disk.log.snapshot().last_term, rest)
+        } else {
+            (prev_index, prev_term, entries)
+        };
+        let reply = |node: &mut Node,
+                     success: bool,
+                     match_index: LogIndex,
+                     rejection: Option<AppendRejection>| {
+            node.send(
+                leader,
+                Message::AppendResponse {
+                    term,
+                    success,
+                    match_index,
+                    prev_index,
+                    rejection,
+                    round,
+                },
+            );
+        };
+        match self.disk.log.term_at(prev_index) {
+            None => {
+                let rejection = AppendRejection::LogTooShort {
+                    last_index: self.disk.log.last_index(),
+                };
+                self.emit(Event::AppendRejected {
+                    leader,
+                    prev_index,
+                    prev_term,
+                    rejection,
+                });
+                reply(self, false, 0, Some(rejection));
+                return;
+            }
+            Some(t) if t != prev_term => {
+                let rejection = AppendRejection::TermMismatch {
+                    term: t,
+                    first_index_of_term: self.disk.log.first_index_of_term_run(prev_index),
+                };
+                self.emit(Event::AppendRejected {
+                    leader,
+                    prev_index,
+                    prev_term,
+                    rejection,
+                });
+                reply(self, false, 0, Some(rejection));
+                return;
+            }
+            Some(_) => {}
+        }
+        let last_new = prev_index + entries.len() as u64;
+        let mut appended: Option<(LogIndex, LogIndex)> = None;
+        for (i, entry) in entries.iter().enumerate() {
+            match self.disk.log.term_at(entry.index) {
+                Some(t) if t == entry.term => continue,
+                Some(_) => {
+                    let removed = self.disk.log.truncate_from(entry.index);
+                    let committed = entry.index <= self.commit;
+                    self.emit(Event::LogTruncated {
+                        from_index: entry.index,
+                        removed,
+                        leader,
+                        committed,
+                    });
+                    self.refresh_membership(Rule::ConsistencyCheck);
+                }
+                None => {}
+            }
+            for e in &entries[i..] {
+                self.disk.log.append(e.term, e.payload.clone());
+            }
+            appended = Some((entry.index, last_new));
+            break;
+        }
+        if let Some((first, last)) = appended {
+            self.emit(Event::EntriesAppended {
+                leader,
+                first,
+                last,
+            });
+            self.refresh_membership(Rule::JointConsensus);
+        }
+        if leader_commit > self.commit {
+            let new_commit = leader_commit.min(last_new);
+            if new_commit > self.commit {
+                self.commit = new_commit;
+                let t = self.disk.log.term_at(new_commit).unwrap_or(0);
+                self.emit(Event::Committed {
+                    index: new_commit,
+                    term: t,
+                    quorum: Vec::new(),
+                    rule: Rule::ConsistencyCheck,
+                });
+                self.apply_committed();
+            }
+        }
+        reply(self, true, last_new, None);
+    }
+
+    fn handle_append_response(
+        &mut self,
+        from: NodeId,
+        success: bool,
+        match_index: LogIndex,
+        prev_index: LogIndex,
+        rejection: Option<AppendRejection>,
+        round: u64,
+    ) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let Some(pr) = self.progress.get_mut(&from) else {
+            return;
+        };
+        pr.acked_round = pr.acked_round.max(round);
+        if success {
+            if match_index > pr.matched {
+                pr.matched = match_index;
+            }
+            pr.next = pr.next.max(pr.matched + 1);
+        } else if prev_index >= pr.matched {
+            let hint = match rejection {
+                Some(AppendRejection::LogTooShort { last_index }) => last_index + 1,
+                Some(AppendRejection::TermMismatch {
+                    term,
+                    first_index_of_term,
+                }) => match self.disk.log.last_index_of_term(term) {
+                    Some(i) => i + 1,
+                    None => first_index_of_term,
+                },
+                _ => pr.next,
+            };
+            pr.next = hint.min(prev_index).max(pr.matched + 1);
+            self.send_append(from);
+        }
+        self.after_ack();
+        if success {
+            self.maybe_commit();
+            self.continue_replication(from);
+        }
+    }
+
+    fn handle_install_snapshot(
+        &mut self,
+        leader: NodeId,
+        snapshot: super::log::Snapshot,
+        round: u64,
+    ) {
+        let term = self.disk.term;
+        if self.role == Role::Leader {
+            return;
+        }
+        if self.role != Role::Follower {
+            self.become_follower(
+                term,
+                Some(leader),
+                FollowReason::LeaderDiscovered { leader },
+            );
+        }
+        self.note_leader_contact(leader);
+        let last_index = snapshot.last_index;
+        if last_index > self.commit {
+            let last_term = snapshot.last_term;
+            self.kv = snapshot.kv.clone();
+            self.disk.log.install_snapshot(snapshot);
+            self.commit = last_index;
+            self.applied = last_index;
+            self.emit(Event::SnapshotInstalled {
+                leader,
+                last_index,
+                last_term,
+            });
+            self.refresh_membership(Rule::Snapshot);
+        }
+        self.send(
+            leader,
+            Message::SnapshotResponse {
+                term,
+                last_index,
+                round,
+            },
+        );
+    }
+
+    fn handle_snapshot_response(&mut self, from: NodeId, last_index: LogIndex, round: u64) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let Some(pr) = self.progress.get_mut(&from) else {
+            return;
+        };
+        pr.acked_round = pr.acked_round.max(round);
+        pr.matched = pr.matched.max(last_index);
+        pr.next = pr.next.max(pr.matched + 1);
+        pr.snapshot_in_flight = None;
+        self.after_ack();
+        self.maybe_commit();
+        self.continue_replication(from);
+    }
+
+    // ----- inputs: clients and operators ---------------------------------
+
+    /// A client asks to write. Only the leader accepts; the answer arrives
+    /// through [`Node::poll_reply`] once the entry is applied (§5.3, §8).
+    pub fn propose(&mut self, now: Time, request: RequestId, command: Command) {
+        self.advance(now);
+        if let Err(reason) = self.check_can_propose() {
+            self.refuse(request, reason);
+            return;
+        }
+        let index = self.leader_append(Payload::Command(command));
+        self.pending_writes.insert(index, (request, self.disk.term));
+        self.replicate_to_all();
+        self.maybe_commit();
+    }
+
+    fn check_can_propose(&self) -> Result<(), Refusal> {
+        if self.role != Role::Leader {
+            return Err(Refusal::NotLeader {
+                leader_hint: self.leader,
+            });
+        }
+        if self.transfer.is_some() {
+            return Err(Refusal::TransferInProgress);
+        }
+        Ok(())
+    }
+
+    /// A client asks to read `key` in `mode`. The answer arrives through
+    /// [`Node::poll_reply`], at once or after confirmation (§8, thesis §6.4).
+    pub fn read(&mut self, now: Time, request: RequestId, key: String, mode: ReadMode) {
+        self.advance(now);
+        match mode {
+            ReadMode::LocalAnyNode => {
+                self.serve_read(request, key, mode, self.applied, Rule::UnsafeRead)
+            }
+            ReadMode::LeaderNoCheck => {
+                if self.role == Role::Leader {
+                    self.serve_read(request, key, mode, self.applied, Rule::UnsafeRead);
+                } else {
+                    self.refuse(
+                        request,
+                        Refusal::NotLeader {
+                            leader_hint: self.leader,
+                        },
+                    );
+                }
+            }
+            ReadMode::ReadIndex | ReadMode::Lease => {
+                if self.role != Role::Leader {
+                    self.refuse(
+                        request,
+                        Refusal::NotLeader {
+                            leader_hint: self.leader,
+                        },
+                    );
+                    return;
+                }
+                if self.config.faults.stale_local_read {
+                    self.serve_read(
+                        request,
+                        key,
+                        mode,
+                        self.applied,
+                        Rule::Fault(Fault::StaleLocalRead),
+                    );
+                    return;
+                }
+                if mode == ReadMode::Lease && !self.config.check_quorum {
+                    self.refuse(request, Refusal::LeaseNeedsCheckQuorum);
+                    return;
+                }
+                self.pending_reads.push(PendingRead {
+                    request,
+                    key,
+                    mode,
+                    read_index: None,
+                    round: None,
+                });
+                self.fix_read_indexes();
+                self.serve_ready_reads();
+            }
+        }
+    }
+
+    /// An operator asks for a membership change. Returns the index of the
+    /// configuration entry appended (§6, thesis §4.3).
+    pub fn change_membership(
+        &mut self,
+        now: Time,
+        change: ConfChange,
+    ) -> Result<LogIndex, Refusal> {
+        self.advance(now);
+        self.check_can_propose()?;
+        let naive = self.config.faults.naive_membership;
+        if self.membership_index > self.commit || self.membership.is_joint() {
+            return Err(Refusal::ConfigChangePending);
+        }
+        if !self.committed_in_term() {
+            return Err(Refusal::NoCommitInTerm);
+        }
+        let current = self.membership.clone();
+        let mut next = current.clone();
+        let mut rule = Rule::SingleServerChange;
+        match &change {
+            ConfChange::AddLearner(id) => {
+                if current.members().contains(id) {
+                    return Err(Refusal::AlreadyMember(*id));
+                }
+                next.learners.insert(*id);
+                rule = Rule::Learners;
+            }
+            ConfChange::PromoteLearner(id) => {
+                if !current.is_learner(*id) {
+                    return Err(Refusal::NotAMember(*id));
+                }
+                next.learners.remove(id);
+                next.voters.insert(*id);
+            }
+            ConfChange::AddVoter(id) => {
+                if current.is_voter(*id) {
+                    return Err(Refusal::AlreadyMember(*id));
+                }
+                if current.is_learner(*id) {
+                    next.learners.remove(id);
+                    next.voters.insert(*id);
+                } else {
+                    // Catch up as a learner first; promoted once caught up.
+                    next.learners.insert(*id);
+                    self.pending_promotions.insert(*id);
+                    rule = Rule::Learners;
+                }
+            }
+            ConfChange::Remove(id) => {
+                if !current.members().contains(id) {
+                    return Err(Refusal::NotAMember(*id));
+                }
+                next.voters.remove(id);
+                next.learners.remove(id);
+                if next.voters.is_empty() {
+                    return Err(Refusal::NoVotersLeft);
+                }
+                self.pending_promotions.remove(id);
+            }
+            ConfChange::Joint { voters, learners } => {
+                if voters.is_empty() {
+                    return Err(Refusal::NoVotersLeft);
+                }
+                let learners: BTreeSet<NodeId> = learners.difference(voters).copied().collect();
+                if *voters == current.voters && learners == current.learners {
+                    return Err(Refusal::NoChange);
+                }
+                if naive {
+                    next = Configuration {
+                        voters: voters.clone(),
+                        outgoing: BTreeSet::new(),
+                        learners,
+                    };
+                    rule = Rule::Fault(Fault::NaiveMembership);
+                } else {
+                    next = Configuration {
+                        voters: voters.clone(),
+                        outgoing: current.voters.clone(),
+                        learners,
+                    };
+                    rule = Rule::JointConsensus;
+                }
+            }
+        }
+        let index = self.leader_append(Payload::Config(next));
+        self.refresh_membership(rule);
+        self.replicate_to_all();
+        self.maybe_commit();
+        Ok(index)
+    }
+
+    /// An operator asks the leader to hand leadership to `target`: the leader
+    /// stops taking requests, brings the target up to date and sends it
+    /// TimeoutNow (thesis §3.10).
+    pub fn transfer_leadership(&mut self, now: Time, target: NodeId) -> Result<(), Refusal> {
+        self.advance(now);
+        self.check_can_propose()?;
+        if target == self.id {
+            return Err(Refusal::AlreadyLeader);
+        }
+        if !self.membership.is_voter(target) {
+            return Err(Refusal::NotAMember(target));
+        }
+        self.transfer = Some(Transfer {
+            target,
+            deadline: now.plus(self.config.election_timeout_max_us),
+            timeout_now_sent: false,
+        });
+        // A transfer lets the target bypass leader stickiness, so this
+        // leader's lease can no longer be trusted in this term.
+        self.lease_forbidden = true;
+        self.emit(Event::TransferStarted { target });
+        let caught_up = self
+            .progress
+            .get(&target)
+            .is_some_and(|p| p.matched == self.disk.log.last_index());
+        if !caught_up {
+            // Probe at once: entries sent earlier may have been lost.
+            self.send_append(target);
+        }
+        self.continue_replication(target);
+        Ok(())
+    }
+
+    // ----- elections -----------------------------------------------------
+
+    fn start_election(&mut self, campaign: Campaign) {
+        let transfer = campaign == Campaign::Transfer;
+        let voters: Vec<NodeId> = self.voters_except_self();
+        let (last_log_index, last_log_term) =
+            (self.disk.log.last_index(), self.disk.log.last_term());
+        self.votes.clear();
+        self.votes.insert(self.id, true);
+        self.leader = None;
+        if campaign == Campaign::PreVote {
+            self.role = Role::PreCandidate;
+            let term = self.disk.term + 1;
+            self.emit(Event::BecamePreCandidate { term });
+            self.reset_election_timer();
+            for peer in voters {
+                self.send(
+                    peer,
+                    Message::RequestVote {
+                        term,
+                        last_log_index,
+                        last_log_term,
+                        pre_vote: true,
+                        transfer: false,
+                    },
+                );
+            }
+            if self.has_vote_quorum() {
+                self.start_election(Campaign::Election);
+            }
+            return;
+        }
+        self.disk.term += 1;
+        self.disk.voted_for = Some(self.id);
+        self.role = Role::Candidate;
+        self.clear_leader_state();
+        let term = self.disk.term;
+        self.emit(Event::BecameCandidate { term, transfer });
+        self.reset_election_timer();
+        for peer in voters {
+            self.send(
+                peer,
+                Message::RequestVote {
+                    term,
+                    last_log_index,
+                    last_log_term,
+                    pre_vote: false,
+                    transfer,
+                },
+            );
+        }
+        if self.has_vote_quorum() {
+            self.become_leader();
+        }
+    }
+
+    fn become_leader(&mut self) {
+        let term = self.disk.term;
+        let votes: Vec<NodeId> = self
+            .votes
+            .iter()
+            .filter(|(_, g)| **g)
+            .map(|(id, _)| *id)
+            .collect();
+        self.role = Role::Leader;
+        self.leader = Some(self.id);
+        self.election_deadline = Time::NEVER;
+        self.round = 0;
+        self.round_sent_at.clear();
+        self.quorum_round = 0;
+        self.quorum_contact_at = self.now;
+        self.last_leader_contact = Some(self.now);
+        self.lease_until = Time::ZERO;
+        self.lease_forbidden = false;
+        self.last_deferred_commit = 0;
+        self.progress.clear();
+        self.sync_progress();
+        self.emit(Event::BecameLeader { term, votes });
+        // A no-op lets the leader commit in its term and learn the commit
+        // index, which ReadIndex and membership changes depend on (§8).
+        self.term_start_index = self.leader_append(Payload::Noop);
+        self.broadcast_round();
+        self.maybe_commit();
+    }
+
+    /// Adopts a newer term seen in a message from `from` (§5.1).
+    fn adopt_term(&mut self, term: Term, from: NodeId, leader: Option<NodeId>) {
+        let old = self.disk.term;
+        self.emit(Event::TermAdvanced {
+            from_term: old,
+            to_term: term,
+            seen_from: from,
+        });
+        self.disk.term = term;
+        self.disk.voted_for = None;
+        if self.role != Role::Follower || leader.is_some() || self.leader.is_some() {
+            self.become_follower(term, leader, FollowReason::HigherTerm { from });
+        }
+    }
+
+    fn become_follower(&mut self, term: Term, leader: Option<NodeId>, reason: FollowReason) {
+        let was_leader = self.role == Role::Leader;
+        self.role = Role::Follower;
+        self.leader = leader;
+        if was_leader {
+            for (_, (request, _)) in std::mem::take(&mut self.pending_writes) {
+                self.out_replies.push_back(ClientReply {
+                    request,
+                    answer: Answer::Uncertain(Uncertain::LostLeadership),
+                });
+            }
+            for read in std::mem::take(&mut self.pending_reads) {
+                self.refuse(
+                    read.request,
+                    Refusal::NotLeader {
+                        leader_hint: leader,
+                    },
+                );
+            }
+        }
+        self.clear_leader_state();
+        self.reset_election_timer();
+        self.emit(Event::BecameFollower {
+            term,
+            leader,
+            reason,
+        });
+    }
+
+    fn clear_leader_state(&mut self) {
+        self.progress.clear();
+        self.transfer = None;
+        self.pending_promotions.clear();
+        self.heartbeat_deadline = Time::NEVER;
+        self.lease_until = Time::ZERO;
+        self.term_start_index = LogIndex::MAX;
+    }
+
+    /// Who leads, if this node heard from a live leader within the minimum
+    /// election timeout: then vote requests are ignored (thesis §4.2.3, with
+    /// CheckQuorum) and pre-votes refused (thesis §9.6). A transfer's
+    /// request overrides this (thesis §3.10). `Some(None)`: the node
+    /// restarted too recently to know.
+    fn leader_alive(&self, pre_vote: bool, transfer: bool) -> Option<Option<NodeId>> {
+        if transfer || !(pre_vote || self.config.check_quorum) {
+            return None;
+        }
+        let recent = self.leader.is_some()
+            && self
+                .last_leader_contact
+                .is_some_and(|t| self.now.since(t) < self.config.election_timeout_min_us);
+        if recent {
+            return Some(self.leader);
+        }
+        (self.config.check_quorum && self.now < self.votes_blocked_until).then_some(None)
+    }
+
+    fn note_leader_contact(&mut self, leader: NodeId) {
+        self.leader = Some(leader);
+        self.last_leader_contact = Some(self.now);
+        self.reset_election_timer();
+    }
+
+    fn reset_election_timer(&mut self) {
+        let (min, max) = (
+            self.config.election_timeout_min_us,
+            self.config.election_timeout_max_us,
+        );
+        let timeout = if self.config.faults.fixed_timeouts {
+            min
+        } else {
+            self.rng.range_inclusive(min, max)
+        };
+        self.election_deadline = self.now.plus(timeout);
+    }
+
+    // ----- replication ---------------------------------------------------
+
+    fn leader_append(&mut self, payload: Payload) -> LogIndex {
+        let term = self.disk.term;
+        let index = self.disk.log.append(term, payload.clone());
+        self.emit(Event::LeaderAppended {
+            index,
+            term,
+            payload,
+        });
+        index
+    }
+
+    fn peers(&self) -> Vec<NodeId> {
+        self.membership
+            .members()
+            .into_iter()
+            .filter(|id| *id != self.id)
+            .collect()
+    }
+
+    fn voters_except_self(&self) -> Vec<NodeId> {
+        self.membership
+            .voters
+            .union(&self.membership.outgoing)
+            .copied()
+            .filter(|id| *id != self.id)
+            .collect()
+    }
+
+    /// Keeps one progress record per member of the configuration in effect.
+    fn sync_progress(&mut self) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let peers = self.peers();
+        let next = self.disk.log.last_index() + 1;
+        self.progress.retain(|id, _| peers.contains(id));
+        for p in peers {
+            self.progress.entry(p).or_insert(Progress {
+                next,
+                matched: 0,
+                acked_round: 0,
+                snapshot_in_flight: None,
+            });
+        }
+    }
+
+    /// A new heartbeat round: every member gets AppendEntries (§5.2). Its
+    /// acknowledgements confirm leadership for ReadIndex and leases.
+    fn broadcast_round(&mut self) {
+        self.round += 1;
+        self.round_sent_at.push_back((self.round, self.now));
+        for peer in self.peers() {
+            if let Some(pr) = self.progress.get_mut(&peer) {
+                // Resend a snapshot whose answer may have been lost.
+                pr.snapshot_in_flight = None;
+            }
+            self.send_append(peer);
+        }
+        self.heartbeat_deadline = self.now.plus(self.config.heartbeat_interval_us);
+        self.after_ack();
+    }
+
+    fn replicate_to_all(&mut self) {
+        for peer in self.peers() {
+            let behind = self
+                .progress
+                .get(&peer)
+                .is_some_and(|pr| pr.next <= self.disk.log.last_index());
+            if behind {
+                self.send_append(peer);
+            }
+        }
+    }
+
+    /// Sends more entries, or TimeoutNow when a transfer target caught up.
+    fn continue_replication(&mut self, peer: NodeId) {
+        let Some(pr) = self.progress.get(&peer).copied() else {
+            return;
+        };
+        if pr.next <= self.disk.log.last_index() && pr.snapshot_in_flight.is_none() {
+            self.send_append(peer);
+        }
+        if let Some(tr) = self.transfer {
+            if tr.target == peer && !tr.timeout_now_sent && pr.matched == self.disk.log.last_index()
+            {
+                self.transfer = Some(Transfer {
+                    timeout_now_sent: true,
+                    ..tr
+                });
+                self.emit(Event::TimeoutNowSent { target: peer });
+                let term = self.disk.term;
+                self.send(peer, Message::TimeoutNow { term });
+            }
+        }
+        self.promote_caught_up_learners();
+    }
+
+    fn send_append(&mut self, peer: NodeId) {
+        let Some(pr) = self.progress.get(&peer).copied() else {
+            return;
+        };
+        let log = &self.disk.log;
+        let term = self.disk.term;
+        if pr.next <= log.snapshot().last_index {
+            if pr.snapshot_in_flight == Some(log.snapshot().last_index) {
+                return;
+            }
+            let snapshot = log.snapshot().clone();
+            let last_index = snapshot.last_index;
+            if let Some(p) = self.progress.get_mut(&peer) {
+                p.snapshot_in_flight = Some(last_index);
+            }
+            self.emit(Event::SnapshotSent {
+                to: peer,
+                last_index,
+            });
+            let round = self.round;
+            self.send(
+                peer,
+                Message::InstallSnapshot {
+                    term,
+                    snapshot,
+                    round,
+                },
+            );
+            return;
+        }
+        let prev_index = pr.next - 1;
+        let prev_term = log.term_at(prev_index).unwrap_or(0);
+        let entries = log.entries_from(pr.next, self.config.max_entries_per_message);
+        if let Some(last) = entries.last() {
+            let next = last.index + 1;
+            if let Some(p) = self.progress.get_mut(&peer) {
+                p.next = next;
+            }
+        }
+        let message = Message::AppendEntries {
+            term,
+            prev_index,
+            prev_term,
+            entries,
+            leader_commit: self.commit,
+            round: self.round,
+        };
+        self.send(peer, message);
+    }
+
+    /// Recomputes what a quorum has acknowledged: the newest confirmed round
+    /// (for ReadIndex), the lease (thesis §6.4) and leader liveness.
+    fn after_ack(&mut self) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let (me, round) = (self.id, self.round);
+        let progress = &self.progress;
+        let q = self.membership.quorum_value(|id| {
+            if id == me {
+                round
+            } else {
+                progress.get(&id).map_or(0, |p| p.acked_round)
+            }
+        });
+        if q > self.quorum_round && q != u64::MAX {
+            self.quorum_round = q;
+            while self.round_sent_at.front().is_some_and(|(r, _)| *r < q) {
+                self.round_sent_at.pop_front();
+            }
+            if let Some((_, sent_at)) = self.round_sent_at.front().copied() {
+                self.quorum_contact_at = self.quorum_contact_at.max(sent_at);
+                self.last_leader_contact = Some(self.quorum_contact_at);
+                if !self.lease_forbidden {
+                    self.lease_until = self
+                        .lease_until
+                        .max(sent_at.plus(self.config.lease_duration_us));
+                }
+            }
+        }
+        self.serve_ready_reads();
+    }
+
+    /// Commits the highest index stored on a quorum, if it belongs to the
+    /// current term (§5.4.2); older entries commit with it.
+    fn maybe_commit(&mut self) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let (me, last) = (self.id, self.disk.log.last_index());
+        let progress = &self.progress;
+        let q = self.membership.quorum_value(|id| {
+            if id == me {
+                last
+            } else {
+                progress.get(&id).map_or(0, |p| p.matched)
+            }
+        });
+        if q <= self.commit || q == u64::MAX {
+            return;
+        }
+        let entry_term = self.disk.log.term_at(q).unwrap_or(0);
+        let term = self.disk.term;
+        let rule = if entry_term == term {
+            Rule::CurrentTermCommit
+        } else if self.config.faults.commit_any_term {
+            Rule::Fault(Fault::CommitAnyTerm)
+        } else {
+            if q > self.last_deferred_commit {
+                self.last_deferred_commit = q;
+                self.emit(Event::CommitDeferred {
+                    index: q,
+                    entry_term,
+                    leader_term: term,
+                });
+            }
+            return;
+        };
+        self.commit = q;
+        let quorum: Vec<NodeId> = self
+            .membership
+            .members()
+            .into_iter()
+            .filter(|id| self.membership.is_voter(*id))
+            .filter(|id| {
+                if *id == me {
+                    last >= q
+                } else {
+                    self.progress.get(id).is_some_and(|p| p.matched >= q)
+                }
+            })
+            .collect();
+        self.emit(Event::Committed {
+            index: q,
+            term: entry_term,
+            quorum,
+            rule,
+        });
+        self.apply_committed();
+        self.after_commit_as_leader();
+    }
+
+    /// Membership steps that wait for a commit: finish a joint change with
+    /// C_new (§6), step down when removed (§6), promote caught-up learners.
+    fn after_commit_as_leader(&mut self) {
+        if self.role != Role::Leader || self.membership_index > self.commit {
+            self.fix_read_indexes();
+            self.serve_ready_reads();
+            return;
+        }
+        if self.membership.is_joint() {
+            let next = Configuration {
+                voters: self.membership.voters.clone(),
+                outgoing: BTreeSet::new(),
+                learners: self.membership.learners.clone(),
+            };
+            self.leader_append(Payload::Config(next));
+            self.refresh_membership(Rule::JointConsensus);
+            self.replicate_to_all();
+            self.maybe_commit();
+            return;
+        }
+        if !self.membership.is_voter(self.id) {
+            let term = self.disk.term;
+            self.become_follower(term, None, FollowReason::RemovedFromConfig);
+            return;
+        }
+        self.fix_read_indexes();
+        self.serve_ready_reads();
+        self.promote_caught_up_learners();
+    }
+
+    fn promote_caught_up_learners(&mut self) {
+        if self.role != Role::Leader
+            || self.membership_index > self.commit
+            || self.membership.is_joint()
+            || self.transfer.is_some()
+        {
+            return;
+        }
+        let ready = self.pending_promotions.iter().copied().find(|id| {
+            self.membership.is_learner(*id)
+                && self
+                    .progress
+                    .get(id)
+                    .is_some_and(|p| p.matched >= self.commit)
+        });
+        if let Some(id) = ready {
+            self.pending_promotions.remove(&id);
+            let mut next = self.membership.clone();
+            next.learners.remove(&id);
+            next.voters.insert(id);
+            self.leader_append(Payload::Config(next));
+            self.refresh_membership(Rule::SingleServerChange);
+            self.replicate_to_all();
+            self.maybe_commit();
+        }
+    }
+
+    /// Re-reads the configuration from the log after it changed (§6: a node
+    /// uses the latest configuration in its log, committed or not).
+    fn refresh_membership(&mut self, rule: Rule) {
+        let (index, config) = self.disk.log.latest_config();
+        if index == self.membership_index && *config == self.membership {
+            return;
+        }
+        self.membership_index = index;
+        self.membership = config.clone();
+        let config = self.membership.clone();
+        self.emit(Event::ConfigChanged {
+            index,
+            config,
+            rule,
+        });
+        self.sync_progress();
+    }
+
+    fn committed_in_term(&self) -> bool {
+        self.role == Role::Leader && self.commit >= self.term_start_index
+    }
+
+    // ----- applying and reading ------------------------------------------
+
+    fn apply_committed(&mut self) {
+        while self.applied < self.commit {
+            let Some(entry) = self.disk.log.entry(self.applied + 1).cloned() else {
+                break;
+            };
+            self.applied = entry.index;
+            let outcome = match &entry.payload {
+                Payload::Command(c) => Some(self.kv.apply(c)),
+                _ => None,
+            };
+            if let Some((request, term)) = self.pending_writes.remove(&entry.index) {
+                let answer = match outcome {
+                    Some(a) if term == entry.term => Answer::Written(a.result),
+                    _ => Answer::Uncertain(Uncertain::Overwritten),
+                };
+                self.out_replies.push_back(ClientReply { request, answer });
+            }
+            self.emit(Event::Applied {
+                index: entry.index,
+                term: entry.term,
+                payload: entry.payload,
+                outcome,
+            });
+        }
+        let threshold = self.config.snapshot_threshold;
+        let snap = self.disk.log.snapshot().last_index;
+        if threshold > 0 && self.applied >= snap + threshold {
+            let applied = self.applied;
+            self.disk.log.compact(applied, self.kv.clone());
+            let last_term = self.disk.log.snapshot().last_term;
+            self.emit(Event::SnapshotTaken {
+                last_index: applied,
+                last_term,
+            });
+        }
+        self.serve_ready_reads();
+    }
+
+    /// Gives waiting reads their read index once the leader has committed an
+    /// entry of its term (§8); ReadIndex reads also start a heartbeat round
+    /// whose quorum acknowledgement proves the leader still leads.
+    fn fix_read_indexes(&mut self) {
+        if !self.committed_in_term() || !self.pending_reads.iter().any(|r| r.read_index.is_none()) {
+            return;
+        }
+        let commit = self.commit;
+        let mut needs_round = false;
+        let mut expired = Vec::new();
+        for r in self
+            .pending_reads
+            .iter_mut()
+            .filter(|r| r.read_index.is_none())
+        {
+            r.read_index = Some(commit);
+            match r.mode {
+                ReadMode::ReadIndex => {
+                    r.round = Some(self.round + 1);
+                    needs_round = true;
+                }
+                _ => {
+                    if self.lease_forbidden || self.now >= self.lease_until {
+                        expired.push(r.request);
+                    }
+                }
+            }
+        }
+        let at = if self.lease_forbidden {
+            self.now
+        } else {
+            self.lease_until
+        };
+        self.pending_reads.retain(|r| !expired.contains(&r.request));
+        for request in expired {
+            self.refuse(request, Refusal::LeaseExpired { at });
+        }
+        if needs_round {
+            self.broadcast_round();
+        }
+    }
+
+    fn serve_ready_reads(&mut self) {
+        if self.role != Role::Leader {
+            return;
+        }
+        let (applied, confirmed) = (self.applied, self.quorum_round);
+        let (ready, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending_reads)
+            .into_iter()
+            .partition(|r| {
+                r.read_index.is_some_and(|i| i <= applied)
+                    && r.round.is_none_or(|round| round <= confirmed)
+            });
+        self.pending_reads = waiting;
+        for r in ready {
+            let rule = if r.mode == ReadMode::Lease {
+                Rule::Lease
+            } else {
+                Rule::ReadIndex
+            };
+            self.serve_read(
+                r.request,
+                r.key,
+                r.mode,
+                r.read_index.unwrap_or(applied),
+                rule,
+            );
+        }
+    }
+
+    fn serve_read(
+        &mut self,
+        request: RequestId,
+        key: String,
+        mode: ReadMode,
+        read_index: LogIndex,
+        rule: Rule,
+    ) {
+        let value = self.kv.get(&key);
+        self.emit(Event::ReadServed {
+            request,
+            key,
+            value,
+            mode,
+            read_index,
+            rule,
+        });
+        self.out_replies.push_back(ClientReply {
+            request,
+            answer: Answer::Read { value },
+        });
+    }
+
+    fn refuse(&mut self, request: RequestId, reason: Refusal) {
+        self.emit(Event::Refused {
+            request,
+            reason: reason.clone(),
+        });
+        self.out_replies.push_back(ClientReply {
+            request,
+            answer: Answer::Refused(reason),
+        });
+    }
+
+    // ----- plumbing ------------------------------------------------------
+
+    fn advance(&mut self, now: Time) {
+        self.now = self.now.max(now);
+    }
+
+    fn send(&mut self, to: NodeId, message: Message) {
+        self.out_messages.push_back(Envelope {
+            from: self.id,
+            to,
+            message,
+        });
+    }
+
+    fn emit(&mut self, event: Event) {
+        self.out_events.push_back(event);
+    }
+}

@@ -1,0 +1,1 @@
+//! Scripted lessons and session encoding (in progress).

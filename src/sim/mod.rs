@@ -1,0 +1,1 @@
+//! The world: a discrete-event simulation of a cluster (in progress).
