@@ -57,7 +57,7 @@ impl fmt::Display for ReadMode {
 }
 
 /// Why a request was refused. A refused request had no effect.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Refusal {
     /// Only the leader does this; `leader_hint` is who this node believes leads.
     NotLeader { leader_hint: Option<NodeId> },
@@ -81,6 +81,9 @@ pub enum Refusal {
     NoChange,
     /// A leader cannot transfer leadership to itself.
     AlreadyLeader,
+    /// A new voter must first join as a learner and catch up with the
+    /// leader's log (thesis §4.2.1).
+    NotCaughtUp(NodeId),
 }
 
 impl fmt::Display for Refusal {
@@ -111,12 +114,13 @@ impl fmt::Display for Refusal {
             Refusal::NoVotersLeft => write!(f, "the change would leave no voters"),
             Refusal::NoChange => write!(f, "the requested configuration is the current one"),
             Refusal::AlreadyLeader => write!(f, "the node is already the leader"),
+            Refusal::NotCaughtUp(n) => write!(f, "{n} must first join as a learner and catch up with the leader's log before it can vote"),
         }
     }
 }
 
 /// Why a write's fate is unknown to the node that accepted it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Uncertain {
     /// The leader stepped down before the entry committed; it may still commit.
     LostLeadership,
@@ -126,7 +130,7 @@ pub enum Uncertain {
 }
 
 /// The answer to a client request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Answer {
     /// The write committed and was applied with this result.
     Written(WriteResult),
@@ -139,7 +143,7 @@ pub enum Answer {
 }
 
 /// A reply to the request `request`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct ClientReply {
     /// The request being answered.
     pub request: RequestId,

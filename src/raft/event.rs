@@ -114,7 +114,7 @@ impl fmt::Display for Rule {
 }
 
 /// Why a vote (or pre-vote) was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum VoteRefusal {
     /// The request's term is not newer than ours (§5.1).
     StaleTerm { ours: Term },
@@ -130,10 +130,13 @@ pub enum VoteRefusal {
     /// We heard from a live leader within the minimum election timeout
     /// (thesis §4.2.3 and §9.6).
     LeaderAlive { leader: Option<NodeId> },
+    /// We have never joined a cluster (blank disk): a stale configuration
+    /// that lists a former server with our id must not count our vote.
+    NeverJoined,
 }
 
 /// Why a node became a follower.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FollowReason {
     /// It saw a higher term from this node (§5.1).
     HigherTerm { from: NodeId },
@@ -146,7 +149,7 @@ pub enum FollowReason {
 }
 
 /// Something a node did. Events carry enough to print a full sentence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Event {
     /// The node started (or restarted from its disk).
     Started {
@@ -306,6 +309,7 @@ impl Event {
                 VoteRefusal::LogNotUpToDate { .. } => Rule::ElectionRestriction,
                 VoteRefusal::LeaderAlive { .. } if *pre_vote => Rule::PreVote,
                 VoteRefusal::LeaderAlive { .. } => Rule::LeaderStickiness,
+                VoteRefusal::NeverJoined => Rule::Learners,
             },
             Event::AppendRejected {
                 rejection: AppendRejection::StaleTerm,
@@ -329,6 +333,7 @@ impl Event {
                     Rule::SingleServerChange
                 }
                 Refusal::TransferInProgress | Refusal::AlreadyLeader => Rule::LeadershipTransfer,
+                Refusal::NotCaughtUp(_) => Rule::Learners,
                 _ => Rule::Election,
             },
             Event::TransferStarted { .. }
@@ -390,6 +395,7 @@ impl Event {
                     }
                     VoteRefusal::LeaderAlive { leader: Some(l) } => format!("it heard from leader {l} less than an election timeout ago"),
                     VoteRefusal::LeaderAlive { leader: None } => "it may have heard from a leader less than an election timeout ago".to_string(),
+                    VoteRefusal::NeverJoined => "it has a blank disk and has not joined any cluster yet".to_string(),
                 };
                 format!("{me} refused its {what} to {candidate} in term {term}: {why}")
             }

@@ -115,7 +115,7 @@ pub struct Command {
 }
 
 /// The outcome of applying one command.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Applied {
     /// What the client is told.
     pub result: WriteResult,
@@ -126,14 +126,14 @@ pub struct Applied {
 
 /// The last write applied for one client, kept so a retry is answered without
 /// applying it twice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 struct Session {
     seq: u64,
     result: WriteResult,
 }
 
 /// The key-value store and its client sessions. Part of a snapshot (§7).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct KvStore {
     data: BTreeMap<String, i64>,
     sessions: BTreeMap<ClientId, Session>,

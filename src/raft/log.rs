@@ -41,7 +41,7 @@ pub struct Entry {
 
 /// A compacted prefix of the log: the state machine and configuration as of
 /// `last_index`, which had term `last_term` (§7).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Snapshot {
     /// The last index the snapshot covers (0: nothing compacted).
     pub last_index: LogIndex,

@@ -114,7 +114,7 @@ impl fmt::Display for Configuration {
 }
 
 /// A membership change an operator asks the leader for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ConfChange {
     /// Add a non-voting member that starts catching up (thesis §4.2.1).
     AddLearner(NodeId),

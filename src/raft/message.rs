@@ -5,7 +5,7 @@ use super::time::{LogIndex, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
 /// A message and its addresses.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Envelope {
     /// The sender.
     pub from: NodeId,
@@ -32,7 +32,7 @@ pub enum AppendRejection {
 }
 
 /// One message of the protocol.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Message {
     /// A candidate asks for a vote (§5.2), or a pre-candidate asks whether it
     /// could win (thesis §9.6; then `term` is the term it would use and no

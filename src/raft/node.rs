@@ -397,6 +397,32 @@ impl Node {
         }
     }
 
+    /// An operator makes the election timer fire now (a teaching control).
+    /// Leaders and non-voters ignore it.
+    pub fn force_election_timeout(&mut self, now: Time) {
+        self.advance(now);
+        if self.role != Role::Leader && self.is_promotable() {
+            self.emit(Event::ElectionTimeout { term: self.disk.term });
+            self.start_election(if self.config.pre_vote { Campaign::PreVote } else { Campaign::Election });
+        }
+    }
+
+    /// Replaces the node's settings (an operator switches a feature or a
+    /// teaching fault). Timers already set keep their deadlines. Invalid
+    /// settings are refused and change nothing.
+    pub fn reconfigure(&mut self, config: Config) -> Result<(), super::config::ConfigError> {
+        config.validate()?;
+        if !config.check_quorum {
+            self.votes_blocked_until = Time::ZERO;
+        }
+        if !config.check_quorum || config.lease_duration_us != self.config.lease_duration_us {
+            // A lease earned under other rules is not trusted.
+            self.lease_forbidden = true;
+        }
+        self.config = config;
+        Ok(())
+    }
+
     // ----- inputs: messages ----------------------------------------------
 
     /// A message from `from` arrived.
@@ -595,7 +621,10 @@ impl Node {
         } else {
             Rule::Election
         };
-        let refusal = if pre_vote {
+        let never_joined = self.disk.log.last_index() == 0 && self.membership.voters.is_empty();
+        let refusal = if never_joined {
+            Some(VoteRefusal::NeverJoined)
+        } else if pre_vote {
             if term <= ours {
                 Some(VoteRefusal::StaleTerm { ours })
             } else if let Some(leader) = self.leader_alive(true, transfer) {
@@ -1041,6 +1070,9 @@ impl Node {
                 if !current.is_learner(*id) {
                     return Err(Refusal::NotAMember(*id));
                 }
+                if !self.caught_up(*id) {
+                    return Err(Refusal::NotCaughtUp(*id));
+                }
                 next.learners.remove(id);
                 next.voters.insert(*id);
             }
@@ -1048,9 +1080,13 @@ impl Node {
                 if current.is_voter(*id) {
                     return Err(Refusal::AlreadyMember(*id));
                 }
-                if current.is_learner(*id) {
+                if current.is_learner(*id) && self.caught_up(*id) {
                     next.learners.remove(id);
                     next.voters.insert(*id);
+                } else if current.is_learner(*id) {
+                    // Promoted automatically once caught up.
+                    self.pending_promotions.insert(*id);
+                    return Ok(self.membership_index);
                 } else {
                     // Catch up as a learner first; promoted once caught up.
                     next.learners.insert(*id);
@@ -1076,6 +1112,11 @@ impl Node {
                 let learners: BTreeSet<NodeId> = learners.difference(voters).copied().collect();
                 if *voters == current.voters && learners == current.learners {
                     return Err(Refusal::NoChange);
+                }
+                // A blank new voter could not vote (it has never joined), so
+                // a leader crash could leave C_new without a majority.
+                if let Some(newcomer) = voters.iter().find(|id| !current.is_voter(**id) && !(current.is_learner(**id) && self.caught_up(**id))) {
+                    return Err(Refusal::NotCaughtUp(*newcomer));
                 }
                 if naive {
                     next = Configuration {
@@ -1624,6 +1665,11 @@ impl Node {
             rule,
         });
         self.sync_progress();
+    }
+
+    /// Whether a member's log holds everything this leader has committed.
+    fn caught_up(&self, id: NodeId) -> bool {
+        self.progress.get(&id).is_some_and(|p| p.matched >= self.commit)
     }
 
     fn committed_in_term(&self) -> bool {

@@ -1286,7 +1286,7 @@ fn naive_membership_switches_straight_to_the_new_configuration() {
         .unwrap();
     let m = c.node(n(1)).membership();
     assert!(!m.is_joint(), "no C_old,new phase");
-    assert_eq!(m.voters, set(&[1, 4, 5]));
+    assert_eq!((m.voters.clone(), m.learners.clone()), (set(&[1, 2]), set(&[4, 5])));
 }
 
 #[test]
@@ -1532,4 +1532,20 @@ fn every_event_sentence_names_its_rule_section() {
         assert!(s.ends_with(&format!("({})", e.rule().section())), "{s}");
         assert!(s.starts_with(&id.to_string()), "{s}");
     }
+}
+
+#[test]
+fn a_server_with_a_blank_disk_does_not_vote_until_it_joins() {
+    // Reference: thesis §4.2.1 (new servers join without a vote). A blank
+    // disk may reuse the id of a removed server that a lagging node's old
+    // configuration still lists; counting its vote there could elect a
+    // leader that lacks committed entries.
+    let members = Configuration::of_voters([n(1), n(2), n(3)]);
+    let mut disks: BTreeMap<NodeId, PersistentState> = [(n(1), PersistentState::bootstrap(members.clone()))].into_iter().collect();
+    disks.insert(n(2), PersistentState::blank());
+    disks.insert(n(3), PersistentState::blank());
+    let mut c = Cluster::from_disks(Config::default(), disks);
+    c.campaign(n(1));
+    assert_eq!(c.node(n(1)).role(), Role::Candidate);
+    assert!(c.events_of(n(2)).any(|e| matches!(e, Event::VoteRefused { reason: VoteRefusal::NeverJoined, .. })));
 }
