@@ -1,1 +1,16 @@
-//! Safety, linearizability and liveness checkers (in progress).
+//! Checkers: Raft's safety properties after every step, linearizability of
+//! the client history, liveness after healing, and the fuzzer that drives
+//! them over random fault schedules.
+
+pub mod fuzz;
+pub mod invariants;
+pub mod linearizability;
+pub mod violation;
+
+pub use fuzz::{run_seed, run_seeds, FuzzOptions, FuzzSummary, SeedReport};
+pub use invariants::Invariants;
+pub use linearizability::{check_history, LinViolation, Linearizability};
+pub use violation::{Violation, ViolationKind};
+
+#[cfg(test)]
+mod tests;

@@ -402,8 +402,14 @@ impl Node {
     pub fn force_election_timeout(&mut self, now: Time) {
         self.advance(now);
         if self.role != Role::Leader && self.is_promotable() {
-            self.emit(Event::ElectionTimeout { term: self.disk.term });
-            self.start_election(if self.config.pre_vote { Campaign::PreVote } else { Campaign::Election });
+            self.emit(Event::ElectionTimeout {
+                term: self.disk.term,
+            });
+            self.start_election(if self.config.pre_vote {
+                Campaign::PreVote
+            } else {
+                Campaign::Election
+            });
         }
     }
 
@@ -1115,7 +1121,9 @@ impl Node {
                 }
                 // A blank new voter could not vote (it has never joined), so
                 // a leader crash could leave C_new without a majority.
-                if let Some(newcomer) = voters.iter().find(|id| !current.is_voter(**id) && !(current.is_learner(**id) && self.caught_up(**id))) {
+                if let Some(newcomer) = voters.iter().find(|id| {
+                    !current.is_voter(**id) && !(current.is_learner(**id) && self.caught_up(**id))
+                }) {
                     return Err(Refusal::NotCaughtUp(*newcomer));
                 }
                 if naive {
@@ -1669,7 +1677,9 @@ impl Node {
 
     /// Whether a member's log holds everything this leader has committed.
     fn caught_up(&self, id: NodeId) -> bool {
-        self.progress.get(&id).is_some_and(|p| p.matched >= self.commit)
+        self.progress
+            .get(&id)
+            .is_some_and(|p| p.matched >= self.commit)
     }
 
     fn committed_in_term(&self) -> bool {

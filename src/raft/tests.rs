@@ -1275,18 +1275,26 @@ fn naive_membership_switches_straight_to_the_new_configuration() {
     c.elect(n(1));
     c.heartbeat(n(1));
     let now = c.now;
-    c.node_mut(n(1))
-        .change_membership(
-            now,
-            ConfChange::Joint {
-                voters: set(&[1, 4, 5]),
-                learners: BTreeSet::new(),
-            },
-        )
-        .unwrap();
+    let to_145 = ConfChange::Joint {
+        voters: set(&[1, 4, 5]),
+        learners: BTreeSet::new(),
+    };
+    assert_eq!(
+        c.node_mut(n(1)).change_membership(now, to_145),
+        Err(Refusal::NotCaughtUp(n(4))),
+        "new voters must be caught-up learners first (thesis §4.2.1), fault or not"
+    );
+    let to_12 = ConfChange::Joint {
+        voters: set(&[1, 2]),
+        learners: set(&[3]),
+    };
+    c.node_mut(n(1)).change_membership(now, to_12).unwrap();
     let m = c.node(n(1)).membership();
     assert!(!m.is_joint(), "no C_old,new phase");
-    assert_eq!((m.voters.clone(), m.learners.clone()), (set(&[1, 2]), set(&[4, 5])));
+    assert_eq!(
+        (m.voters.clone(), m.learners.clone()),
+        (set(&[1, 2]), set(&[3]))
+    );
 }
 
 #[test]
@@ -1541,11 +1549,20 @@ fn a_server_with_a_blank_disk_does_not_vote_until_it_joins() {
     // configuration still lists; counting its vote there could elect a
     // leader that lacks committed entries.
     let members = Configuration::of_voters([n(1), n(2), n(3)]);
-    let mut disks: BTreeMap<NodeId, PersistentState> = [(n(1), PersistentState::bootstrap(members.clone()))].into_iter().collect();
+    let mut disks: BTreeMap<NodeId, PersistentState> =
+        [(n(1), PersistentState::bootstrap(members.clone()))]
+            .into_iter()
+            .collect();
     disks.insert(n(2), PersistentState::blank());
     disks.insert(n(3), PersistentState::blank());
     let mut c = Cluster::from_disks(Config::default(), disks);
     c.campaign(n(1));
     assert_eq!(c.node(n(1)).role(), Role::Candidate);
-    assert!(c.events_of(n(2)).any(|e| matches!(e, Event::VoteRefused { reason: VoteRefusal::NeverJoined, .. })));
+    assert!(c.events_of(n(2)).any(|e| matches!(
+        e,
+        Event::VoteRefused {
+            reason: VoteRefusal::NeverJoined,
+            ..
+        }
+    )));
 }

@@ -1,1 +1,31 @@
-//! The world: a discrete-event simulation of a cluster (in progress).
+//! The world: a deterministic discrete-event simulation of a Raft cluster.
+//!
+//! A priority queue ordered by (time, class, sequence) holds message
+//! deliveries, node timers, client steps and user actions; [`World::step`]
+//! runs exactly one of them. Nodes see only their own drifting clocks. The
+//! same seed, configuration and actions give the same trace, bit for bit,
+//! natively and in wasm ([`World::trace_hash`]). [`Timeline`] adds time
+//! travel by checkpoints and replay.
+
+pub mod action;
+pub mod clock;
+pub mod digest;
+pub mod history;
+pub mod network;
+pub mod session;
+pub mod timeline;
+pub mod world;
+
+pub use action::{Action, ActionError, MessageId, TimedAction, Workload};
+pub use clock::LocalClock;
+pub use history::{ClientOp, OpId, OpKind, Outcome};
+pub use network::{Links, NetworkConfig};
+pub use session::{Session, SessionError, SESSION_VERSION};
+pub use timeline::{Observer, Timeline};
+pub use world::{
+    ClientConfig, InFlight, LostBecause, Sent, StepRecord, What, World, WorldConfig, WorldError,
+    KEYS,
+};
+
+#[cfg(test)]
+mod tests;

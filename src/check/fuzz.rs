@@ -1,0 +1,737 @@
+//! The fuzzer: random fault schedules over many seeds, every step checked.
+//!
+//! Each seed builds a random cluster configuration and drives it through a
+//! fault phase (crashes, restarts, disk loss, partitions of every shape,
+//! one-way cuts, loss, duplication, delay spikes, membership changes,
+//! leadership transfers, snapshots, reads in every safe mode, clock drift
+//! inside the lease margin), then heals everything and checks liveness and
+//! the linearizability of the client history. The next fault is chosen from
+//! the world as it is, so a disk is only lost by a node that was removed
+//! from the cluster first (a voter that forgets its vote or its log breaks
+//! Raft's assumptions, as the `volatile-vote` lesson shows).
+//!
+//! Everything is a function of the seed: a failing seed reproduces exactly.
+
+use super::invariants::Invariants;
+use super::linearizability::{check_history, Linearizability};
+use super::violation::{Violation, ViolationKind};
+use crate::raft::{ConfChange, Config, Fault, Faults, NodeId, Op, ReadMode, Role, Time};
+use crate::rng::Rng;
+use crate::sim::{
+    Action, NetworkConfig, Outcome, Session, StepRecord, TimedAction, Workload, World, WorldConfig,
+};
+use std::collections::BTreeSet;
+
+/// What to fuzz.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FuzzOptions {
+    /// Nodes per cluster (3 to 9).
+    pub nodes: u8,
+    /// Simulated seconds per seed, heal and liveness window included.
+    pub sim_seconds: u64,
+    /// A teaching fault switched on in every node.
+    pub fault: Option<Fault>,
+}
+
+impl Default for FuzzOptions {
+    fn default() -> Self {
+        FuzzOptions {
+            nodes: 5,
+            sim_seconds: 30,
+            fault: None,
+        }
+    }
+}
+
+/// The step budget of the linearizability search, per seed.
+pub const LINEARIZABILITY_BUDGET: u64 = 2_000_000;
+
+/// What one seed did.
+#[derive(Clone, Debug)]
+pub struct SeedReport {
+    /// The seed.
+    pub seed: u64,
+    /// The first violation found, if any.
+    pub violation: Option<Violation>,
+    /// Steps run.
+    pub steps: u64,
+    /// Simulated time reached.
+    pub sim_time: Time,
+    /// Whether the linearizability search ran out of budget.
+    pub linearizability_unknown: bool,
+    /// The session that reproduces the run (configuration, seed, actions).
+    pub session: Session,
+}
+
+/// How long after healing a leader must exist and pending writes commit.
+fn liveness_window(sim_seconds: u64) -> u64 {
+    (sim_seconds * 1_000_000 / 3).min(6_000_000)
+}
+
+/// A random cluster configuration for `seed`.
+fn random_config(rng: &mut Rng, options: &FuzzOptions) -> WorldConfig {
+    let nodes = options.nodes.clamp(3, 9);
+    let spare = rng.range_inclusive(0, u64::from(nodes.saturating_sub(3)).min(2)) as u8;
+    let check_quorum = rng.chance(0.5);
+    let raft = Config {
+        pre_vote: rng.chance(0.5),
+        check_quorum,
+        snapshot_threshold: if rng.chance(0.5) {
+            rng.range_inclusive(4, 40)
+        } else {
+            0
+        },
+        // One entry per message often: Figure 8 needs an old-term entry to
+        // be acknowledged before the new leader's own entry.
+        max_entries_per_message: if rng.chance(0.4) {
+            1
+        } else {
+            rng.range_inclusive(2, 16)
+        },
+        faults: options.fault.map(Faults::only).unwrap_or_default(),
+        ..Config::default()
+    };
+    let latency_min_us = rng.range_inclusive(1_000, 10_000);
+    let network = NetworkConfig {
+        latency_min_us,
+        latency_max_us: latency_min_us + rng.range_inclusive(0, 30_000),
+        loss_permille: 0,
+        duplicate_permille: 0,
+    };
+    let mut read_modes = vec![ReadMode::ReadIndex];
+    if check_quorum {
+        read_modes.push(ReadMode::Lease);
+    }
+    let workload = Workload {
+        interval_us: rng.range_inclusive(15_000, 60_000),
+        keys: rng.range_inclusive(1, 3) as u8,
+        clients: rng.range_inclusive(2, 6) as u8,
+        read_permille: rng.range_inclusive(300, 600) as u16,
+        read_modes,
+    };
+    WorldConfig {
+        nodes,
+        voters: nodes - spare,
+        raft,
+        network,
+        workload: Some(workload),
+        ..WorldConfig::default()
+    }
+}
+
+/// A fault armed to strike the instant something happens, to produce
+/// shapes that random timing rarely hits (Figure 8 needs a leader whose
+/// entries reach only a minority, and one that dies right after a commit).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Trigger {
+    /// When a leader of a term above this one appears, cut it off at once.
+    IsolateNextLeader { above_term: crate::raft::Term },
+    /// When a leader of a term above this one first advances its commit
+    /// index, crash it at once.
+    CrashNextLeaderOnCommit {
+        above_term: crate::raft::Term,
+        watching: Option<(NodeId, crate::raft::LogIndex)>,
+    },
+}
+
+/// Drives one world and checks every step.
+struct Run {
+    world: World,
+    invariants: Invariants,
+    actions: Vec<TimedAction>,
+    rng: Rng,
+    base_network: NetworkConfig,
+    trigger: Option<Trigger>,
+}
+
+impl Run {
+    fn violated(&self) -> bool {
+        !self.invariants.violations().is_empty()
+    }
+
+    fn observe(&mut self, records: &[StepRecord]) {
+        for r in records {
+            self.invariants.check(&self.world, r);
+        }
+    }
+
+    /// Runs until `t` or the first violation.
+    fn run_until(&mut self, t: Time) {
+        while !self.violated() && self.world.next_event_time().is_some_and(|n| n <= t) {
+            if let Some(r) = self.world.step() {
+                self.invariants.check(&self.world, &r);
+                self.fire_trigger();
+            }
+        }
+        if !self.violated() {
+            self.world.run_until(t);
+        }
+    }
+
+    fn fire_trigger(&mut self) {
+        let Some(trigger) = self.trigger else { return };
+        match trigger {
+            Trigger::IsolateNextLeader { above_term } => {
+                if let Some(l) = self
+                    .world
+                    .leader()
+                    .filter(|l| self.world.node(*l).term() > above_term)
+                {
+                    self.trigger = None;
+                    let rest: Vec<NodeId> = self
+                        .world
+                        .node_ids()
+                        .into_iter()
+                        .filter(|id| *id != l)
+                        .collect();
+                    self.act(Action::Partition {
+                        groups: vec![vec![l], rest],
+                    });
+                }
+            }
+            Trigger::CrashNextLeaderOnCommit {
+                above_term,
+                watching: None,
+            } => {
+                if let Some(l) = self
+                    .world
+                    .leader()
+                    .filter(|l| self.world.node(*l).term() > above_term)
+                {
+                    let commit = self.world.node(l).commit_index();
+                    self.trigger = Some(Trigger::CrashNextLeaderOnCommit {
+                        above_term,
+                        watching: Some((l, commit)),
+                    });
+                }
+            }
+            Trigger::CrashNextLeaderOnCommit {
+                watching: Some((leader, above)),
+                ..
+            } => {
+                let node = self.world.node(leader);
+                if !self.world.is_up(leader) || node.role() != Role::Leader {
+                    self.trigger = None;
+                } else if node.commit_index() > above {
+                    self.trigger = None;
+                    self.act(Action::Crash { node: leader });
+                }
+            }
+        }
+    }
+
+    fn act(&mut self, action: Action) {
+        while let Some(r) = self.world.step_due() {
+            self.invariants.check(&self.world, &r);
+        }
+        let (timed, records) = self.world.act(action);
+        self.actions.push(timed);
+        self.observe(&records);
+    }
+
+    fn random_node(&mut self) -> NodeId {
+        let ids = self.world.node_ids();
+        ids[self.rng.index(ids.len())]
+    }
+
+    fn nodes_where(&self, pred: impl Fn(&World, NodeId) -> bool) -> Vec<NodeId> {
+        self.world
+            .node_ids()
+            .into_iter()
+            .filter(|id| pred(&self.world, *id))
+            .collect()
+    }
+
+    /// The configuration the current leader uses, if there is a leader.
+    fn leader_config(&self) -> Option<crate::raft::Configuration> {
+        self.world
+            .leader()
+            .map(|l| self.world.node(l).membership().clone())
+    }
+
+    /// Chooses and performs one fault. Returns a short pause before the next
+    /// (some faults are followed quickly by another, e.g. a partition right
+    /// after a membership change).
+    fn random_fault(&mut self) -> u64 {
+        let roll = self.rng.range_inclusive(0, 125);
+        let mut pause = self.rng.range_inclusive(50_000, 700_000);
+        match roll {
+            100..=111 => {
+                let above_term = self.world.max_term();
+                self.trigger = Some(Trigger::IsolateNextLeader { above_term });
+                if let Some(l) = self.world.leader() {
+                    // Depose the current leader so a new one is elected.
+                    let rest: Vec<NodeId> = self
+                        .world
+                        .node_ids()
+                        .into_iter()
+                        .filter(|id| *id != l)
+                        .collect();
+                    self.act(Action::Partition {
+                        groups: vec![vec![l], rest],
+                    });
+                }
+            }
+            112..=125 => {
+                let above_term = self.world.max_term();
+                self.trigger = Some(Trigger::CrashNextLeaderOnCommit {
+                    above_term,
+                    watching: None,
+                });
+                self.act(Action::Heal);
+                if let Some(l) = self.world.leader() {
+                    self.act(Action::Crash { node: l });
+                }
+            }
+            0..=19 => {
+                // Crash: often the leader, since that is what exercises elections.
+                let up = self.nodes_where(|w, id| w.is_up(id));
+                if up.len() > 1 {
+                    let leader = self.world.leader();
+                    let node = match leader {
+                        Some(l) if self.rng.chance(0.5) => l,
+                        _ => up[self.rng.index(up.len())],
+                    };
+                    self.act(Action::Crash { node });
+                    if self.rng.chance(0.3) {
+                        pause = self.rng.range_inclusive(1_000, 60_000);
+                    }
+                }
+            }
+            20..=37 => {
+                let down = self.nodes_where(|w, id| !w.is_up(id));
+                if let Some(&node) = down.get(self.rng.index(down.len().max(1))) {
+                    self.act(Action::Restart { node });
+                }
+            }
+            38..=49 => {
+                // A partition of random shape: two or three groups.
+                let mut ids = self.world.node_ids();
+                let groups = self.rng.range_inclusive(2, 3) as usize;
+                let mut split: Vec<Vec<NodeId>> = vec![Vec::new(); groups];
+                if self.rng.chance(0.5) {
+                    // Isolate the leader with a random minority.
+                    if let Some(l) = self.world.leader() {
+                        ids.retain(|id| *id != l);
+                        split[0].push(l);
+                    }
+                }
+                for id in ids {
+                    let g = self.rng.index(groups);
+                    split[g].push(id);
+                }
+                split.retain(|g| !g.is_empty());
+                self.act(Action::Partition { groups: split });
+                if self.rng.chance(0.3) {
+                    pause = self.rng.range_inclusive(1_000, 50_000);
+                }
+            }
+            50..=54 => {
+                let from = self.random_node();
+                let to = self.random_node();
+                if from != to {
+                    self.act(Action::CutLink { from, to });
+                }
+            }
+            55..=62 => self.act(Action::Heal),
+            63..=68 => {
+                let mut net = self.base_network.clone();
+                match self.rng.index(3) {
+                    0 => net.loss_permille = self.rng.range_inclusive(10, 300) as u16,
+                    1 => net.duplicate_permille = self.rng.range_inclusive(10, 200) as u16,
+                    _ => {
+                        net.latency_max_us =
+                            net.latency_min_us + self.rng.range_inclusive(30_000, 150_000)
+                    }
+                }
+                self.act(Action::SetNetwork(net));
+            }
+            69..=72 => self.act(Action::SetNetwork(self.base_network.clone())),
+            73..=82 => {
+                self.membership_change();
+                if self.rng.chance(0.5) {
+                    pause = self.rng.range_inclusive(1_000, 30_000);
+                }
+            }
+            83..=86 => {
+                let target = self.random_node();
+                self.act(Action::TransferLeadership { target });
+            }
+            87..=89 => {
+                // Clock drift well inside the lease margin (lease 120 ms of a
+                // 150 ms minimum election timeout).
+                let node = self.random_node();
+                let drift_ppm = self.rng.range_inclusive(0, 60_000) as i64 - 30_000;
+                self.act(Action::SetClockDrift { node, drift_ppm });
+            }
+            90..=94 => {
+                let node = self.random_node();
+                if self.world.is_up(node) {
+                    self.act(Action::ForceTimeout { node });
+                }
+            }
+            95..=99 => self.lose_a_disk(),
+            _ => {}
+        }
+        pause
+    }
+
+    fn membership_change(&mut self) {
+        let Some(config) = self.leader_config() else {
+            return;
+        };
+        let ids = self.world.node_ids();
+        let outside: Vec<NodeId> = ids
+            .iter()
+            .copied()
+            .filter(|id| !config.members().contains(id))
+            .collect();
+        let change = match self.rng.index(5) {
+            0 if !outside.is_empty() => {
+                ConfChange::AddVoter(outside[self.rng.index(outside.len())])
+            }
+            1 if !outside.is_empty() => {
+                ConfChange::AddLearner(outside[self.rng.index(outside.len())])
+            }
+            2 if !config.learners.is_empty() => {
+                let l: Vec<NodeId> = config.learners.iter().copied().collect();
+                ConfChange::PromoteLearner(l[self.rng.index(l.len())])
+            }
+            3 if config.voters.len() > 3 => {
+                let v: Vec<NodeId> = config.voters.iter().copied().collect();
+                ConfChange::Remove(v[self.rng.index(v.len())])
+            }
+            _ => {
+                // A joint change to a random set of three or more voters
+                // drawn from the members (newcomers join as learners first).
+                let mut pool: Vec<NodeId> = config.members().into_iter().collect();
+                if pool.len() < 3 {
+                    return;
+                }
+                let size = self.rng.range_inclusive(3, pool.len() as u64) as usize;
+                let mut voters = BTreeSet::new();
+                while voters.len() < size {
+                    let i = self.rng.index(pool.len());
+                    voters.insert(pool.swap_remove(i));
+                }
+                ConfChange::Joint {
+                    voters,
+                    learners: BTreeSet::new(),
+                }
+            }
+        };
+        self.act(Action::ChangeMembership { change });
+    }
+
+    /// A disk is lost the safe way: only by a node that the committed
+    /// configuration no longer includes (remove it first, then replace it).
+    fn lose_a_disk(&mut self) {
+        let Some(leader) = self.world.leader() else {
+            return;
+        };
+        let node = self.world.node(leader);
+        if node.membership_index() > node.commit_index() {
+            return;
+        }
+        let members = node.membership().members();
+        let outside: Vec<NodeId> = self
+            .world
+            .node_ids()
+            .into_iter()
+            .filter(|id| !members.contains(id))
+            .collect();
+        if let Some(&victim) = outside.get(self.rng.index(outside.len().max(1))) {
+            self.act(Action::RestartBlank { node: victim });
+        } else if node.membership().voters.len() > 3 && !node.membership().is_joint() {
+            let v: Vec<NodeId> = node
+                .membership()
+                .voters
+                .iter()
+                .copied()
+                .filter(|id| *id != leader)
+                .collect();
+            let victim = v[self.rng.index(v.len())];
+            self.act(Action::ChangeMembership {
+                change: ConfChange::Remove(victim),
+            });
+        }
+    }
+
+    /// The latest configuration in the most up-to-date log of any node (up
+    /// or down): the one the next leader will most likely use.
+    fn committed_config(&self) -> Option<crate::raft::Configuration> {
+        self.world
+            .node_ids()
+            .into_iter()
+            .map(|id| self.world.node(id))
+            .filter(|n| !n.membership().voters.is_empty())
+            .max_by_key(|n| (n.log().last_term(), n.last_index()))
+            .map(|n| n.membership().clone())
+    }
+
+    fn heal(&mut self) {
+        // Decommission servers the cluster removed, as an operator would: one
+        // that never learned of its removal keeps campaigning and, without
+        // Pre-Vote or CheckQuorum, disrupts every leader (thesis §4.2.3).
+        let members = self.committed_config().map(|c| c.members());
+        let is_member = |id: NodeId| members.as_ref().is_none_or(|m| m.contains(&id));
+        for id in self.world.node_ids() {
+            if !is_member(id) && self.world.is_up(id) {
+                self.act(Action::Crash { node: id });
+            }
+        }
+        self.trigger = None;
+        self.act(Action::Heal);
+        self.act(Action::SetNetwork(self.base_network.clone()));
+        self.act(Action::SetWorkload(None));
+        if self.rng.chance(0.5) {
+            // A full-cluster restart: every member comes back at one instant.
+            for id in self.world.node_ids() {
+                if self.world.is_up(id) {
+                    self.act(Action::Crash { node: id });
+                }
+            }
+        }
+        for id in self.world.node_ids() {
+            if !self.world.is_up(id) && is_member(id) {
+                self.act(Action::Restart { node: id });
+            }
+        }
+    }
+
+    /// Shuts down running servers that the leader's committed configuration
+    /// no longer includes, as an operator does once a removal completes.
+    fn decommission_removed(&mut self) {
+        let Some(leader) = self.world.leader() else {
+            return;
+        };
+        let node = self.world.node(leader);
+        if node.membership_index() > node.commit_index() {
+            return;
+        }
+        let members = node.membership().members();
+        for id in self.world.node_ids() {
+            if self.world.is_up(id) && !members.contains(&id) {
+                self.act(Action::Crash { node: id });
+            }
+        }
+    }
+
+    fn liveness(&mut self, healed_at: Time, window: u64) -> Option<Violation> {
+        let marker = self.world.history().len() as u64;
+        let node = self.world.node_ids()[0];
+        self.act(Action::Write {
+            node,
+            op: Op::Set {
+                key: "liveness".into(),
+                value: 1,
+            },
+        });
+        let end = healed_at.plus(window);
+        while self.world.now() < end && !self.violated() {
+            self.run_until(self.world.now().plus(200_000).min(end));
+            self.decommission_removed();
+        }
+        if self.violated() {
+            return None;
+        }
+        let leader = self.world.leader();
+        let marker_done = matches!(
+            self.world
+                .history()
+                .get(marker as usize)
+                .map(|o| &o.outcome),
+            Some(Outcome::WriteOk { .. })
+        );
+        let settled = leader.is_some_and(|l| {
+            let n = self.world.node(l);
+            n.role() == Role::Leader && n.commit_index() == n.last_index()
+        });
+        if leader.is_some() && marker_done && settled {
+            return None;
+        }
+        let why = match leader {
+            None => "no node was leader".to_string(),
+            Some(l) if !settled => format!("leader {l} still had uncommitted entries"),
+            Some(_) => "a client write did not complete".to_string(),
+        };
+        Some(Violation {
+            kind: ViolationKind::Liveness,
+            step: self.world.steps(),
+            time: self.world.now(),
+            nodes: leader.into_iter().collect(),
+            index: None,
+            term: Some(self.world.max_term()),
+            ops: vec![marker],
+            sentence: format!(
+                "{} after every fault healed at {healed_at} with all nodes up and connected: {why} (reached term {})",
+                Time(window),
+                self.world.max_term()
+            ),
+        })
+    }
+}
+
+/// Runs one seed.
+pub fn run_seed(seed: u64, options: &FuzzOptions) -> SeedReport {
+    let mut rng = Rng::new(seed ^ 0x5EED_F022_0000_0001);
+    let config = random_config(&mut rng, options);
+    let world = World::new(config.clone(), seed);
+    let base_network = config.network.clone();
+    let mut run = Run {
+        world,
+        invariants: Invariants::new(),
+        actions: Vec::new(),
+        rng,
+        base_network,
+        trigger: None,
+    };
+    let total = options.sim_seconds.max(3) * 1_000_000;
+    let window = liveness_window(options.sim_seconds.max(3));
+    let heal_at = Time(total - window);
+    let mut next = Time(run.rng.range_inclusive(200_000, 700_000));
+    while !run.violated() && next < heal_at {
+        run.run_until(next);
+        if run.violated() {
+            break;
+        }
+        let pause = run.random_fault();
+        next = run.world.now().plus(pause);
+    }
+    let mut violation = run.invariants.first_violation().cloned();
+    if violation.is_none() {
+        run.run_until(heal_at);
+        violation = run.invariants.first_violation().cloned();
+    }
+    if violation.is_none() {
+        run.heal();
+        violation = run
+            .liveness(heal_at, window)
+            .or_else(|| run.invariants.first_violation().cloned());
+    }
+    let mut unknown = false;
+    if violation.is_none() {
+        match check_history(run.world.history(), LINEARIZABILITY_BUDGET) {
+            Linearizability::Ok => {}
+            Linearizability::Unknown { .. } => unknown = true,
+            Linearizability::Violation(v) => {
+                violation = Some(Violation {
+                    kind: ViolationKind::Linearizability,
+                    step: run.world.steps(),
+                    time: run.world.now(),
+                    nodes: v
+                        .ops
+                        .iter()
+                        .filter_map(|id| run.world.history().get(*id as usize))
+                        .map(|o| o.node)
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect(),
+                    index: None,
+                    term: None,
+                    ops: v.ops.clone(),
+                    sentence: v.sentence,
+                })
+            }
+        }
+    }
+    let session = Session {
+        actions: run.actions,
+        ..Session::new(config, seed)
+    };
+    SeedReport {
+        seed,
+        violation,
+        steps: run.world.steps(),
+        sim_time: run.world.now(),
+        linearizability_unknown: unknown,
+        session,
+    }
+}
+
+/// Totals over many seeds.
+#[derive(Clone, Debug, Default)]
+pub struct FuzzSummary {
+    /// Seeds run.
+    pub seeds: u64,
+    /// Seeds with a violation.
+    pub violations: u64,
+    /// Steps run in all.
+    pub events: u64,
+    /// Simulated time in all, µs.
+    pub sim_micros: u64,
+    /// Seeds whose linearizability search ran out of budget.
+    pub linearizability_unknown: u64,
+    /// Failing seeds, in seed order.
+    pub failures: Vec<SeedReport>,
+}
+
+/// Runs `count` seeds from `first` on `threads` threads; results are
+/// gathered in seed order, so the output does not depend on scheduling.
+/// With `stop_at_first`, seeds after the first failing one are skipped.
+pub fn run_seeds(
+    first: u64,
+    count: u64,
+    options: &FuzzOptions,
+    threads: usize,
+    stop_at_first: bool,
+) -> FuzzSummary {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    let next = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    let mut reports: Vec<SeedReport> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.max(1))
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        if i >= count || (stop_at_first && stop.load(Ordering::Relaxed)) {
+                            break;
+                        }
+                        let report = run_seed(first.wrapping_add(i), options);
+                        if report.violation.is_some() {
+                            stop.store(true, Ordering::Relaxed);
+                        }
+                        mine.push(report);
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    reports.sort_by_key(|r| r.seed.wrapping_sub(first));
+    if stop_at_first {
+        if let Some(pos) = reports.iter().position(|r| r.violation.is_some()) {
+            reports.truncate(pos + 1);
+        }
+    }
+    let mut summary = FuzzSummary::default();
+    for r in reports {
+        summary.seeds += 1;
+        summary.events += r.steps;
+        summary.sim_micros += r.sim_time.as_micros();
+        summary.linearizability_unknown += u64::from(r.linearizability_unknown);
+        if r.violation.is_some() {
+            summary.violations += 1;
+            summary.failures.push(r);
+        }
+    }
+    summary
+}
+
+/// The command that reproduces one seed.
+pub fn reproduce_command(seed: u64, options: &FuzzOptions) -> String {
+    let mut cmd = format!(
+        "cargo run --release --bin raftlab-fuzz -- --seeds 1 --first-seed {seed} --nodes {} --sim-seconds {}",
+        options.nodes, options.sim_seconds
+    );
+    if let Some(f) = options.fault {
+        cmd.push_str(&format!(" --fault {f}"));
+    }
+    cmd
+}

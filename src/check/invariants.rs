@@ -1,0 +1,383 @@
+//! Raft's safety properties (Figure 3), checked after every step.
+//!
+//! Each check is incremental: a step costs work proportional to what it
+//! changed (new log entries, new commits), so a checker can watch an
+//! hour-long history. Entries below every node's snapshot are pruned.
+
+use super::violation::{Violation, ViolationKind};
+use crate::raft::{Event, LogIndex, Node, NodeId, Payload, Role, Term};
+use crate::sim::digest::StableHasher;
+use crate::sim::{Action, Observer, StepRecord, What, World};
+use std::collections::BTreeMap;
+
+/// How often (in steps) entries that every node has compacted are pruned.
+const PRUNE_EVERY: u64 = 4_096;
+
+/// A fingerprint of an entry's payload.
+fn digest(payload: &Payload) -> u64 {
+    StableHasher::digest(payload)
+}
+
+#[derive(Clone, Debug, Default)]
+struct NodeWatch {
+    max_term: Term,
+    commit: LogIndex,
+    /// Entries up to here were checked against the Log Matching table.
+    matched_upto: LogIndex,
+    /// Commits up to here were recorded.
+    committed_upto: LogIndex,
+    /// While leading: (term, last index, its term) when last seen.
+    leading: Option<(Term, LogIndex, Term)>,
+}
+
+/// The safety checker. Use it as a [`crate::sim::Observer`], or call
+/// [`Invariants::observe`] after every step.
+#[derive(Clone, Debug, Default)]
+pub struct Invariants {
+    nodes: BTreeMap<NodeId, NodeWatch>,
+    leaders: BTreeMap<Term, NodeId>,
+    /// (index, term) → (payload digest, term of the entry before it).
+    entries: BTreeMap<(LogIndex, Term), (u64, Term)>,
+    /// index → (term, payload digest, first node seen committing it).
+    committed: BTreeMap<LogIndex, (Term, u64, NodeId)>,
+    /// index → (term, payload digest, first node that applied it).
+    applied: BTreeMap<LogIndex, (Term, u64, NodeId)>,
+    violations: Vec<Violation>,
+}
+
+impl Invariants {
+    /// A checker that has seen nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every violation found so far, in order.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// The first violation, if any.
+    pub fn first_violation(&self) -> Option<&Violation> {
+        self.violations.first()
+    }
+
+    fn report(
+        &mut self,
+        record: &StepRecord,
+        kind: ViolationKind,
+        nodes: Vec<NodeId>,
+        index: Option<LogIndex>,
+        term: Option<Term>,
+        sentence: String,
+    ) {
+        // One report per property and place is enough to point at it.
+        if self
+            .violations
+            .iter()
+            .any(|v| v.kind == kind && v.index == index && v.term == term && v.nodes == nodes)
+        {
+            return;
+        }
+        let sentence = format!("{sentence} ({})", kind.name());
+        self.violations.push(Violation {
+            kind,
+            step: record.index,
+            time: record.time,
+            nodes,
+            index,
+            term,
+            ops: Vec::new(),
+            sentence,
+        });
+    }
+
+    /// Checks the world after `record`.
+    pub fn check(&mut self, world: &World, record: &StepRecord) {
+        for (id, event) in &record.events {
+            self.on_event(world, record, *id, event);
+        }
+        if let Some(id) = record.node {
+            if world.is_up(id) {
+                self.check_node(world.node(id), record);
+            }
+        }
+        if record.index % PRUNE_EVERY == 0 {
+            self.prune(world);
+        }
+    }
+
+    fn on_event(&mut self, world: &World, record: &StepRecord, id: NodeId, event: &Event) {
+        let node = world.node(id);
+        match event {
+            Event::Started { term, .. } => {
+                // A blank disk is a new server under an old name: its term
+                // starts again from zero.
+                let blank = matches!(&record.what, What::Action { action: Action::RestartBlank { node }, .. } if *node == id);
+                let watch = self.nodes.entry(id).or_default();
+                if blank {
+                    watch.max_term = 0;
+                }
+                let previous = watch.max_term;
+                watch.commit = node.commit_index();
+                watch.committed_upto = node.commit_index();
+                watch.matched_upto = node.log().snapshot().last_index;
+                watch.leading = None;
+                if *term < previous {
+                    self.report(
+                        record,
+                        ViolationKind::TermDecreased,
+                        vec![id],
+                        None,
+                        Some(*term),
+                        format!("{id} restarted in term {term} after having reached term {previous}: its term was not on disk"),
+                    );
+                }
+            }
+            Event::BecameLeader { term, .. } => {
+                match self.leaders.get(term) {
+                    Some(other) if *other != id => {
+                        let other = *other;
+                        self.report(
+                            record,
+                            ViolationKind::ElectionSafety,
+                            vec![other, id],
+                            None,
+                            Some(*term),
+                            format!("{other} and {id} were both elected leader of term {term}"),
+                        );
+                    }
+                    _ => {
+                        self.leaders.insert(*term, id);
+                    }
+                }
+                self.check_completeness(node, record, *term);
+            }
+            Event::LogTruncated { from_index, .. } => {
+                let watch = self.nodes.entry(id).or_default();
+                watch.matched_upto = watch.matched_upto.min(from_index.saturating_sub(1));
+                watch.committed_upto = watch.committed_upto.min(from_index.saturating_sub(1));
+            }
+            Event::SnapshotInstalled {
+                last_index,
+                last_term,
+                ..
+            } => {
+                let watch = self.nodes.entry(id).or_default();
+                watch.matched_upto = node.log().snapshot().last_index;
+                watch.committed_upto = watch.committed_upto.max(*last_index);
+                if let Some((t, _, first)) = self.committed.get(last_index).copied() {
+                    if t != *last_term {
+                        self.report(
+                            record,
+                            ViolationKind::StateMachineSafety,
+                            vec![first, id],
+                            Some(*last_index),
+                            Some(*last_term),
+                            format!("{id} installed a snapshot ending at index {last_index} of term {last_term}, but {first} committed term {t} there"),
+                        );
+                    }
+                }
+            }
+            Event::Applied {
+                index,
+                term,
+                payload,
+                ..
+            } => {
+                let d = digest(payload);
+                match self.applied.get(index).copied() {
+                    None => {
+                        self.applied.insert(*index, (*term, d, id));
+                    }
+                    Some((t, pd, first)) if t != *term || pd != d => {
+                        self.report(
+                            record,
+                            ViolationKind::StateMachineSafety,
+                            vec![first, id],
+                            Some(*index),
+                            Some(*term),
+                            format!("{id} applied entry {index} of term {term} ({payload}), but {first} had applied a different entry of term {t} at index {index}"),
+                        );
+                    }
+                    Some(_) => {}
+                }
+            }
+            Event::Committed { index, .. } => self.record_commits(node, record, *index),
+            _ => {}
+        }
+    }
+
+    /// Records newly committed entries; a different entry committed at an
+    /// index that was committed before means a committed entry was lost.
+    fn record_commits(&mut self, node: &Node, record: &StepRecord, upto: LogIndex) {
+        let id = node.id();
+        let from = self.nodes.get(&id).map_or(0, |w| w.committed_upto) + 1;
+        let log = node.log();
+        for index in from.max(log.first_index())..=upto.min(log.last_index()) {
+            let Some(entry) = log.entry(index) else {
+                continue;
+            };
+            let d = digest(&entry.payload);
+            match self.committed.get(&index).copied() {
+                None => {
+                    self.committed.insert(index, (entry.term, d, id));
+                }
+                Some((t, pd, first)) if t != entry.term || pd != d => {
+                    self.report(
+                        record,
+                        ViolationKind::StateMachineSafety,
+                        vec![first, id],
+                        Some(index),
+                        Some(entry.term),
+                        format!("{id} committed entry {index} of term {}, but {first} had committed a different entry of term {t} at index {index}", entry.term),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        self.nodes.entry(id).or_default().committed_upto = upto;
+    }
+
+    /// A new leader must hold every entry committed so far (§5.4).
+    fn check_completeness(&mut self, node: &Node, record: &StepRecord, term: Term) {
+        let log = node.log();
+        let snap = log.snapshot().last_index;
+        let missing = self.committed.iter().find(|(index, (t, _, _))| {
+            let index = **index;
+            if index < snap {
+                return false;
+            }
+            log.term_at(index) != Some(*t)
+        });
+        if let Some((index, (t, _, first))) = missing {
+            let (index, t, first, id) = (*index, *t, *first, node.id());
+            self.report(
+                record,
+                ViolationKind::LeaderCompleteness,
+                vec![id, first],
+                Some(index),
+                Some(term),
+                format!("{id} became leader of term {term} without entry {index} of term {t}, which {first} had committed"),
+            );
+        }
+    }
+
+    fn check_node(&mut self, node: &Node, record: &StepRecord) {
+        let id = node.id();
+        let log = node.log();
+        let watch = self.nodes.entry(id).or_default().clone();
+        if node.term() < watch.max_term {
+            self.report(
+                record,
+                ViolationKind::TermDecreased,
+                vec![id],
+                None,
+                Some(node.term()),
+                format!(
+                    "{id}'s term went from {} down to {}",
+                    watch.max_term,
+                    node.term()
+                ),
+            );
+        }
+        if node.commit_index() < watch.commit {
+            self.report(
+                record,
+                ViolationKind::CommitDecreased,
+                vec![id],
+                Some(node.commit_index()),
+                None,
+                format!(
+                    "{id}'s commit index went from {} down to {}",
+                    watch.commit,
+                    node.commit_index()
+                ),
+            );
+        }
+        // Leader Append-Only: while it leads a term, what it had stays.
+        let mut leading = None;
+        if node.role() == Role::Leader {
+            if let Some((term, last, last_term)) = watch.leading {
+                if term == node.term()
+                    && (log.last_index() < last
+                        || (last >= log.first_index() && log.term_at(last) != Some(last_term)))
+                {
+                    self.report(
+                        record,
+                        ViolationKind::LeaderAppendOnly,
+                        vec![id],
+                        Some(last),
+                        Some(term),
+                        format!(
+                            "{id}, leader of term {term}, lost or changed its own entry {last}"
+                        ),
+                    );
+                }
+            }
+            leading = Some((node.term(), log.last_index(), log.last_term()));
+        }
+        // Log Matching: the same (index, term) always holds the same entry
+        // after the same previous term.
+        let start = watch.matched_upto.max(log.snapshot().last_index) + 1;
+        for index in start..=log.last_index() {
+            let Some(entry) = log.entry(index) else { break };
+            let prev = log.term_at(index - 1).unwrap_or(0);
+            let key = (index, entry.term);
+            let value = (digest(&entry.payload), prev);
+            match self.entries.get(&key).copied() {
+                None => {
+                    self.entries.insert(key, value);
+                }
+                Some(seen) if seen != value => {
+                    let why = if seen.1 != value.1 {
+                        format!(
+                            "the entries before it have terms {} and {}",
+                            seen.1, value.1
+                        )
+                    } else {
+                        "they hold different commands".to_string()
+                    };
+                    self.report(
+                        record,
+                        ViolationKind::LogMatching,
+                        vec![id],
+                        Some(index),
+                        Some(entry.term),
+                        format!("{id} holds entry {index} of term {} that differs from another log's entry {index} of term {}: {why}", entry.term, entry.term),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        let w = self.nodes.entry(id).or_default();
+        w.max_term = w.max_term.max(node.term());
+        w.commit = node.commit_index();
+        w.matched_upto = log.last_index();
+        w.leading = leading;
+    }
+
+    /// Forgets entries below every non-empty node's snapshot: they are
+    /// committed everywhere and can no longer be compared or re-applied.
+    fn prune(&mut self, world: &World) {
+        let floor = world
+            .node_ids()
+            .into_iter()
+            .map(|id| world.node(id).log())
+            .filter(|log| log.last_index() > 0)
+            .map(|log| log.snapshot().last_index)
+            .min()
+            .unwrap_or(0);
+        if floor == 0 {
+            return;
+        }
+        self.entries = self.entries.split_off(&(floor, 0));
+        self.committed = self.committed.split_off(&floor);
+        self.applied = self.applied.split_off(&floor);
+    }
+}
+
+impl Observer for Invariants {
+    fn observe(&mut self, world: &World, record: &StepRecord) {
+        self.check(world, record);
+    }
+}

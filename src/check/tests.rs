@@ -1,0 +1,371 @@
+//! Checker tests: every invariant fires on a hand-made violation; the
+//! fuzzer finds nothing in a correct cluster and catches every teaching fault.
+
+use super::fuzz::{run_seeds, FuzzOptions};
+use super::*;
+use crate::raft::{Configuration, Event, Fault, NodeId, Payload, PersistentState, Time};
+use crate::sim::{Action, StepRecord, What, World, WorldConfig};
+
+fn n(i: u8) -> NodeId {
+    NodeId(i)
+}
+
+/// A three-node world whose disks hold logs with these entry terms.
+fn world_with_logs(logs: [&[u64]; 3], term: u64) -> World {
+    let members = Configuration::of_voters([n(1), n(2), n(3)]);
+    let disks = logs
+        .iter()
+        .map(|terms| {
+            let mut d = PersistentState::bootstrap(members.clone());
+            d.term = term;
+            for t in *terms {
+                d.log.append(*t, Payload::Noop);
+            }
+            d
+        })
+        .collect();
+    World::from_disks(
+        WorldConfig {
+            nodes: 3,
+            voters: 3,
+            ..WorldConfig::default()
+        },
+        1,
+        disks,
+    )
+    .unwrap()
+}
+
+/// A synthetic step in which `node` acted and emitted `events`.
+fn step(index: u64, node: NodeId, events: Vec<Event>) -> StepRecord {
+    StepRecord {
+        index,
+        time: Time::from_millis(index),
+        what: What::Timer { node },
+        node: Some(node),
+        events: events.into_iter().map(|e| (node, e)).collect(),
+        sent: Vec::new(),
+    }
+}
+
+fn kinds(inv: &Invariants) -> Vec<ViolationKind> {
+    inv.violations().iter().map(|v| v.kind).collect()
+}
+
+#[test]
+fn election_safety_fires_on_two_leaders_in_one_term() {
+    // Reference: §5.2, Figure 3.
+    let w = world_with_logs([&[1], &[1], &[1]], 3);
+    let mut inv = Invariants::new();
+    inv.check(
+        &w,
+        &step(
+            1,
+            n(1),
+            vec![Event::BecameLeader {
+                term: 3,
+                votes: vec![n(1), n(2)],
+            }],
+        ),
+    );
+    assert!(inv.violations().is_empty());
+    inv.check(
+        &w,
+        &step(
+            2,
+            n(3),
+            vec![Event::BecameLeader {
+                term: 3,
+                votes: vec![n(3), n(2)],
+            }],
+        ),
+    );
+    assert_eq!(kinds(&inv), vec![ViolationKind::ElectionSafety]);
+    let v = &inv.violations()[0];
+    assert_eq!(
+        (v.nodes.clone(), v.term, v.step),
+        (vec![n(1), n(3)], Some(3), 2)
+    );
+    assert!(
+        v.sentence
+            .contains("N1 and N3 were both elected leader of term 3"),
+        "{}",
+        v.sentence
+    );
+}
+
+#[test]
+fn log_matching_fires_when_equal_index_and_term_follow_different_histories() {
+    // Reference: §5.3, Figure 3 — entry 3 of term 2 after term 1 on N1, after term 2 on N2.
+    let w = world_with_logs([&[1, 1, 2], &[1, 2, 2], &[1]], 2);
+    let mut inv = Invariants::new();
+    inv.check(&w, &step(1, n(1), vec![]));
+    assert!(inv.violations().is_empty());
+    inv.check(&w, &step(2, n(2), vec![]));
+    assert_eq!(kinds(&inv), vec![ViolationKind::LogMatching]);
+    assert_eq!(inv.violations()[0].index, Some(3));
+}
+
+#[test]
+fn leader_completeness_fires_when_a_leader_lacks_a_committed_entry() {
+    // Reference: §5.4, Figure 3.
+    let w = world_with_logs([&[1, 1], &[1], &[1]], 2);
+    let mut inv = Invariants::new();
+    inv.check(
+        &w,
+        &step(
+            1,
+            n(1),
+            vec![Event::Committed {
+                index: 2,
+                term: 1,
+                quorum: vec![n(1), n(3)],
+                rule: crate::raft::Rule::CurrentTermCommit,
+            }],
+        ),
+    );
+    inv.check(
+        &w,
+        &step(
+            2,
+            n(2),
+            vec![Event::BecameLeader {
+                term: 3,
+                votes: vec![n(2), n(3)],
+            }],
+        ),
+    );
+    assert_eq!(kinds(&inv), vec![ViolationKind::LeaderCompleteness]);
+    assert!(
+        inv.violations()[0].sentence.contains("without entry 2"),
+        "{}",
+        inv.violations()[0].sentence
+    );
+}
+
+#[test]
+fn state_machine_safety_fires_when_two_nodes_apply_different_entries_at_one_index() {
+    // Reference: §5.4.3, Figure 3.
+    let w = world_with_logs([&[1], &[1], &[1]], 3);
+    let mut inv = Invariants::new();
+    let applied = |term| Event::Applied {
+        index: 2,
+        term,
+        payload: Payload::Noop,
+        outcome: None,
+    };
+    inv.check(&w, &step(1, n(1), vec![applied(2)]));
+    inv.check(&w, &step(2, n(2), vec![applied(2)]));
+    assert!(inv.violations().is_empty(), "the same entry twice is fine");
+    inv.check(&w, &step(3, n(3), vec![applied(3)]));
+    assert_eq!(kinds(&inv), vec![ViolationKind::StateMachineSafety]);
+    assert_eq!(inv.violations()[0].nodes, vec![n(1), n(3)]);
+}
+
+#[test]
+fn leader_append_only_fires_when_a_leader_loses_its_own_entry() {
+    // Reference: Figure 3. Two single-voter worlds elect N1 in the same term;
+    // the second has a shorter log, as if the leader had truncated its own.
+    let solo = |terms: &[u64]| {
+        let members = Configuration::of_voters([n(1)]);
+        let mut d = PersistentState::bootstrap(members);
+        d.term = 1;
+        for t in terms {
+            d.log.append(*t, Payload::Noop);
+        }
+        let mut w = World::from_disks(
+            WorldConfig {
+                nodes: 3,
+                voters: 1,
+                ..WorldConfig::default()
+            },
+            1,
+            vec![d, PersistentState::blank(), PersistentState::blank()],
+        )
+        .unwrap();
+        w.run_until(Time::from_millis(1_000));
+        assert_eq!(w.leader(), Some(n(1)));
+        w
+    };
+    let (long, short) = (solo(&[1, 1, 1]), solo(&[1]));
+    assert_eq!(long.node(n(1)).term(), short.node(n(1)).term());
+    let mut inv = Invariants::new();
+    inv.check(&long, &step(1, n(1), vec![]));
+    inv.check(&short, &step(2, n(1), vec![]));
+    assert!(
+        kinds(&inv).contains(&ViolationKind::LeaderAppendOnly),
+        "{:?}",
+        kinds(&inv)
+    );
+}
+
+#[test]
+fn terms_and_commit_indexes_must_not_decrease() {
+    let high = world_with_logs([&[1, 1, 1], &[1], &[1]], 7);
+    let mut inv = Invariants::new();
+    inv.check(&high, &step(1, n(1), vec![]));
+    // A restart that comes back at a lower term (volatile-vote).
+    inv.check(
+        &high,
+        &step(
+            2,
+            n(1),
+            vec![Event::Started {
+                term: 1,
+                last_index: 3,
+                lost_vote: true,
+            }],
+        ),
+    );
+    assert_eq!(kinds(&inv), vec![ViolationKind::TermDecreased]);
+    // A blank-disk restart is a new server: no violation.
+    let mut inv = Invariants::new();
+    inv.check(&high, &step(1, n(2), vec![]));
+    let blank = StepRecord {
+        what: What::Action {
+            action: Action::RestartBlank { node: n(2) },
+            result: Ok(()),
+        },
+        ..step(
+            2,
+            n(2),
+            vec![Event::Started {
+                term: 0,
+                last_index: 0,
+                lost_vote: false,
+            }],
+        )
+    };
+    inv.check(&high, &blank);
+    assert!(!kinds(&inv).contains(&ViolationKind::TermDecreased));
+    // Commit index: a running node's commit index never goes down.
+    let committed = {
+        let mut w = world_with_logs([&[1, 1, 1], &[1, 1, 1], &[1, 1, 1]], 1);
+        w.run_until(Time::from_millis(2_000));
+        w
+    };
+    let fresh = world_with_logs([&[1, 1, 1], &[1, 1, 1], &[1, 1, 1]], 1);
+    let id = committed
+        .node_ids()
+        .into_iter()
+        .find(|id| committed.node(*id).commit_index() > 0)
+        .unwrap();
+    let mut inv = Invariants::new();
+    inv.check(&committed, &step(1, id, vec![]));
+    inv.check(&fresh, &step(2, id, vec![]));
+    assert!(
+        kinds(&inv).contains(&ViolationKind::CommitDecreased),
+        "{:?}",
+        kinds(&inv)
+    );
+}
+
+#[test]
+fn a_correct_cluster_passes_every_invariant_under_a_busy_fault_free_run() {
+    let config = WorldConfig {
+        workload: Some(crate::sim::Workload::default()),
+        ..WorldConfig::default()
+    };
+    let mut w = World::new(config, 12);
+    let mut inv = Invariants::new();
+    while w.now() < Time::from_millis(10_000) {
+        let r = w.step().unwrap();
+        inv.check(&w, &r);
+    }
+    assert!(inv.violations().is_empty(), "{:?}", inv.violations());
+    assert!(matches!(
+        check_history(w.history(), 1_000_000),
+        Linearizability::Ok
+    ));
+    assert!(w.history().len() > 50);
+}
+
+/// The fuzz sample of the test suite: 2,000 seeds of 30 simulated seconds,
+/// every step checked, zero violations allowed.
+#[test]
+fn fuzzing_two_thousand_seeds_finds_no_violation_in_a_correct_cluster() {
+    let summary = run_seeds(1, 2_000, &FuzzOptions::default(), 2, false);
+    let failures: Vec<String> = summary
+        .failures
+        .iter()
+        .filter_map(|f| {
+            f.violation
+                .as_ref()
+                .map(|v| format!("seed {}: {v}", f.seed))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(summary.seeds, 2_000);
+    assert!(summary.sim_micros >= 2_000 * 30_000_000);
+}
+
+fn caught(fault: Fault) -> Violation {
+    let options = FuzzOptions {
+        fault: Some(fault),
+        ..FuzzOptions::default()
+    };
+    let summary = run_seeds(1, 2_000, &options, 2, true);
+    let first = summary
+        .failures
+        .first()
+        .unwrap_or_else(|| panic!("{fault} was not caught in 2,000 seeds"));
+    first.violation.clone().unwrap()
+}
+
+#[test]
+fn the_fuzzer_catches_fixed_timeouts_as_a_liveness_violation() {
+    assert_eq!(caught(Fault::FixedTimeouts).kind, ViolationKind::Liveness);
+}
+
+#[test]
+fn the_fuzzer_catches_commit_any_term_as_a_safety_violation() {
+    assert!(caught(Fault::CommitAnyTerm).kind.is_safety());
+}
+
+#[test]
+fn the_fuzzer_catches_no_election_restriction_as_a_safety_violation() {
+    assert!(caught(Fault::NoElectionRestriction).kind.is_safety());
+}
+
+#[test]
+fn the_fuzzer_catches_naive_membership_as_a_safety_violation() {
+    assert!(caught(Fault::NaiveMembership).kind.is_safety());
+}
+
+#[test]
+fn the_fuzzer_catches_volatile_vote_as_a_safety_violation() {
+    assert!(caught(Fault::VolatileVote).kind.is_safety());
+}
+
+#[test]
+fn the_fuzzer_catches_stale_local_read_as_a_linearizability_violation() {
+    assert_eq!(
+        caught(Fault::StaleLocalRead).kind,
+        ViolationKind::Linearizability
+    );
+}
+
+#[test]
+fn a_failing_seed_reproduces_exactly_from_its_session() {
+    let options = FuzzOptions {
+        fault: Some(Fault::VolatileVote),
+        ..FuzzOptions::default()
+    };
+    let report = fuzz::run_seed(2, &options);
+    let v = report
+        .violation
+        .clone()
+        .expect("seed 2 fails with volatile-vote");
+    let mut w = World::with_actions(
+        report.session.config.clone(),
+        report.session.seed,
+        &report.session.actions,
+    )
+    .unwrap();
+    let mut inv = Invariants::new();
+    while w.steps() < v.step {
+        let r = w.step().unwrap();
+        inv.check(&w, &r);
+    }
+    assert_eq!(inv.first_violation(), Some(&v));
+}

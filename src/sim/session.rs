@@ -1,0 +1,207 @@
+//! A whole session as data: format version, configuration, seed, timed
+//! actions and a cursor. It is what a URL fragment or a saved file holds, so
+//! decoding treats it as hostile input: bounded size, typed errors, no panic.
+
+use super::action::{Action, TimedAction};
+use super::world::{WorldConfig, WorldError};
+use crate::raft::{ConfChange, NodeId, Time};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The session format this build reads and writes.
+pub const SESSION_VERSION: u32 = 1;
+/// The largest session text accepted, in bytes.
+pub const MAX_SESSION_BYTES: usize = 1 << 20;
+/// The most actions a session may hold.
+pub const MAX_ACTIONS: usize = 10_000;
+/// The latest time an action may be scheduled at: 24 hours.
+pub const MAX_ACTION_TIME: Time = Time(24 * 3_600 * 1_000_000);
+
+/// A complete, replayable session.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Session {
+    /// Format version; must be [`SESSION_VERSION`].
+    pub version: u32,
+    /// The world's configuration.
+    pub config: WorldConfig,
+    /// The world's seed.
+    pub seed: u64,
+    /// User actions in time order.
+    pub actions: Vec<TimedAction>,
+    /// The step the viewer was at, if saved.
+    #[serde(default)]
+    pub cursor: Option<u64>,
+}
+
+/// Why a session could not be read. Nothing is changed by a failed read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SessionError {
+    /// The text is larger than [`MAX_SESSION_BYTES`].
+    TooLarge { bytes: usize },
+    /// The text is not valid JSON for a session (truncated, wrong types,
+    /// unknown fields, negative numbers).
+    Malformed(String),
+    /// The format version is not one this build reads.
+    WrongVersion { found: String },
+    /// The configuration is invalid.
+    Config(WorldError),
+    /// More than [`MAX_ACTIONS`] actions.
+    TooManyActions { count: usize },
+    /// An action is scheduled after [`MAX_ACTION_TIME`].
+    TimeOutOfRange { index: usize, at: Time },
+    /// Actions must be in time order.
+    OutOfOrder { index: usize },
+    /// An action names a node the world does not have.
+    UnknownNode { index: usize, node: NodeId },
+    /// An action's settings are invalid.
+    InvalidAction { index: usize, reason: String },
+}
+
+impl fmt::Display for SessionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SessionError::TooLarge { bytes } => write!(f, "the session is {bytes} bytes; the limit is {MAX_SESSION_BYTES}"),
+            SessionError::Malformed(why) => write!(f, "the session is not valid: {why}"),
+            SessionError::WrongVersion { found } => write!(f, "the session has format version {found}; this Raftlab reads version {SESSION_VERSION}"),
+            SessionError::Config(e) => write!(f, "the session's settings are invalid: {e}"),
+            SessionError::TooManyActions { count } => write!(f, "the session has {count} actions; the limit is {MAX_ACTIONS}"),
+            SessionError::TimeOutOfRange { index, at } => write!(f, "action {} is at {at}, later than the 24-hour limit", index + 1),
+            SessionError::OutOfOrder { index } => write!(f, "action {} is earlier than the one before it", index + 1),
+            SessionError::UnknownNode { index, node } => write!(f, "action {} names {node}, which this cluster does not have", index + 1),
+            SessionError::InvalidAction { index, reason } => write!(f, "action {} is invalid: {reason}", index + 1),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+impl Session {
+    /// A session with no actions yet.
+    pub fn new(config: WorldConfig, seed: u64) -> Session {
+        Session {
+            version: SESSION_VERSION,
+            config,
+            seed,
+            actions: Vec::new(),
+            cursor: None,
+        }
+    }
+
+    /// Reads a session from JSON, checking everything before returning it.
+    pub fn from_json(text: &str) -> Result<Session, SessionError> {
+        if text.len() > MAX_SESSION_BYTES {
+            return Err(SessionError::TooLarge { bytes: text.len() });
+        }
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| SessionError::Malformed(e.to_string()))?;
+        match value.get("version") {
+            Some(v) if v.as_u64() == Some(u64::from(SESSION_VERSION)) => {}
+            Some(v) => {
+                return Err(SessionError::WrongVersion {
+                    found: v.to_string(),
+                })
+            }
+            None => return Err(SessionError::Malformed("missing field `version`".into())),
+        }
+        if let Some(count) = value
+            .get("actions")
+            .and_then(|a| a.as_array())
+            .map(|a| a.len())
+        {
+            if count > MAX_ACTIONS {
+                return Err(SessionError::TooManyActions { count });
+            }
+        }
+        let session: Session =
+            serde_json::from_value(value).map_err(|e| SessionError::Malformed(e.to_string()))?;
+        session.validate()?;
+        Ok(session)
+    }
+
+    /// The session as compact JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| unreachable!("a session always serializes"))
+    }
+
+    /// Checks the configuration and every action against it.
+    pub fn validate(&self) -> Result<(), SessionError> {
+        self.config.validate().map_err(SessionError::Config)?;
+        if self.actions.len() > MAX_ACTIONS {
+            return Err(SessionError::TooManyActions {
+                count: self.actions.len(),
+            });
+        }
+        let nodes = self.config.nodes;
+        let mut last = Time::ZERO;
+        for (index, timed) in self.actions.iter().enumerate() {
+            if timed.at > MAX_ACTION_TIME {
+                return Err(SessionError::TimeOutOfRange {
+                    index,
+                    at: timed.at,
+                });
+            }
+            if timed.at < last {
+                return Err(SessionError::OutOfOrder { index });
+            }
+            last = timed.at;
+            for node in nodes_named(&timed.action) {
+                if node.0 == 0 || node.0 > nodes {
+                    return Err(SessionError::UnknownNode { index, node });
+                }
+            }
+            let invalid = |reason: String| SessionError::InvalidAction { index, reason };
+            match &timed.action {
+                Action::SetRaftConfig(c) => c.validate().map_err(|e| invalid(e.to_string()))?,
+                Action::SetNetwork(n) => n.validate().map_err(|e| invalid(e.to_string()))?,
+                Action::SetWorkload(Some(w)) => w.validate().map_err(|e| invalid(e.to_string()))?,
+                Action::SetClockDrift { drift_ppm, .. }
+                    if drift_ppm.abs() > super::clock::MAX_DRIFT_PPM =>
+                {
+                    return Err(invalid(format!(
+                        "clock drift {drift_ppm} ppm is beyond ±{}",
+                        super::clock::MAX_DRIFT_PPM
+                    )));
+                }
+                Action::Read { key, .. } if key.is_empty() || key.len() > 32 => {
+                    return Err(invalid("a key has 1 to 32 characters".into()))
+                }
+                Action::Write { op, .. } if op.key().is_empty() || op.key().len() > 32 => {
+                    return Err(invalid("a key has 1 to 32 characters".into()))
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every node id an action mentions.
+fn nodes_named(action: &Action) -> Vec<NodeId> {
+    match action {
+        Action::Crash { node }
+        | Action::Restart { node }
+        | Action::RestartBlank { node }
+        | Action::ForceTimeout { node }
+        | Action::SetClockDrift { node, .. }
+        | Action::Write { node, .. }
+        | Action::Read { node, .. } => vec![*node],
+        Action::Partition { groups } => groups.iter().flatten().copied().collect(),
+        Action::CutLink { from, to } | Action::RestoreLink { from, to } => vec![*from, *to],
+        Action::TransferLeadership { target } => vec![*target],
+        Action::ChangeMembership { change } => match change {
+            ConfChange::Joint { voters, learners } => {
+                voters.iter().chain(learners).copied().collect()
+            }
+            ConfChange::AddLearner(n)
+            | ConfChange::PromoteLearner(n)
+            | ConfChange::AddVoter(n)
+            | ConfChange::Remove(n) => vec![*n],
+        },
+        Action::Heal
+        | Action::SetNetwork(_)
+        | Action::DropMessage { .. }
+        | Action::SetRaftConfig(_)
+        | Action::SetWorkload(_) => vec![],
+    }
+}

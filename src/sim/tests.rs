@@ -1,0 +1,641 @@
+//! World tests: determinism, faults, clients, time travel, sessions.
+
+use super::*;
+use crate::raft::{ConfChange, Op, ReadMode, Role, Time};
+use std::collections::BTreeSet;
+
+fn busy_config() -> WorldConfig {
+    WorldConfig {
+        workload: Some(Workload {
+            interval_us: 30_000,
+            ..Workload::default()
+        }),
+        ..WorldConfig::default()
+    }
+}
+
+/// A few faults at fixed times, so traces exercise more than elections.
+fn scripted_faults() -> Vec<TimedAction> {
+    let at = |ms: u64, action: Action| TimedAction {
+        at: Time::from_millis(ms),
+        action,
+    };
+    vec![
+        at(
+            1_000,
+            Action::Crash {
+                node: crate::raft::NodeId(1),
+            },
+        ),
+        at(
+            1_500,
+            Action::Partition {
+                groups: vec![
+                    vec![crate::raft::NodeId(2), crate::raft::NodeId(3)],
+                    vec![crate::raft::NodeId(4), crate::raft::NodeId(5)],
+                ],
+            },
+        ),
+        at(2_200, Action::Heal),
+        at(
+            2_300,
+            Action::Restart {
+                node: crate::raft::NodeId(1),
+            },
+        ),
+        at(
+            2_500,
+            Action::SetNetwork(NetworkConfig {
+                loss_permille: 100,
+                duplicate_permille: 50,
+                ..NetworkConfig::default()
+            }),
+        ),
+        at(3_500, Action::SetNetwork(NetworkConfig::default())),
+    ]
+}
+
+/// The trace hash after running `seed` for `ms` simulated milliseconds.
+pub(crate) fn trace_of(seed: u64, ms: u64) -> (u64, u64) {
+    let mut w = World::with_actions(busy_config(), seed, &scripted_faults()).unwrap();
+    w.run_until(Time::from_millis(ms));
+    (w.steps(), w.trace_hash())
+}
+
+#[test]
+fn the_same_seed_gives_the_same_trace_and_another_seed_does_not() {
+    let a = trace_of(7, 5_000);
+    let b = trace_of(7, 5_000);
+    let c = trace_of(8, 5_000);
+    assert_eq!(a, b);
+    assert_ne!(a.1, c.1);
+    assert!(
+        a.0 > 1_000,
+        "a busy five-second trace has many steps: {}",
+        a.0
+    );
+}
+
+#[test]
+fn trace_hashes_match_the_recorded_values_shared_with_the_wasm_test() {
+    // tests/data/trace_hashes.json is read by tests/wasm.rs too: the browser
+    // build must produce exactly these traces. Set RAFTLAB_UPDATE_HASHES=1 to
+    // rewrite it after an intended change of behaviour.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/trace_hashes.json");
+    let actual: Vec<serde_json::Value> = [1u64, 2, 3, 42]
+        .iter()
+        .map(|seed| {
+            let (steps, hash) = trace_of(*seed, 4_000);
+            serde_json::json!({ "seed": seed, "ms": 4000, "steps": steps, "hash": format!("{hash:016x}") })
+        })
+        .collect();
+    if std::env::var_os("RAFTLAB_UPDATE_HASHES").is_some() {
+        std::fs::write(path, serde_json::to_string_pretty(&actual).unwrap()).unwrap();
+    }
+    let recorded: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(
+        recorded, actual,
+        "behaviour changed: rerun with RAFTLAB_UPDATE_HASHES=1 if intended"
+    );
+}
+
+#[test]
+fn five_nodes_elect_exactly_one_leader_and_keep_it_without_faults() {
+    let mut w = World::new(WorldConfig::default(), 3);
+    w.run_until(Time::from_millis(1_000));
+    let leader = w.leader().expect("a leader within one second");
+    let term = w.node(leader).term();
+    w.run_until(Time::from_millis(10_000));
+    assert_eq!(w.leader(), Some(leader));
+    assert_eq!(
+        w.node(leader).term(),
+        term,
+        "heartbeats keep followers quiet"
+    );
+    assert_eq!(
+        w.node_ids()
+            .iter()
+            .filter(|id| w.node(**id).role() == Role::Leader)
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn step_runs_exactly_one_event_and_numbers_it() {
+    let mut w = World::new(WorldConfig::default(), 1);
+    let first = w.step().unwrap();
+    let second = w.step().unwrap();
+    assert_eq!((first.index, second.index, w.steps()), (1, 2, 2));
+    assert!(second.time >= first.time);
+    assert_eq!(w.run_events(10), 10);
+    assert_eq!(w.steps(), 12);
+}
+
+#[test]
+fn messages_in_flight_expose_their_route_and_times_and_can_be_dropped() {
+    let mut w = World::new(WorldConfig::default(), 5);
+    while w.in_flight().is_empty() {
+        w.step();
+    }
+    let m = w.in_flight()[0].clone();
+    assert!(m.deliver_at > m.sent_at && m.from != m.to);
+    assert!(!m.kind_label().is_empty());
+    let (_, records) = w.act(Action::DropMessage { id: m.id });
+    assert!(matches!(
+        records.last().unwrap().what,
+        What::Action { result: Ok(()), .. }
+    ));
+    assert!(w.in_flight().iter().all(|x| x.id != m.id));
+    let (_, records) = w.act(Action::DropMessage { id: m.id });
+    assert!(matches!(
+        &records.last().unwrap().what,
+        What::Action {
+            result: Err(ActionError::UnknownMessage(_)),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn a_partition_stops_messages_between_groups_and_heal_restores_them() {
+    let mut w = World::new(WorldConfig::default(), 11);
+    w.run_until(Time::from_millis(1_000));
+    let old = w.leader().unwrap();
+    let rest: Vec<_> = w.node_ids().into_iter().filter(|id| *id != old).collect();
+    w.act(Action::Partition {
+        groups: vec![vec![old], rest],
+    });
+    w.run_until(Time::from_millis(3_000));
+    let new = w.leader().unwrap();
+    assert_ne!(new, old, "the majority elected a new leader");
+    assert_eq!(
+        w.node(old).role(),
+        Role::Leader,
+        "the isolated leader does not know"
+    );
+    w.act(Action::Heal);
+    w.run_until(Time::from_millis(4_000));
+    assert_eq!(w.node(old).role(), Role::Follower);
+}
+
+#[test]
+fn a_crashed_node_keeps_its_disk_and_a_blank_restart_loses_it() {
+    let mut w = World::new(WorldConfig::default(), 2);
+    w.act(Action::Write {
+        node: crate::raft::NodeId(1),
+        op: Op::Set {
+            key: "x".into(),
+            value: 1,
+        },
+    });
+    w.run_until(Time::from_millis(2_000));
+    let id = crate::raft::NodeId(3);
+    let before = w.node(id).persistent_state().clone();
+    assert!(before.log.last_index() > 0);
+    w.act(Action::Crash { node: id });
+    assert!(!w.is_up(id));
+    w.act(Action::Restart { node: id });
+    assert_eq!(w.node(id).persistent_state().log, before.log);
+    assert_eq!(
+        w.node(id).commit_index(),
+        before.log.snapshot().last_index,
+        "volatile state is gone"
+    );
+    w.act(Action::RestartBlank { node: id });
+    assert_eq!(w.node(id).last_index(), 0);
+    let (_, r) = w.act(Action::Restart { node: id });
+    assert!(matches!(
+        &r.last().unwrap().what,
+        What::Action {
+            result: Err(ActionError::NodeUp(_)),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn clients_get_answers_and_are_redirected_to_the_leader() {
+    let mut w = World::new(WorldConfig::default(), 9);
+    w.run_until(Time::from_millis(1_000));
+    let leader = w.leader().unwrap();
+    let follower = w.node_ids().into_iter().find(|id| *id != leader).unwrap();
+    w.act(Action::Write {
+        node: follower,
+        op: Op::Set {
+            key: "k".into(),
+            value: 5,
+        },
+    });
+    w.run_until(Time::from_millis(1_500));
+    w.act(Action::Read {
+        node: follower,
+        key: "k".into(),
+        mode: ReadMode::ReadIndex,
+    });
+    w.run_until(Time::from_millis(2_000));
+    let h = w.history();
+    assert_eq!(h.len(), 2);
+    assert!(matches!(h[0].outcome, Outcome::WriteOk { .. }));
+    assert_eq!(h[0].node, leader, "answered by the leader after a redirect");
+    assert!(matches!(
+        h[1].outcome,
+        Outcome::ReadOk { value: Some(5), .. }
+    ));
+    assert!(h[1].completed_at().unwrap() > h[1].invoked_at);
+}
+
+#[test]
+fn a_write_retried_after_a_leader_crash_applies_once() {
+    let mut w = World::new(
+        WorldConfig {
+            network: NetworkConfig {
+                latency_min_us: 20_000,
+                latency_max_us: 20_000,
+                ..NetworkConfig::default()
+            },
+            ..WorldConfig::default()
+        },
+        4,
+    );
+    w.run_until(Time::from_millis(1_500));
+    let leader = w.leader().unwrap();
+    w.act(Action::Write {
+        node: leader,
+        op: Op::Increment {
+            key: "n".into(),
+            by: 1,
+        },
+    });
+    // The entry reaches followers, but the leader dies before answering.
+    w.run_until(w.now().plus(25_000));
+    w.act(Action::Crash { node: leader });
+    w.run_until(w.now().plus(5_000_000));
+    let other = w.leader().unwrap();
+    assert_eq!(w.node(other).kv().get("n"), Some(1), "applied exactly once");
+    assert!(matches!(
+        w.history()[0].outcome,
+        Outcome::WriteOk {
+            result: crate::raft::WriteResult { value: Some(1), .. },
+            ..
+        }
+    ));
+}
+
+#[test]
+fn drifting_clocks_make_timers_fire_in_local_time() {
+    let mut w = World::new(WorldConfig::default(), 1);
+    w.act(Action::SetClockDrift {
+        node: crate::raft::NodeId(2),
+        drift_ppm: 400_000,
+    });
+    let c = *w.clock(crate::raft::NodeId(2)).unwrap();
+    assert!(c.local(Time::from_millis(1_000)) > Time::from_millis(1_300));
+    let (_, r) = w.act(Action::SetClockDrift {
+        node: crate::raft::NodeId(2),
+        drift_ppm: 900_000,
+    });
+    assert!(matches!(
+        &r.last().unwrap().what,
+        What::Action {
+            result: Err(ActionError::InvalidSettings(_)),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn membership_actions_reach_the_leader_and_unknown_nodes_are_refused() {
+    let config = WorldConfig {
+        voters: 3,
+        ..WorldConfig::default()
+    };
+    let mut w = World::new(config, 6);
+    w.run_until(Time::from_millis(1_000));
+    w.act(Action::ChangeMembership {
+        change: ConfChange::AddVoter(crate::raft::NodeId(4)),
+    });
+    w.run_until(Time::from_millis(2_000));
+    let leader = w.leader().unwrap();
+    assert!(w.node(leader).membership().is_voter(crate::raft::NodeId(4)));
+    let (_, r) = w.act(Action::ChangeMembership {
+        change: ConfChange::AddVoter(crate::raft::NodeId(12)),
+    });
+    assert!(matches!(
+        &r.last().unwrap().what,
+        What::Action {
+            result: Err(ActionError::UnknownNode(_)),
+            ..
+        }
+    ));
+    let (_, r) = w.act(Action::Crash {
+        node: crate::raft::NodeId(0),
+    });
+    assert!(matches!(
+        &r.last().unwrap().what,
+        What::Action {
+            result: Err(ActionError::UnknownNode(_)),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn invalid_world_configurations_are_refused_with_a_reason() {
+    for bad in [
+        WorldConfig {
+            nodes: 2,
+            ..WorldConfig::default()
+        },
+        WorldConfig {
+            nodes: 10,
+            ..WorldConfig::default()
+        },
+        WorldConfig {
+            voters: 0,
+            ..WorldConfig::default()
+        },
+        WorldConfig {
+            network: NetworkConfig {
+                latency_min_us: 10,
+                latency_max_us: 5,
+                ..NetworkConfig::default()
+            },
+            ..WorldConfig::default()
+        },
+        WorldConfig {
+            network: NetworkConfig {
+                loss_permille: 2_000,
+                ..NetworkConfig::default()
+            },
+            ..WorldConfig::default()
+        },
+    ] {
+        let e = World::try_new(bad, 1).unwrap_err();
+        assert!(!e.to_string().is_empty());
+    }
+    // new() falls back to the default rather than panicking.
+    assert_eq!(
+        World::new(
+            WorldConfig {
+                nodes: 0,
+                ..WorldConfig::default()
+            },
+            1
+        )
+        .node_ids()
+        .len(),
+        5
+    );
+}
+
+// ----- time travel ----------------------------------------------------------
+
+/// Everything a viewer can see of a world, as one comparable value.
+fn fingerprint(w: &World) -> (u64, u64, Time, Vec<(u8, Role, u64, u64, u64)>) {
+    let nodes = w
+        .node_ids()
+        .into_iter()
+        .map(|id| {
+            let n = w.node(id);
+            (id.0, n.role(), n.term(), n.commit_index(), n.last_index())
+        })
+        .collect();
+    (w.steps(), w.trace_hash(), w.now(), nodes)
+}
+
+#[test]
+fn seeking_back_and_forth_reproduces_exactly_the_states_reached_going_forward() {
+    let session = Session {
+        actions: scripted_faults(),
+        ..Session::new(busy_config(), 21)
+    };
+    let mut t = Timeline::new(session, ()).unwrap();
+    let mut forward = Vec::new();
+    for _ in 0..6_000 {
+        t.step();
+        forward.push(fingerprint(t.world()));
+    }
+    for target in [
+        5_999u64, 17, 3_000, 1, 4_321, 999, 1_000, 1_001, 2_500, 5_000, 0,
+    ] {
+        t.seek(target);
+        assert_eq!(t.cursor(), target);
+        if target > 0 {
+            assert_eq!(
+                fingerprint(t.world()),
+                forward[target as usize - 1],
+                "step {target}"
+            );
+        }
+    }
+    t.seek(2_000);
+    t.step_back();
+    assert_eq!(fingerprint(t.world()), forward[1_998]);
+    t.seek_time(Time::from_millis(2_000));
+    assert!(t.world().now() == Time::from_millis(2_000));
+    let at = t.cursor() as usize;
+    assert_eq!(fingerprint(t.world()).1, forward[at - 1].1);
+}
+
+#[test]
+fn acting_in_the_past_forks_and_discards_the_old_future() {
+    let session = Session {
+        actions: scripted_faults(),
+        ..Session::new(busy_config(), 5)
+    };
+    let mut t = Timeline::new(session, ()).unwrap();
+    t.run_until(Time::from_millis(3_000));
+    let end = t.cursor();
+    t.seek(end / 4); // before the scripted partition
+    let before = t.session().actions.len();
+    t.act(Action::Crash {
+        node: crate::raft::NodeId(5),
+    });
+    let s = t.session();
+    assert!(
+        s.actions.len() < before + 1,
+        "later scripted actions were discarded"
+    );
+    assert!(matches!(
+        s.actions.last().unwrap().action,
+        Action::Crash { .. }
+    ));
+    assert_eq!(t.furthest(), t.cursor());
+    // Replaying the forked session from scratch gives the same world.
+    let mut replay = Timeline::new(
+        Session {
+            cursor: None,
+            ..s.clone()
+        },
+        (),
+    )
+    .unwrap();
+    replay.seek(t.cursor());
+    assert_eq!(fingerprint(replay.world()), fingerprint(t.world()));
+    let _ = BTreeSet::<u8>::new();
+}
+
+#[test]
+fn an_interactive_session_replays_bit_for_bit() {
+    let mut t = Timeline::fresh(busy_config(), 77, ()).unwrap();
+    t.run_until(Time::from_millis(800));
+    t.act(Action::Crash {
+        node: crate::raft::NodeId(2),
+    });
+    t.run_until(Time::from_millis(1_600));
+    t.act(Action::Write {
+        node: crate::raft::NodeId(1),
+        op: Op::Set {
+            key: "a".into(),
+            value: 3,
+        },
+    });
+    t.run_until(Time::from_millis(2_400));
+    let json = t.session().to_json();
+    let session = Session::from_json(&json).unwrap();
+    let mut replay = Timeline::new(session, ()).unwrap();
+    replay.run_until(Time::from_millis(2_400));
+    assert_eq!(fingerprint(replay.world()), fingerprint(t.world()));
+}
+
+// ----- sessions -------------------------------------------------------------
+
+fn valid_json() -> String {
+    Session {
+        actions: scripted_faults(),
+        ..Session::new(WorldConfig::default(), 3)
+    }
+    .to_json()
+}
+
+#[test]
+fn a_session_round_trips_through_json() {
+    let s = Session::from_json(&valid_json()).unwrap();
+    assert_eq!(s.to_json(), valid_json());
+}
+
+#[test]
+fn malformed_and_hostile_sessions_give_typed_errors_not_panics() {
+    let good = valid_json();
+    let cases: Vec<(&str, String, fn(&SessionError) -> bool)> = vec![
+        ("truncated", good[..good.len() / 2].to_string(), |e| {
+            matches!(e, SessionError::Malformed(_))
+        }),
+        ("not json", "<html>".into(), |e| {
+            matches!(e, SessionError::Malformed(_))
+        }),
+        ("empty", String::new(), |e| {
+            matches!(e, SessionError::Malformed(_))
+        }),
+        (
+            "wrong version",
+            good.replacen("\"version\":1", "\"version\":99", 1),
+            |e| matches!(e, SessionError::WrongVersion { .. }),
+        ),
+        (
+            "version as text",
+            good.replacen("\"version\":1", "\"version\":\"1\"", 1),
+            |e| matches!(e, SessionError::WrongVersion { .. }),
+        ),
+        (
+            "unknown node",
+            good.replacen("{\"crash\":{\"node\":1}}", "{\"crash\":{\"node\":9}}", 1),
+            |e| matches!(e, SessionError::UnknownNode { .. }),
+        ),
+        (
+            "negative time",
+            good.replacen("\"at\":1000000", "\"at\":-5", 1),
+            |e| matches!(e, SessionError::Malformed(_)),
+        ),
+        (
+            "absurd time",
+            good.replacen("\"at\":3500000", "\"at\":99999999999999", 1),
+            |e| matches!(e, SessionError::TimeOutOfRange { .. }),
+        ),
+        (
+            "out of order",
+            good.replacen("\"at\":1000000", "\"at\":3000000", 1),
+            |e| matches!(e, SessionError::OutOfOrder { .. }),
+        ),
+        (
+            "huge node count",
+            good.replacen("\"nodes\":5", "\"nodes\":200", 1),
+            |e| matches!(e, SessionError::Config(_)),
+        ),
+        (
+            "unknown field",
+            good.replacen("\"seed\":3", "\"seed\":3,\"evil\":true", 1),
+            |e| matches!(e, SessionError::Malformed(_)),
+        ),
+        (
+            "seed overflow",
+            good.replacen("\"seed\":3", "\"seed\":123456789012345678901234567890", 1),
+            |e| matches!(e, SessionError::Malformed(_)),
+        ),
+        (
+            "bad lease",
+            good.replacen(
+                "\"lease_duration_us\":120000",
+                "\"lease_duration_us\":9000000",
+                1,
+            ),
+            |e| matches!(e, SessionError::Config(_)),
+        ),
+    ];
+    for (name, text, expected) in cases {
+        assert_ne!(text, good, "case {name} must alter the text");
+        match Session::from_json(&text) {
+            Ok(_) => panic!("case {name}: accepted"),
+            Err(e) => {
+                assert!(expected(&e), "case {name}: {e:?}");
+                assert!(!e.to_string().is_empty());
+            }
+        }
+    }
+}
+
+#[test]
+fn a_session_with_ten_million_actions_is_refused_without_parsing_them_all() {
+    let one = "{\"at\":0,\"action\":\"heal\"},";
+    let mut text = String::from("{\"version\":1,\"seed\":1,\"config\":{},\"actions\":[");
+    for _ in 0..70_000 {
+        text.push_str(one);
+    }
+    text.push_str("{\"at\":0,\"action\":\"heal\"}]}");
+    assert!(matches!(
+        Session::from_json(&text),
+        Err(SessionError::TooLarge { .. }) | Err(SessionError::TooManyActions { .. })
+    ));
+    // Ten million actions is far past the size limit: refused by size alone.
+    let claimed = 10_000_000usize * one.len();
+    assert!(claimed > session::MAX_SESSION_BYTES);
+    let big = "x".repeat(session::MAX_SESSION_BYTES + 1);
+    assert!(matches!(
+        Session::from_json(&big),
+        Err(SessionError::TooLarge { .. })
+    ));
+    // Under the byte limit but over the action limit.
+    let mut many = String::from("{\"version\":1,\"seed\":1,\"config\":{},\"actions\":[");
+    for _ in 0..session::MAX_ACTIONS {
+        many.push_str("{\"at\":0,\"action\":\"heal\"},");
+    }
+    many.push_str("{\"at\":0,\"action\":\"heal\"}]}");
+    assert!(many.len() <= session::MAX_SESSION_BYTES);
+    assert_eq!(
+        Session::from_json(&many),
+        Err(SessionError::TooManyActions {
+            count: session::MAX_ACTIONS + 1
+        })
+    );
+}
+
+#[test]
+fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
+    let text = "[".repeat(100_000);
+    assert!(matches!(
+        Session::from_json(&text),
+        Err(SessionError::Malformed(_))
+    ));
+}

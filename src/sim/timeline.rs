@@ -1,0 +1,210 @@
+//! Time travel: a world plus checkpoints, so that any step of a long history
+//! can be reached by restoring the nearest checkpoint and replaying.
+//!
+//! Memory stays bounded: when there are too many checkpoints, every other
+//! one is dropped and the spacing doubles, so a seek replays at most
+//! `spacing` steps and the number of checkpoints never exceeds the cap.
+
+use super::action::{Action, TimedAction};
+use super::session::Session;
+use super::world::{StepRecord, World, WorldConfig, WorldError};
+use crate::raft::Time;
+
+/// Something that watches every step (the checkers, the view's recorder).
+/// It is cloned into checkpoints, so seeking restores it too.
+pub trait Observer: Clone {
+    /// Called after every step with the world as it is after the step.
+    fn observe(&mut self, world: &World, record: &StepRecord);
+}
+
+impl Observer for () {
+    fn observe(&mut self, _: &World, _: &StepRecord) {}
+}
+
+/// Steps between checkpoints at first.
+pub const INITIAL_SPACING: u64 = 1_000;
+/// The most checkpoints kept.
+pub const MAX_CHECKPOINTS: usize = 128;
+
+#[derive(Clone, Debug)]
+struct Checkpoint<O> {
+    world: World,
+    observer: O,
+}
+
+/// A world that can go back in time.
+#[derive(Clone, Debug)]
+pub struct Timeline<O: Observer> {
+    session: Session,
+    checkpoints: Vec<Checkpoint<O>>,
+    spacing: u64,
+    world: World,
+    observer: O,
+    furthest: u64,
+}
+
+impl<O: Observer> Timeline<O> {
+    /// A timeline at step 0 of the session's world.
+    pub fn new(session: Session, observer: O) -> Result<Timeline<O>, WorldError> {
+        let world = World::with_actions(session.config.clone(), session.seed, &session.actions)?;
+        let first = Checkpoint {
+            world: world.clone(),
+            observer: observer.clone(),
+        };
+        Ok(Timeline {
+            session,
+            checkpoints: vec![first],
+            spacing: INITIAL_SPACING,
+            world,
+            observer,
+            furthest: 0,
+        })
+    }
+
+    /// A timeline for a fresh world with no actions.
+    pub fn fresh(config: WorldConfig, seed: u64, observer: O) -> Result<Timeline<O>, WorldError> {
+        Timeline::new(Session::new(config, seed), observer)
+    }
+
+    /// The world at the cursor.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+    /// The observer at the cursor.
+    pub fn observer(&self) -> &O {
+        &self.observer
+    }
+    /// The step the cursor is at (0: before the first step).
+    pub fn cursor(&self) -> u64 {
+        self.world.steps()
+    }
+    /// The furthest step reached so far (the end of the known history).
+    pub fn furthest(&self) -> u64 {
+        self.furthest
+    }
+    /// The session so far, with the cursor.
+    pub fn session(&self) -> Session {
+        Session {
+            cursor: Some(self.cursor()),
+            ..self.session.clone()
+        }
+    }
+    /// How many checkpoints are held, and the steps between them.
+    pub fn checkpoint_stats(&self) -> (usize, u64) {
+        (self.checkpoints.len(), self.spacing)
+    }
+
+    /// One step forward.
+    pub fn step(&mut self) -> Option<StepRecord> {
+        let record = self.world.step()?;
+        self.after_step(&record);
+        Some(record)
+    }
+
+    /// Forward until global time `t`.
+    pub fn run_until(&mut self, t: Time) {
+        while self.world.next_event_time().is_some_and(|next| next <= t) {
+            self.step();
+        }
+        self.world.run_until(t);
+    }
+
+    fn after_step(&mut self, record: &StepRecord) {
+        self.observer.observe(&self.world, record);
+        self.after_checkpoint_check();
+    }
+
+    fn after_checkpoint_check(&mut self) {
+        let step = self.world.steps();
+        self.furthest = self.furthest.max(step);
+        let last = self.checkpoints.last().map_or(0, |c| c.world.steps());
+        if step >= last + self.spacing {
+            self.checkpoints.push(Checkpoint {
+                world: self.world.clone(),
+                observer: self.observer.clone(),
+            });
+            if self.checkpoints.len() > MAX_CHECKPOINTS {
+                let mut keep = 0;
+                self.checkpoints.retain(|_| {
+                    keep += 1;
+                    keep % 2 == 1
+                });
+                self.spacing *= 2;
+            }
+        }
+    }
+
+    /// Moves the cursor to step `target` (clamped to what can be reached):
+    /// back by restoring the nearest earlier checkpoint and replaying.
+    pub fn seek(&mut self, target: u64) {
+        if target < self.cursor() {
+            let i = self
+                .checkpoints
+                .partition_point(|c| c.world.steps() <= target)
+                .saturating_sub(1);
+            let c = &self.checkpoints[i];
+            self.world = c.world.clone();
+            self.observer = c.observer.clone();
+        }
+        while self.cursor() < target {
+            let Some(record) = self.world.step() else {
+                break;
+            };
+            self.observer.observe(&self.world, &record);
+        }
+        self.furthest = self.furthest.max(self.cursor());
+    }
+
+    /// Moves the cursor to the last step at or before global time `t`.
+    pub fn seek_time(&mut self, t: Time) {
+        if t < self.world.now() {
+            let i = self
+                .checkpoints
+                .partition_point(|c| c.world.now() <= t)
+                .saturating_sub(1);
+            let c = &self.checkpoints[i];
+            self.world = c.world.clone();
+            self.observer = c.observer.clone();
+        }
+        while self.world.next_event_time().is_some_and(|next| next <= t) {
+            let Some(record) = self.world.step() else {
+                break;
+            };
+            self.observer.observe(&self.world, &record);
+        }
+        self.world.run_until(t);
+        self.furthest = self.furthest.max(self.cursor());
+    }
+
+    /// One step back.
+    pub fn step_back(&mut self) {
+        let target = self.cursor().saturating_sub(1);
+        self.seek(target);
+    }
+
+    /// Carries out a user action at the cursor. If the cursor is in the past,
+    /// this forks: the old future (its later actions and checkpoints) is
+    /// discarded.
+    pub fn act(&mut self, action: Action) -> StepRecord {
+        while let Some(record) = self.world.step_due() {
+            self.after_step(&record);
+        }
+        let now = self.world.now();
+        let cursor = self.cursor();
+        self.session.actions.retain(|a| a.at <= now);
+        self.world.forget_actions_after(now);
+        self.checkpoints.retain(|c| c.world.steps() <= cursor);
+        self.furthest = cursor;
+        let (timed, records): (TimedAction, Vec<StepRecord>) = self.world.act(action);
+        self.session.actions.push(timed);
+        for r in &records {
+            self.observer.observe(&self.world, r);
+        }
+        let last = records
+            .last()
+            .cloned()
+            .unwrap_or_else(|| unreachable!("act always runs the action's step"));
+        self.after_checkpoint_check();
+        last
+    }
+}

@@ -1,0 +1,1357 @@
+//! The world: N Raft nodes, a network, local clocks and clients, advanced
+//! one discrete event at a time.
+
+use super::action::{Action, ActionError, MessageId, TimedAction, Workload};
+use super::clock::{LocalClock, MAX_DRIFT_PPM};
+use super::digest::StableHasher;
+use super::history::{ClientOp, OpId, OpKind, Outcome};
+use super::network::{Links, NetworkConfig};
+use crate::raft::{
+    Answer, ClientId, Command, Config, Envelope, Event, Message, MessageKind, Node, NodeId, Op,
+    PersistentState, ReadMode, Refusal, RequestId, Role, Term, Time,
+};
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::hash::{Hash, Hasher};
+
+/// How clients behave.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClientConfig {
+    /// One-way delay between a client and any node, µs (clients are never partitioned).
+    pub latency_us: u64,
+    /// How long a client waits for an answer before retrying, µs.
+    pub timeout_us: u64,
+    /// How many times a client sends one operation before giving up.
+    pub max_attempts: u32,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        ClientConfig {
+            latency_us: 1_000,
+            timeout_us: 500_000,
+            max_attempts: 10,
+        }
+    }
+}
+
+/// Everything that defines a world besides its seed and actions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorldConfig {
+    /// How many nodes exist (3 to 9).
+    pub nodes: u8,
+    /// How many of them (N1 up) found the cluster as voters; the others start
+    /// with blank disks, ready to be added.
+    pub voters: u8,
+    /// Every node's settings.
+    pub raft: Config,
+    /// The network.
+    pub network: NetworkConfig,
+    /// Clients.
+    pub client: ClientConfig,
+    /// A random workload from the start, if any.
+    pub workload: Option<Workload>,
+}
+
+impl Default for WorldConfig {
+    fn default() -> Self {
+        WorldConfig {
+            nodes: 5,
+            voters: 5,
+            raft: Config::default(),
+            network: NetworkConfig::default(),
+            client: ClientConfig::default(),
+            workload: None,
+        }
+    }
+}
+
+/// Why a world configuration was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorldError {
+    /// A cluster has 3 to 9 nodes.
+    NodeCount(u8),
+    /// Founding voters must be between 1 and the number of nodes.
+    VoterCount { voters: u8, nodes: u8 },
+    /// The Raft settings are inconsistent.
+    Raft(crate::raft::ConfigError),
+    /// A network, client or workload value is out of range.
+    OutOfRange {
+        field: &'static str,
+        value: u64,
+        min: u64,
+        max: u64,
+    },
+}
+
+impl fmt::Display for WorldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WorldError::NodeCount(n) => write!(f, "a cluster has 3 to 9 nodes, not {n}"),
+            WorldError::VoterCount { voters, nodes } => {
+                write!(f, "founding voters must be 1 to {nodes}, not {voters}")
+            }
+            WorldError::Raft(e) => write!(f, "{e}"),
+            WorldError::OutOfRange {
+                field,
+                value,
+                min,
+                max,
+            } => write!(f, "{field} = {value} is outside {min} to {max}"),
+        }
+    }
+}
+
+impl std::error::Error for WorldError {}
+
+fn in_range(field: &'static str, value: u64, min: u64, max: u64) -> Result<(), WorldError> {
+    if value < min || value > max {
+        Err(WorldError::OutOfRange {
+            field,
+            value,
+            min,
+            max,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+impl NetworkConfig {
+    /// Checks the values are usable.
+    pub fn validate(&self) -> Result<(), WorldError> {
+        in_range("latency_min_us", self.latency_min_us, 1, 10_000_000)?;
+        in_range(
+            "latency_max_us",
+            self.latency_max_us,
+            self.latency_min_us,
+            10_000_000,
+        )?;
+        in_range("loss_permille", u64::from(self.loss_permille), 0, 1000)?;
+        in_range(
+            "duplicate_permille",
+            u64::from(self.duplicate_permille),
+            0,
+            1000,
+        )
+    }
+}
+
+impl Workload {
+    /// Checks the values are usable.
+    pub fn validate(&self) -> Result<(), WorldError> {
+        in_range("workload interval_us", self.interval_us, 1_000, 60_000_000)?;
+        in_range("workload keys", u64::from(self.keys), 1, KEYS.len() as u64)?;
+        in_range("workload clients", u64::from(self.clients), 1, 16)?;
+        in_range(
+            "workload read_permille",
+            u64::from(self.read_permille),
+            0,
+            1000,
+        )?;
+        in_range("workload read_modes", self.read_modes.len() as u64, 1, 8)
+    }
+}
+
+impl WorldConfig {
+    /// Checks every value; the world refuses a configuration that fails.
+    pub fn validate(&self) -> Result<(), WorldError> {
+        if !(3..=9).contains(&self.nodes) {
+            return Err(WorldError::NodeCount(self.nodes));
+        }
+        if self.voters == 0 || self.voters > self.nodes {
+            return Err(WorldError::VoterCount {
+                voters: self.voters,
+                nodes: self.nodes,
+            });
+        }
+        self.raft.validate().map_err(WorldError::Raft)?;
+        self.network.validate()?;
+        in_range("client latency_us", self.client.latency_us, 1, 10_000_000)?;
+        in_range(
+            "client timeout_us",
+            self.client.timeout_us,
+            1_000,
+            60_000_000,
+        )?;
+        in_range(
+            "client max_attempts",
+            u64::from(self.client.max_attempts),
+            1,
+            100,
+        )?;
+        if let Some(w) = &self.workload {
+            w.validate()?;
+        }
+        Ok(())
+    }
+}
+
+/// Keys the workload uses.
+pub const KEYS: [&str; 8] = ["x", "y", "z", "w", "v", "u", "t", "s"];
+
+/// The most client sessions that may have an operation in progress at once.
+pub const MAX_CLIENTS: usize = 64;
+
+/// A message on its way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InFlight {
+    /// Its id.
+    pub id: MessageId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// When it was sent (global).
+    pub sent_at: Time,
+    /// When it arrives (global).
+    pub deliver_at: Time,
+    /// The message.
+    pub message: Message,
+}
+
+impl InFlight {
+    /// The message kind as a label, e.g. `AppendEntries`.
+    pub fn kind_label(&self) -> &'static str {
+        self.message.kind().label()
+    }
+}
+
+/// A message as it was sent in one step.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Sent {
+    /// Its id.
+    pub id: MessageId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// Its kind.
+    pub kind: MessageKind,
+    /// When it will arrive; `None` when the network lost it at once.
+    pub deliver_at: Option<Time>,
+}
+
+/// Why a message never reached its node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum LostBecause {
+    /// The link was cut when it arrived.
+    LinkCut,
+    /// The receiver was crashed.
+    NodeDown,
+}
+
+/// What one step did.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum What {
+    /// A message arrived and its node handled it.
+    Delivered {
+        id: MessageId,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+    },
+    /// A message arrived but was lost.
+    Lost {
+        id: MessageId,
+        from: NodeId,
+        to: NodeId,
+        kind: MessageKind,
+        because: LostBecause,
+    },
+    /// A node's timer fired.
+    Timer { node: NodeId },
+    /// A client issued an operation.
+    Invoked { op: OpId },
+    /// A client's request reached a node (`delivered` is false if it was down).
+    Request {
+        op: OpId,
+        node: NodeId,
+        attempt: u32,
+        delivered: bool,
+    },
+    /// A node's answer reached the client.
+    Reply {
+        op: OpId,
+        node: NodeId,
+        answer: Answer,
+    },
+    /// A client waited too long and retries (or gives up).
+    ClientTimeout { op: OpId, attempt: u32 },
+    /// A user action, and whether it could be carried out.
+    Action {
+        action: Action,
+        result: Result<(), ActionError>,
+    },
+}
+
+/// One step of the world: the unit of "one event forward".
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct StepRecord {
+    /// Position of this step, from 1.
+    pub index: u64,
+    /// When it happened (global).
+    pub time: Time,
+    /// What happened.
+    pub what: What,
+    /// The node that acted, if any.
+    pub node: Option<NodeId>,
+    /// Raft events it caused, by node.
+    pub events: Vec<(NodeId, Event)>,
+    /// Messages it sent.
+    pub sent: Vec<Sent>,
+}
+
+#[derive(Clone, Debug)]
+enum Scheduled {
+    Deliver(MessageId),
+    Timer(NodeId),
+    Arrive {
+        op: OpId,
+        request: RequestId,
+        node: NodeId,
+        attempt: u32,
+    },
+    Reply {
+        op: OpId,
+        request: RequestId,
+        node: NodeId,
+        answer: Answer,
+    },
+    ClientTimeout {
+        op: OpId,
+        attempt: u32,
+    },
+    WorkloadTick(u64),
+    Action(Action),
+}
+
+/// Queue order within one instant: user actions first, then the rest in
+/// the order they were scheduled.
+const CLASS_ACTION: u8 = 0;
+const CLASS_OTHER: u8 = 1;
+
+#[derive(Clone, Debug)]
+struct NodeSlot {
+    node: Node,
+    up: bool,
+    clock: LocalClock,
+    timer: Time,
+}
+
+/// An operation in progress.
+#[derive(Clone, Debug)]
+struct Call {
+    op: OpId,
+    client: usize,
+    seq: u64,
+    target: NodeId,
+    attempt: u32,
+    request: RequestId,
+    /// Write requests that reached a live node and got no definite refusal:
+    /// each may have been appended, so giving up means "unknown".
+    maybe_effective: BTreeSet<RequestId>,
+}
+
+#[derive(Clone, Debug)]
+struct ClientSlot {
+    id: ClientId,
+    next_seq: u64,
+    busy: bool,
+}
+
+/// The simulated world. Cloning it forks an independent copy.
+#[derive(Clone, Debug)]
+pub struct World {
+    config: WorldConfig,
+    rng: Rng,
+    now: Time,
+    seq: u64,
+    queue: BTreeMap<(Time, u8, u64), Scheduled>,
+    slots: Vec<NodeSlot>,
+    links: Links,
+    in_flight: BTreeMap<MessageId, InFlight>,
+    next_message: MessageId,
+    clients: Vec<ClientSlot>,
+    calls: BTreeMap<OpId, Call>,
+    next_request: RequestId,
+    history: Vec<ClientOp>,
+    steps: u64,
+    trace: StableHasher,
+    workload: Option<Workload>,
+    workload_generation: u64,
+}
+
+impl World {
+    /// A world of `config.nodes` nodes at time zero. An invalid configuration
+    /// is refused with the reason.
+    pub fn try_new(config: WorldConfig, seed: u64) -> Result<World, WorldError> {
+        config.validate()?;
+        let mut rng = Rng::new(seed);
+        let members = crate::raft::Configuration::of_voters((1..=config.voters).map(NodeId));
+        let slots = (1..=config.nodes)
+            .map(|i| {
+                let disk = if i <= config.voters {
+                    PersistentState::bootstrap(members.clone())
+                } else {
+                    PersistentState::blank()
+                };
+                let node = Node::new(
+                    NodeId(i),
+                    config.raft.clone(),
+                    disk,
+                    rng.next_u64(),
+                    Time::ZERO,
+                );
+                NodeSlot {
+                    node,
+                    up: true,
+                    clock: LocalClock::default(),
+                    timer: Time::NEVER,
+                }
+            })
+            .collect();
+        let workload = config.workload.clone();
+        let mut world = World {
+            rng,
+            now: Time::ZERO,
+            seq: 0,
+            queue: BTreeMap::new(),
+            slots,
+            links: Links::default(),
+            in_flight: BTreeMap::new(),
+            next_message: 1,
+            clients: Vec::new(),
+            calls: BTreeMap::new(),
+            next_request: 1,
+            history: Vec::new(),
+            steps: 0,
+            trace: StableHasher::default(),
+            workload: None,
+            workload_generation: 0,
+            config,
+        };
+        let mut boot = world.record(What::Timer { node: NodeId(1) }, None);
+        for i in 1..=world.config.nodes {
+            world.drain(NodeId(i), &mut boot);
+        }
+        if let Some(w) = workload {
+            world.start_workload(w);
+        }
+        Ok(world)
+    }
+
+    /// A world whose nodes start from the given disks (N1 first) instead of
+    /// a fresh bootstrap: a lesson that opens on Figure 7's logs, or a test
+    /// that needs a hand-made state. The disks must number `config.nodes`.
+    pub fn from_disks(
+        config: WorldConfig,
+        seed: u64,
+        disks: Vec<PersistentState>,
+    ) -> Result<World, WorldError> {
+        if disks.len() != usize::from(config.nodes) {
+            return Err(WorldError::NodeCount(disks.len().min(255) as u8));
+        }
+        let mut world = World::try_new(config, seed)?;
+        for (i, disk) in disks.into_iter().enumerate() {
+            let id = NodeId(i as u8 + 1);
+            let seed = world.rng.next_u64();
+            world.slots[i].node = Node::new(id, world.config.raft.clone(), disk, seed, Time::ZERO);
+            world.slots[i].timer = Time::NEVER;
+            let mut boot = world.record(What::Timer { node: id }, None);
+            world.drain(id, &mut boot);
+        }
+        Ok(world)
+    }
+
+    /// A world from a configuration known to be valid (such as the default).
+    /// An invalid one is replaced by the default configuration, with the
+    /// same seed; use [`World::try_new`] to see the error instead.
+    pub fn new(config: WorldConfig, seed: u64) -> World {
+        match World::try_new(config, seed) {
+            Ok(w) => w,
+            Err(_) => World::try_new(WorldConfig::default(), seed)
+                .unwrap_or_else(|_| unreachable!("the default configuration is valid")),
+        }
+    }
+
+    /// A world that will carry out `actions` at their times.
+    pub fn with_actions(
+        config: WorldConfig,
+        seed: u64,
+        actions: &[TimedAction],
+    ) -> Result<World, WorldError> {
+        let mut world = World::try_new(config, seed)?;
+        for a in actions {
+            world.schedule(a.at, CLASS_ACTION, Scheduled::Action(a.action.clone()));
+        }
+        Ok(world)
+    }
+
+    // ----- reading the world --------------------------------------------
+
+    /// Global simulated time.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+    /// The configuration the world started with (settings changed by actions
+    /// are reflected in `raft` and `network`).
+    pub fn config(&self) -> &WorldConfig {
+        &self.config
+    }
+    /// How many steps have run.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+    /// Ids of every node, N1 first.
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        (1..=self.slots.len() as u8).map(NodeId).collect()
+    }
+    /// Whether the node is running.
+    pub fn is_up(&self, id: NodeId) -> bool {
+        self.slot(id).is_some_and(|s| s.up)
+    }
+    /// The node (for a crashed node, its state when it crashed).
+    ///
+    /// # Panics
+    /// If `id` is not one of [`World::node_ids`].
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.slots[usize::from(id.0) - 1].node
+    }
+    /// The node, or `None` for an unknown id.
+    pub fn get_node(&self, id: NodeId) -> Option<&Node> {
+        self.slot(id).map(|s| &s.node)
+    }
+    /// The node's clock.
+    pub fn clock(&self, id: NodeId) -> Option<&LocalClock> {
+        self.slot(id).map(|s| &s.clock)
+    }
+    /// Messages on their way, oldest first.
+    pub fn in_flight(&self) -> Vec<InFlight> {
+        self.in_flight.values().cloned().collect()
+    }
+    /// Messages on their way, without copying.
+    pub fn in_flight_iter(&self) -> impl Iterator<Item = &InFlight> {
+        self.in_flight.values()
+    }
+    /// Which links are cut.
+    pub fn links(&self) -> &Links {
+        &self.links
+    }
+    /// Every client operation so far.
+    pub fn history(&self) -> &[ClientOp] {
+        &self.history
+    }
+    /// The random workload running, if any.
+    pub fn workload(&self) -> Option<&Workload> {
+        self.workload.as_ref()
+    }
+    /// The running leader with the highest term, if any.
+    pub fn leader(&self) -> Option<NodeId> {
+        self.slots
+            .iter()
+            .filter(|s| s.up && s.node.role() == Role::Leader)
+            .max_by_key(|s| s.node.term())
+            .map(|s| s.node.id())
+    }
+    /// A hash of every step so far: equal hashes mean equal traces.
+    pub fn trace_hash(&self) -> u64 {
+        self.trace.finish()
+    }
+    /// When the next scheduled item is due, if any.
+    pub fn next_event_time(&self) -> Option<Time> {
+        self.queue.keys().next().map(|k| k.0)
+    }
+    /// The highest term any node has reached.
+    pub fn max_term(&self) -> Term {
+        self.slots.iter().map(|s| s.node.term()).max().unwrap_or(0)
+    }
+
+    fn slot(&self, id: NodeId) -> Option<&NodeSlot> {
+        usize::from(id.0)
+            .checked_sub(1)
+            .and_then(|i| self.slots.get(i))
+    }
+
+    fn check_node(&self, id: NodeId) -> Result<usize, ActionError> {
+        usize::from(id.0)
+            .checked_sub(1)
+            .filter(|i| *i < self.slots.len())
+            .ok_or(ActionError::UnknownNode(id))
+    }
+
+    // ----- advancing ----------------------------------------------------
+
+    /// Runs exactly one event: a delivery, a timer, a client step or a user
+    /// action. `None` when nothing is scheduled.
+    pub fn step(&mut self) -> Option<StepRecord> {
+        loop {
+            let ((time, _, _), item) = self.queue.pop_first()?;
+            self.now = self.now.max(time);
+            if let Some(record) = self.execute(item) {
+                return Some(self.finish(record));
+            }
+        }
+    }
+
+    /// Runs one event if one is due now (at or before the current time).
+    /// Callers that observe every step drain these before [`World::act`].
+    pub fn step_due(&mut self) -> Option<StepRecord> {
+        if self.next_event_time().is_some_and(|next| next <= self.now) {
+            self.step()
+        } else {
+            None
+        }
+    }
+
+    /// Runs every event at or before `t`, then sets the time to `t`.
+    pub fn run_until(&mut self, t: Time) {
+        while self.next_event_time().is_some_and(|next| next <= t) {
+            self.step();
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Runs up to `n` events; returns how many ran.
+    pub fn run_events(&mut self, n: u64) -> u64 {
+        let mut ran = 0;
+        while ran < n && self.step().is_some() {
+            ran += 1;
+        }
+        ran
+    }
+
+    /// Carries out a user action now, as its own step. Events already due at
+    /// this instant run first, so that an action taken at time T replays
+    /// exactly from a schedule entry at T + 1 µs. Returns the schedule entry
+    /// and every step run, the action's own step last (its outcome is in
+    /// `what`).
+    pub fn act(&mut self, action: Action) -> (TimedAction, Vec<StepRecord>) {
+        let mut records = Vec::new();
+        let now = self.now;
+        while self.next_event_time().is_some_and(|next| next <= now) {
+            records.extend(self.step());
+        }
+        let at = self.now.plus(1);
+        self.forget_actions_after(self.now);
+        self.schedule(at, CLASS_ACTION, Scheduled::Action(action.clone()));
+        // The action is the only class-0 item at `at`, so it runs next.
+        records.extend(self.step());
+        (TimedAction { at, action }, records)
+    }
+
+    /// Removes scheduled actions later than `t` (a fork discards the future).
+    pub fn forget_actions_after(&mut self, t: Time) {
+        self.queue
+            .retain(|(at, _, _), item| !(matches!(item, Scheduled::Action(_)) && *at > t));
+    }
+
+    /// Schedules an action for later (a lesson's script).
+    pub fn schedule_action(&mut self, timed: TimedAction) {
+        let at = timed.at.max(self.now);
+        self.schedule(at, CLASS_ACTION, Scheduled::Action(timed.action));
+    }
+
+    fn schedule(&mut self, at: Time, class: u8, item: Scheduled) {
+        self.seq += 1;
+        self.queue.insert((at, class, self.seq), item);
+    }
+
+    fn record(&self, what: What, node: Option<NodeId>) -> StepRecord {
+        StepRecord {
+            index: self.steps + 1,
+            time: self.now,
+            what,
+            node,
+            events: Vec::new(),
+            sent: Vec::new(),
+        }
+    }
+
+    fn finish(&mut self, record: StepRecord) -> StepRecord {
+        self.steps += 1;
+        record.hash(&mut self.trace);
+        record
+    }
+
+    fn execute(&mut self, item: Scheduled) -> Option<StepRecord> {
+        match item {
+            Scheduled::Deliver(id) => {
+                let msg = self.in_flight.remove(&id)?;
+                let kind = msg.message.kind();
+                let (from, to) = (msg.from, msg.to);
+                let because = if !self.is_up(to) {
+                    Some(LostBecause::NodeDown)
+                } else if self.links.is_cut(from, to) {
+                    Some(LostBecause::LinkCut)
+                } else {
+                    None
+                };
+                if let Some(because) = because {
+                    return Some(self.record(
+                        What::Lost {
+                            id,
+                            from,
+                            to,
+                            kind,
+                            because,
+                        },
+                        Some(to),
+                    ));
+                }
+                let mut record = self.record(What::Delivered { id, from, to, kind }, Some(to));
+                let local = self.local_now(to);
+                self.slot_mut(to)
+                    .node
+                    .handle_message(local, from, msg.message);
+                self.drain(to, &mut record);
+                Some(record)
+            }
+            Scheduled::Timer(node) => {
+                let slot = self.slot(node)?;
+                if !slot.up || slot.timer != self.now {
+                    return None; // superseded
+                }
+                let mut record = self.record(What::Timer { node }, Some(node));
+                let local = self.local_now(node);
+                let slot = self.slot_mut(node);
+                slot.timer = Time::NEVER;
+                slot.node.handle_timeout(local);
+                self.drain(node, &mut record);
+                Some(record)
+            }
+            Scheduled::Arrive {
+                op,
+                request,
+                node,
+                attempt,
+            } => Some(self.client_arrive(op, request, node, attempt)),
+            Scheduled::Reply {
+                op,
+                request,
+                node,
+                answer,
+            } => self.client_reply(op, request, node, answer),
+            Scheduled::ClientTimeout { op, attempt } => self.client_timeout(op, attempt),
+            Scheduled::WorkloadTick(generation) => self.workload_tick(generation),
+            Scheduled::Action(action) => {
+                let mut record = self.record(
+                    What::Action {
+                        action: action.clone(),
+                        result: Ok(()),
+                    },
+                    None,
+                );
+                let result = self.apply_action(&action, &mut record);
+                record.what = What::Action { action, result };
+                Some(record)
+            }
+        }
+    }
+
+    fn slot_mut(&mut self, id: NodeId) -> &mut NodeSlot {
+        &mut self.slots[usize::from(id.0) - 1]
+    }
+
+    fn local_now(&self, id: NodeId) -> Time {
+        self.slots[usize::from(id.0) - 1].clock.local(self.now)
+    }
+
+    /// Collects a node's outputs after an input: sends its messages, routes
+    /// its replies to clients, records its events and re-arms its timer.
+    fn drain(&mut self, id: NodeId, record: &mut StepRecord) {
+        let idx = usize::from(id.0) - 1;
+        let mut messages = Vec::new();
+        let mut replies = Vec::new();
+        {
+            let node = &mut self.slots[idx].node;
+            while let Some(m) = node.poll_message() {
+                messages.push(m);
+            }
+            while let Some(r) = node.poll_reply() {
+                replies.push(r);
+            }
+            while let Some(e) = node.poll_event() {
+                record.events.push((id, e));
+            }
+        }
+        for m in messages {
+            self.send(m, record);
+        }
+        for r in replies {
+            self.route_reply(id, r.request, r.answer);
+        }
+        let slot = &self.slots[idx];
+        let due = if slot.up {
+            slot.clock.global_when(slot.node.poll_timeout(), self.now)
+        } else {
+            Time::NEVER
+        };
+        if due != slot.timer {
+            self.slots[idx].timer = due;
+            if due != Time::NEVER {
+                self.schedule(due, CLASS_OTHER, Scheduled::Timer(id));
+            }
+        }
+    }
+
+    fn send(&mut self, envelope: Envelope, record: &mut StepRecord) {
+        let Envelope { from, to, message } = envelope;
+        let kind = message.kind();
+        let net = &self.config.network;
+        let copies = if self.rng.chance(f64::from(net.duplicate_permille) / 1000.0) {
+            2
+        } else {
+            1
+        };
+        for _ in 0..copies {
+            let id = self.next_message;
+            self.next_message += 1;
+            let net = &self.config.network;
+            let lost = self.links.is_cut(from, to)
+                || self.rng.chance(f64::from(net.loss_permille) / 1000.0);
+            let (lo, hi) = (net.latency_min_us, net.latency_max_us);
+            let deliver_at = if lost {
+                None
+            } else {
+                let at = self.now.plus(self.rng.range_inclusive(lo, hi));
+                self.in_flight.insert(
+                    id,
+                    InFlight {
+                        id,
+                        from,
+                        to,
+                        sent_at: self.now,
+                        deliver_at: at,
+                        message: message.clone(),
+                    },
+                );
+                self.schedule(at, CLASS_OTHER, Scheduled::Deliver(id));
+                Some(at)
+            };
+            record.sent.push(Sent {
+                id,
+                from,
+                to,
+                kind,
+                deliver_at,
+            });
+        }
+    }
+
+    // ----- clients ------------------------------------------------------
+
+    /// Starts a client operation through `node`; returns its id.
+    fn invoke(
+        &mut self,
+        node: NodeId,
+        kind: OpKind,
+        mode: Option<ReadMode>,
+        client: Option<usize>,
+    ) -> Result<OpId, ActionError> {
+        let client = match client {
+            Some(c) => c,
+            None => self.idle_client().ok_or(ActionError::TooManyClients)?,
+        };
+        let op = self.history.len() as OpId;
+        let slot = &mut self.clients[client];
+        slot.busy = true;
+        let seq = if matches!(kind, OpKind::Write(_)) {
+            slot.next_seq += 1;
+            slot.next_seq
+        } else {
+            0
+        };
+        let client_id = slot.id;
+        self.history.push(ClientOp {
+            id: op,
+            client: client_id,
+            node,
+            kind,
+            mode,
+            invoked_at: self.now,
+            outcome: Outcome::Pending,
+        });
+        let request = self.next_request;
+        self.next_request += 1;
+        self.calls.insert(
+            op,
+            Call {
+                op,
+                client,
+                seq,
+                target: node,
+                attempt: 1,
+                request,
+                maybe_effective: BTreeSet::new(),
+            },
+        );
+        let latency = self.config.client.latency_us;
+        self.schedule(
+            self.now.plus(latency),
+            CLASS_OTHER,
+            Scheduled::Arrive {
+                op,
+                request,
+                node,
+                attempt: 1,
+            },
+        );
+        self.schedule(
+            self.now.plus(self.config.client.timeout_us),
+            CLASS_OTHER,
+            Scheduled::ClientTimeout { op, attempt: 1 },
+        );
+        Ok(op)
+    }
+
+    /// An idle client session (making one if needed), or `None` when
+    /// [`MAX_CLIENTS`] are busy. Workload clients use the first slots.
+    fn idle_client(&mut self) -> Option<usize> {
+        let reserved = self.workload.as_ref().map_or(0, |w| usize::from(w.clients));
+        if let Some(i) = self.clients.iter().skip(reserved).position(|c| !c.busy) {
+            return Some(i + reserved);
+        }
+        if self.clients.len() >= MAX_CLIENTS {
+            return None;
+        }
+        self.ensure_clients(self.clients.len() + 1);
+        Some(self.clients.len() - 1)
+    }
+
+    fn ensure_clients(&mut self, n: usize) {
+        while self.clients.len() < n {
+            let id = self.clients.len() as ClientId + 1;
+            self.clients.push(ClientSlot {
+                id,
+                next_seq: 0,
+                busy: false,
+            });
+        }
+    }
+
+    fn client_arrive(
+        &mut self,
+        op: OpId,
+        request: RequestId,
+        node: NodeId,
+        attempt: u32,
+    ) -> StepRecord {
+        let up = self.is_up(node);
+        let mut record = self.record(
+            What::Request {
+                op,
+                node,
+                attempt,
+                delivered: up,
+            },
+            Some(node),
+        );
+        if !up {
+            return record;
+        }
+        let local = self.local_now(node);
+        let Some(call) = self.calls.get_mut(&op) else {
+            return record;
+        };
+        let kind = self.history[op as usize].kind.clone();
+        let mode = self.history[op as usize].mode;
+        let client = self.clients[call.client].id;
+        let seq = call.seq;
+        let target = &mut self.slots[usize::from(node.0) - 1].node;
+        match kind {
+            OpKind::Write(op_) => {
+                call.maybe_effective.insert(request);
+                target.propose(
+                    local,
+                    request,
+                    Command {
+                        client,
+                        seq,
+                        op: op_,
+                    },
+                );
+            }
+            OpKind::Read { key } => {
+                target.read(local, request, key, mode.unwrap_or(ReadMode::ReadIndex))
+            }
+        }
+        self.drain(node, &mut record);
+        record
+    }
+
+    fn route_reply(&mut self, node: NodeId, request: RequestId, answer: Answer) {
+        let Some(op) = self
+            .calls
+            .values()
+            .find(|c| c.request == request || c.maybe_effective.contains(&request))
+            .map(|c| c.op)
+        else {
+            return;
+        };
+        let at = self.now.plus(self.config.client.latency_us);
+        self.schedule(
+            at,
+            CLASS_OTHER,
+            Scheduled::Reply {
+                op,
+                request,
+                node,
+                answer,
+            },
+        );
+    }
+
+    fn client_reply(
+        &mut self,
+        op: OpId,
+        request: RequestId,
+        node: NodeId,
+        answer: Answer,
+    ) -> Option<StepRecord> {
+        let call = self.calls.get(&op)?.clone();
+        let record = self.record(
+            What::Reply {
+                op,
+                node,
+                answer: answer.clone(),
+            },
+            Some(node),
+        );
+        let current = call.request == request;
+        match answer {
+            Answer::Written(result) => self.complete(
+                op,
+                node,
+                Outcome::WriteOk {
+                    result,
+                    at: self.now,
+                },
+            ),
+            Answer::Read { value } => self.complete(
+                op,
+                node,
+                Outcome::ReadOk {
+                    value,
+                    at: self.now,
+                },
+            ),
+            Answer::Refused(reason) => {
+                if let Some(c) = self.calls.get_mut(&op) {
+                    c.maybe_effective.remove(&request);
+                }
+                if current {
+                    let (target, delay) = match reason {
+                        Refusal::NotLeader {
+                            leader_hint: Some(l),
+                        } if l != node => (l, 0),
+                        // No leader known: an election is probably under
+                        // way, so wait about one election timeout.
+                        Refusal::NotLeader { .. } => (
+                            self.next_node(node),
+                            self.config.raft.election_timeout_min_us,
+                        ),
+                        _ => (node, self.config.raft.heartbeat_interval_us),
+                    };
+                    self.retry(op, target, delay);
+                }
+            }
+            Answer::Uncertain(_) => {
+                if current {
+                    let target = self.next_node(node);
+                    self.retry(op, target, self.config.raft.heartbeat_interval_us);
+                }
+            }
+        }
+        Some(record)
+    }
+
+    fn client_timeout(&mut self, op: OpId, attempt: u32) -> Option<StepRecord> {
+        let call = self.calls.get(&op)?;
+        if call.attempt != attempt {
+            return None; // the client already moved on
+        }
+        let target = self.next_node(call.target);
+        let record = self.record(What::ClientTimeout { op, attempt }, None);
+        self.retry(op, target, 0);
+        Some(record)
+    }
+
+    /// The next node after `node`, round robin: where a client tries when it
+    /// knows no leader.
+    fn next_node(&self, node: NodeId) -> NodeId {
+        NodeId(node.0 % self.slots.len() as u8 + 1)
+    }
+
+    fn retry(&mut self, op: OpId, target: NodeId, delay_us: u64) {
+        let max = self.config.client.max_attempts;
+        let Some(call) = self.calls.get_mut(&op) else {
+            return;
+        };
+        if call.attempt >= max {
+            let outcome = if call.maybe_effective.is_empty() {
+                Outcome::Failed { at: self.now }
+            } else {
+                Outcome::Unknown
+            };
+            let node = call.target;
+            self.complete(op, node, outcome);
+            return;
+        }
+        call.attempt += 1;
+        call.target = target;
+        call.request = self.next_request;
+        self.next_request += 1;
+        let (request, attempt) = (call.request, call.attempt);
+        let arrive = self.now.plus(delay_us + self.config.client.latency_us);
+        self.schedule(
+            arrive,
+            CLASS_OTHER,
+            Scheduled::Arrive {
+                op,
+                request,
+                node: target,
+                attempt,
+            },
+        );
+        self.schedule(
+            self.now.plus(delay_us + self.config.client.timeout_us),
+            CLASS_OTHER,
+            Scheduled::ClientTimeout { op, attempt },
+        );
+    }
+
+    fn complete(&mut self, op: OpId, node: NodeId, outcome: Outcome) {
+        let Some(call) = self.calls.remove(&op) else {
+            return;
+        };
+        self.clients[call.client].busy = false;
+        let entry = &mut self.history[op as usize];
+        entry.outcome = outcome;
+        entry.node = node;
+    }
+
+    /// Starts (or replaces) the workload; a new generation of ticks makes
+    /// any tick already queued for the old one a no-op.
+    fn start_workload(&mut self, workload: Workload) {
+        self.ensure_clients(usize::from(workload.clients));
+        self.workload = Some(workload);
+        self.workload_generation += 1;
+        self.schedule(
+            self.now.plus(1),
+            CLASS_OTHER,
+            Scheduled::WorkloadTick(self.workload_generation),
+        );
+    }
+
+    fn workload_tick(&mut self, generation: u64) -> Option<StepRecord> {
+        if generation != self.workload_generation {
+            return None;
+        }
+        let w = self.workload.clone()?;
+        let gap = self
+            .rng
+            .range_inclusive(w.interval_us / 2, w.interval_us * 3 / 2)
+            .max(1);
+        self.schedule(
+            self.now.plus(gap),
+            CLASS_OTHER,
+            Scheduled::WorkloadTick(generation),
+        );
+        let client = (0..usize::from(w.clients)).find(|c| !self.clients[*c].busy)?;
+        let key = KEYS[self.rng.index(usize::from(w.keys))].to_string();
+        let node = NodeId(self.rng.range_inclusive(1, self.slots.len() as u64) as u8);
+        let (kind, mode) = if self.rng.chance(f64::from(w.read_permille) / 1000.0) {
+            let mode = w.read_modes[self.rng.index(w.read_modes.len())];
+            (OpKind::Read { key }, Some(mode))
+        } else {
+            let value = self.rng.range_inclusive(0, 99) as i64;
+            let op = match self.rng.index(4) {
+                0 => Op::Set { key, value },
+                1 => Op::Increment {
+                    key,
+                    by: value % 5 + 1,
+                },
+                2 => Op::Delete { key },
+                _ => Op::CompareAndSet {
+                    key,
+                    expected: (value % 2 == 0).then_some(value),
+                    new: value + 1,
+                },
+            };
+            (OpKind::Write(op), None)
+        };
+        let op = self.invoke(node, kind, mode, Some(client)).ok()?;
+        Some(self.record(What::Invoked { op }, None))
+    }
+
+    // ----- actions ------------------------------------------------------
+
+    fn apply_action(
+        &mut self,
+        action: &Action,
+        record: &mut StepRecord,
+    ) -> Result<(), ActionError> {
+        match action {
+            Action::Crash { node } => {
+                let i = self.check_node(*node)?;
+                if !self.slots[i].up {
+                    return Err(ActionError::NodeDown(*node));
+                }
+                self.slots[i].up = false;
+                self.slots[i].timer = Time::NEVER;
+                record.node = Some(*node);
+            }
+            Action::Restart { node } | Action::RestartBlank { node } => {
+                let i = self.check_node(*node)?;
+                let blank = matches!(action, Action::RestartBlank { .. });
+                if self.slots[i].up && !blank {
+                    return Err(ActionError::NodeUp(*node));
+                }
+                let disk = if blank {
+                    PersistentState::blank()
+                } else {
+                    self.slots[i].node.persistent_state().clone()
+                };
+                let local = self.local_now(*node);
+                let seed = self.rng.next_u64();
+                self.slots[i].node = Node::new(*node, self.config.raft.clone(), disk, seed, local);
+                self.slots[i].up = true;
+                self.slots[i].timer = Time::NEVER;
+                record.node = Some(*node);
+                self.drain(*node, record);
+            }
+            Action::ForceTimeout { node } => {
+                let i = self.check_node(*node)?;
+                if !self.slots[i].up {
+                    return Err(ActionError::NodeDown(*node));
+                }
+                let local = self.local_now(*node);
+                self.slots[i].node.force_election_timeout(local);
+                record.node = Some(*node);
+                self.drain(*node, record);
+            }
+            Action::Partition { groups } => {
+                for g in groups {
+                    for n in g {
+                        self.check_node(*n)?;
+                    }
+                }
+                let nodes = self.node_ids();
+                self.links.partition(&nodes, groups);
+            }
+            Action::CutLink { from, to } => {
+                self.check_node(*from)?;
+                self.check_node(*to)?;
+                self.links.cut(*from, *to);
+            }
+            Action::RestoreLink { from, to } => {
+                self.check_node(*from)?;
+                self.check_node(*to)?;
+                self.links.restore(*from, *to);
+            }
+            Action::Heal => self.links.heal(),
+            Action::SetNetwork(net) => {
+                net.validate()
+                    .map_err(|e| ActionError::InvalidSettings(e.to_string()))?;
+                self.config.network = net.clone();
+            }
+            Action::DropMessage { id } => {
+                self.in_flight
+                    .remove(id)
+                    .ok_or(ActionError::UnknownMessage(*id))?;
+            }
+            Action::SetClockDrift { node, drift_ppm } => {
+                let i = self.check_node(*node)?;
+                if drift_ppm.abs() > MAX_DRIFT_PPM {
+                    return Err(ActionError::InvalidSettings(format!(
+                        "clock drift must be within ±{MAX_DRIFT_PPM} ppm"
+                    )));
+                }
+                self.slots[i].clock = self.slots[i].clock.with_drift(self.now, *drift_ppm);
+                // Re-arm the timer on the new clock.
+                self.slots[i].timer = Time::NEVER;
+                if self.slots[i].up {
+                    self.drain(*node, record);
+                }
+            }
+            Action::Write { node, op } => {
+                self.check_node(*node)?;
+                let id = self.invoke(*node, OpKind::Write(op.clone()), None, None)?;
+                record.what = What::Invoked { op: id };
+            }
+            Action::Read { node, key, mode } => {
+                self.check_node(*node)?;
+                if key.is_empty() || key.len() > 32 {
+                    return Err(ActionError::InvalidSettings(
+                        "a key has 1 to 32 characters".into(),
+                    ));
+                }
+                let id =
+                    self.invoke(*node, OpKind::Read { key: key.clone() }, Some(*mode), None)?;
+                record.what = What::Invoked { op: id };
+            }
+            Action::ChangeMembership { change } => {
+                let ids = match change {
+                    crate::raft::ConfChange::Joint { voters, learners } => {
+                        voters.iter().chain(learners).copied().collect()
+                    }
+                    crate::raft::ConfChange::AddLearner(n)
+                    | crate::raft::ConfChange::PromoteLearner(n)
+                    | crate::raft::ConfChange::AddVoter(n)
+                    | crate::raft::ConfChange::Remove(n) => vec![*n],
+                };
+                for n in ids {
+                    self.check_node(n)?;
+                }
+                let leader = self.leader().ok_or(ActionError::NoLeader)?;
+                let local = self.local_now(leader);
+                record.node = Some(leader);
+                let result = self
+                    .slot_mut(leader)
+                    .node
+                    .change_membership(local, change.clone());
+                self.drain(leader, record);
+                result.map_err(ActionError::Refused)?;
+            }
+            Action::TransferLeadership { target } => {
+                self.check_node(*target)?;
+                let leader = self.leader().ok_or(ActionError::NoLeader)?;
+                let local = self.local_now(leader);
+                record.node = Some(leader);
+                let result = self
+                    .slot_mut(leader)
+                    .node
+                    .transfer_leadership(local, *target);
+                self.drain(leader, record);
+                result.map_err(ActionError::Refused)?;
+            }
+            Action::SetRaftConfig(config) => {
+                config
+                    .validate()
+                    .map_err(|e| ActionError::InvalidSettings(e.to_string()))?;
+                for i in 0..self.slots.len() {
+                    // Validated above, so this cannot fail.
+                    let _ = self.slots[i].node.reconfigure(config.clone());
+                }
+                self.config.raft = config.clone();
+            }
+            Action::SetWorkload(w) => match w {
+                Some(w) => {
+                    w.validate()
+                        .map_err(|e| ActionError::InvalidSettings(e.to_string()))?;
+                    self.start_workload(w.clone());
+                }
+                None => {
+                    self.workload = None;
+                    self.workload_generation += 1;
+                }
+            },
+        }
+        Ok(())
+    }
+}
