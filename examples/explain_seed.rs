@@ -58,4 +58,10 @@ fn main() {
             terms(&w, id)
         );
     }
+    for op in w.history().iter().rev().take(3) {
+        println!(
+            "op {} {} via {} invoked {} -> {:?}",
+            op.id, op.kind, op.node, op.invoked_at, op.outcome
+        );
+    }
 }

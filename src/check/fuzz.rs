@@ -110,7 +110,9 @@ fn random_config(rng: &mut Rng, options: &FuzzOptions) -> WorldConfig {
         read_modes,
     };
     WorldConfig {
-        nodes,
+        // Up to two blank servers beyond the cluster: replacements for
+        // servers whose disk is lost.
+        nodes: (nodes + 2).min(9),
         voters: nodes - spare,
         raft,
         network,
@@ -142,6 +144,10 @@ struct Run {
     rng: Rng,
     base_network: NetworkConfig,
     trigger: Option<Trigger>,
+    /// Servers whose disk was lost: never restarted or re-added.
+    retired: BTreeSet<NodeId>,
+    /// Servers being removed before their disk is lost.
+    retiring: BTreeSet<NodeId>,
 }
 
 impl Run {
@@ -253,10 +259,11 @@ impl Run {
     /// (some faults are followed quickly by another, e.g. a partition right
     /// after a membership change).
     fn random_fault(&mut self) -> u64 {
-        let roll = self.rng.range_inclusive(0, 125);
+        self.settle_retirements();
+        let roll = self.rng.range_inclusive(0, 159);
         let mut pause = self.rng.range_inclusive(50_000, 700_000);
         match roll {
-            100..=111 => {
+            100..=127 => {
                 let above_term = self.world.max_term();
                 self.trigger = Some(Trigger::IsolateNextLeader { above_term });
                 if let Some(l) = self.world.leader() {
@@ -272,7 +279,7 @@ impl Run {
                     });
                 }
             }
-            112..=125 => {
+            128..=159 => {
                 let above_term = self.world.max_term();
                 self.trigger = Some(Trigger::CrashNextLeaderOnCommit {
                     above_term,
@@ -299,7 +306,8 @@ impl Run {
                 }
             }
             20..=37 => {
-                let down = self.nodes_where(|w, id| !w.is_up(id));
+                let gone: BTreeSet<NodeId> = self.retired.union(&self.retiring).copied().collect();
+                let down = self.nodes_where(|w, id| !w.is_up(id) && !gone.contains(&id));
                 if let Some(&node) = down.get(self.rng.index(down.len().max(1))) {
                     self.act(Action::Restart { node });
                 }
@@ -384,7 +392,7 @@ impl Run {
         let outside: Vec<NodeId> = ids
             .iter()
             .copied()
-            .filter(|id| !config.members().contains(id))
+            .filter(|id| !config.members().contains(id) && !self.retired.contains(id))
             .collect();
         let change = match self.rng.index(5) {
             0 if !outside.is_empty() => {
@@ -421,11 +429,76 @@ impl Run {
             }
         };
         self.act(Action::ChangeMembership { change });
+        if self.rng.chance(0.5) {
+            self.split_along_new_config();
+        }
     }
 
-    /// A disk is lost the safe way: only by a node that the committed
-    /// configuration no longer includes (remove it first, then replace it).
+    /// Right after a membership change, cut the leader and just enough of
+    /// the new voters to form their majority off from everyone else: the
+    /// moment joint consensus exists for (§6).
+    fn split_along_new_config(&mut self) {
+        let Some(leader) = self.world.leader() else {
+            return;
+        };
+        let config = self.world.node(leader).membership().clone();
+        let mut others: Vec<NodeId> = config
+            .voters
+            .iter()
+            .copied()
+            .filter(|id| *id != leader)
+            .collect();
+        let mut side = vec![leader];
+        while side.len() < config.quorum_size() && !others.is_empty() {
+            let i = self.rng.index(others.len());
+            side.push(others.swap_remove(i));
+        }
+        let rest: Vec<NodeId> = self
+            .world
+            .node_ids()
+            .into_iter()
+            .filter(|id| !side.contains(id))
+            .collect();
+        self.act(Action::Partition {
+            groups: vec![side, rest],
+        });
+    }
+
+    /// A disk is lost the only safe way with Raft: the server is retired
+    /// for good (crashed and removed), and a blank spare under a new id can
+    /// later be added in its place. Restarting a server with a blank disk
+    /// under its old id is unsafe: a lagging server's stale configuration
+    /// may still count it, and it no longer remembers its votes or entries.
     fn lose_a_disk(&mut self) {
+        let Some(leader) = self.world.leader() else {
+            return;
+        };
+        let config = self.world.node(leader).membership().clone();
+        if config.is_joint() || config.voters.len() <= 3 {
+            return;
+        }
+        let candidates: Vec<NodeId> = config
+            .voters
+            .iter()
+            .copied()
+            .filter(|id| *id != leader)
+            .collect();
+        let victim = candidates[self.rng.index(candidates.len())];
+        self.act(Action::ChangeMembership {
+            change: ConfChange::Remove(victim),
+        });
+        let accepted = self.world.node(leader).membership().voters.len() < config.voters.len();
+        if accepted {
+            if self.world.is_up(victim) {
+                self.act(Action::Crash { node: victim });
+            }
+            self.retiring.insert(victim);
+        }
+    }
+
+    /// A retiring server's disk is lost for good once its removal commits;
+    /// if the removal is lost instead, it is still a member with its disk.
+    fn settle_retirements(&mut self) {
         let Some(leader) = self.world.leader() else {
             return;
         };
@@ -434,26 +507,15 @@ impl Run {
             return;
         }
         let members = node.membership().members();
-        let outside: Vec<NodeId> = self
-            .world
-            .node_ids()
-            .into_iter()
+        let gone: Vec<NodeId> = self
+            .retiring
+            .iter()
+            .copied()
             .filter(|id| !members.contains(id))
             .collect();
-        if let Some(&victim) = outside.get(self.rng.index(outside.len().max(1))) {
-            self.act(Action::RestartBlank { node: victim });
-        } else if node.membership().voters.len() > 3 && !node.membership().is_joint() {
-            let v: Vec<NodeId> = node
-                .membership()
-                .voters
-                .iter()
-                .copied()
-                .filter(|id| *id != leader)
-                .collect();
-            let victim = v[self.rng.index(v.len())];
-            self.act(Action::ChangeMembership {
-                change: ConfChange::Remove(victim),
-            });
+        for id in gone {
+            self.retiring.remove(&id);
+            self.retired.insert(id);
         }
     }
 
@@ -470,11 +532,14 @@ impl Run {
     }
 
     fn heal(&mut self) {
+        self.settle_retirements();
         // Decommission servers the cluster removed, as an operator would: one
         // that never learned of its removal keeps campaigning and, without
         // Pre-Vote or CheckQuorum, disrupts every leader (thesis §4.2.3).
         let members = self.committed_config().map(|c| c.members());
-        let is_member = |id: NodeId| members.as_ref().is_none_or(|m| m.contains(&id));
+        let retired = self.retired.clone();
+        let is_member =
+            |id: NodeId| !retired.contains(&id) && members.as_ref().is_none_or(|m| m.contains(&id));
         for id in self.world.node_ids() {
             if !is_member(id) && self.world.is_up(id) {
                 self.act(Action::Crash { node: id });
@@ -585,6 +650,8 @@ pub fn run_seed(seed: u64, options: &FuzzOptions) -> SeedReport {
         rng,
         base_network,
         trigger: None,
+        retired: BTreeSet::new(),
+        retiring: BTreeSet::new(),
     };
     let total = options.sim_seconds.max(3) * 1_000_000;
     let window = liveness_window(options.sim_seconds.max(3));

@@ -101,7 +101,7 @@ impl Invariants {
                 self.check_node(world.node(id), record);
             }
         }
-        if record.index % PRUNE_EVERY == 0 {
+        if record.index.is_multiple_of(PRUNE_EVERY) {
             self.prune(world);
         }
     }

@@ -95,9 +95,13 @@ pub struct LinViolation {
 /// the memo is capped at about 32 MiB per search (past the cap it stops
 /// memoising, which only costs speed), so the check never hangs nor exhausts
 /// memory.
-pub fn check_history(ops: &[ClientOp], step_budget: u64) -> Linearizability {
+pub fn check_history<T: std::borrow::Borrow<ClientOp>>(
+    ops: &[T],
+    step_budget: u64,
+) -> Linearizability {
     let mut keys: BTreeMap<&str, KeyHistory> = BTreeMap::new();
     for op in ops {
+        let op: &ClientOp = op.borrow();
         let history = keys.entry(op.kind.key()).or_default();
         match prepare(op) {
             Prepared::Kept(k) => history.ops.push(k),
@@ -1090,7 +1094,7 @@ mod tests {
 
     #[test]
     fn an_empty_history_is_linearizable() {
-        assert_eq!(check_history(&[], 0), Linearizability::Ok);
+        assert_eq!(check_history::<ClientOp>(&[], 0), Linearizability::Ok);
     }
 
     #[test]

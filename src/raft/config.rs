@@ -42,7 +42,7 @@ impl Default for Config {
             lease_duration_us: 120_000,
             pre_vote: false,
             check_quorum: false,
-            snapshot_threshold: 0,
+            snapshot_threshold: 1_000,
             max_entries_per_message: 16,
             faults: Faults::default(),
         }

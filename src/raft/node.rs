@@ -633,10 +633,9 @@ impl Node {
         } else if pre_vote {
             if term <= ours {
                 Some(VoteRefusal::StaleTerm { ours })
-            } else if let Some(leader) = self.leader_alive(true, transfer) {
-                Some(VoteRefusal::LeaderAlive { leader })
             } else {
-                None
+                self.leader_alive(true, transfer)
+                    .map(|leader| VoteRefusal::LeaderAlive { leader })
             }
         } else {
             match self.disk.voted_for {
@@ -1122,7 +1121,9 @@ impl Node {
                 // A blank new voter could not vote (it has never joined), so
                 // a leader crash could leave C_new without a majority.
                 if let Some(newcomer) = voters.iter().find(|id| {
-                    !current.is_voter(**id) && !(current.is_learner(**id) && self.caught_up(**id))
+                    let ready = current.is_voter(**id)
+                        || (current.is_learner(**id) && self.caught_up(**id));
+                    !ready
                 }) {
                     return Err(Refusal::NotCaughtUp(*newcomer));
                 }

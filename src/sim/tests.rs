@@ -392,8 +392,11 @@ fn invalid_world_configurations_are_refused_with_a_reason() {
 
 // ----- time travel ----------------------------------------------------------
 
+/// What a viewer sees of one node: id, role, term, commit index, last index.
+type NodeView = (u8, Role, u64, u64, u64);
+
 /// Everything a viewer can see of a world, as one comparable value.
-fn fingerprint(w: &World) -> (u64, u64, Time, Vec<(u8, Role, u64, u64, u64)>) {
+fn fingerprint(w: &World) -> (u64, u64, Time, Vec<NodeView>) {
     let nodes = w
         .node_ids()
         .into_iter()
@@ -519,7 +522,8 @@ fn a_session_round_trips_through_json() {
 #[test]
 fn malformed_and_hostile_sessions_give_typed_errors_not_panics() {
     let good = valid_json();
-    let cases: Vec<(&str, String, fn(&SessionError) -> bool)> = vec![
+    type Case = (&'static str, String, fn(&SessionError) -> bool);
+    let cases: Vec<Case> = vec![
         ("truncated", good[..good.len() / 2].to_string(), |e| {
             matches!(e, SessionError::Malformed(_))
         }),

@@ -137,12 +137,14 @@ impl<O: Observer> Timeline<O> {
     /// Moves the cursor to step `target` (clamped to what can be reached):
     /// back by restoring the nearest earlier checkpoint and replaying.
     pub fn seek(&mut self, target: u64) {
-        if target < self.cursor() {
-            let i = self
-                .checkpoints
-                .partition_point(|c| c.world.steps() <= target)
-                .saturating_sub(1);
-            let c = &self.checkpoints[i];
+        // Restore the nearest checkpoint at or before the target when going
+        // back, or when it is further along than the cursor.
+        let i = self
+            .checkpoints
+            .partition_point(|c| c.world.steps() <= target)
+            .saturating_sub(1);
+        let c = &self.checkpoints[i];
+        if target < self.cursor() || c.world.steps() > self.cursor() {
             self.world = c.world.clone();
             self.observer = c.observer.clone();
         }
@@ -157,12 +159,12 @@ impl<O: Observer> Timeline<O> {
 
     /// Moves the cursor to the last step at or before global time `t`.
     pub fn seek_time(&mut self, t: Time) {
-        if t < self.world.now() {
-            let i = self
-                .checkpoints
-                .partition_point(|c| c.world.now() <= t)
-                .saturating_sub(1);
-            let c = &self.checkpoints[i];
+        let i = self
+            .checkpoints
+            .partition_point(|c| c.world.now() <= t)
+            .saturating_sub(1);
+        let c = &self.checkpoints[i];
+        if t < self.world.now() || c.world.now() > self.world.now() {
             self.world = c.world.clone();
             self.observer = c.observer.clone();
         }

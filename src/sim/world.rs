@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 /// How clients behave.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -26,6 +27,8 @@ pub struct ClientConfig {
     pub timeout_us: u64,
     /// How many times a client sends one operation before giving up.
     pub max_attempts: u32,
+    /// How long a client keeps trying one operation before giving up, µs.
+    pub give_up_after_us: u64,
 }
 
 impl Default for ClientConfig {
@@ -33,7 +36,8 @@ impl Default for ClientConfig {
         ClientConfig {
             latency_us: 1_000,
             timeout_us: 500_000,
-            max_attempts: 10,
+            max_attempts: 50,
+            give_up_after_us: 5_000_000,
         }
     }
 }
@@ -182,7 +186,13 @@ impl WorldConfig {
             "client max_attempts",
             u64::from(self.client.max_attempts),
             1,
-            100,
+            1_000,
+        )?;
+        in_range(
+            "client give_up_after_us",
+            self.client.give_up_after_us,
+            1_000,
+            600_000_000,
         )?;
         if let Some(w) = &self.workload {
             w.validate()?;
@@ -355,6 +365,9 @@ struct Call {
     /// Write requests that reached a live node and got no definite refusal:
     /// each may have been appended, so giving up means "unknown".
     maybe_effective: BTreeSet<RequestId>,
+    /// The last retry followed a leader hint: if that node refuses too, the
+    /// hint was stale, so back off instead of bouncing between nodes.
+    redirected: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -379,7 +392,10 @@ pub struct World {
     clients: Vec<ClientSlot>,
     calls: BTreeMap<OpId, Call>,
     next_request: RequestId,
-    history: Vec<ClientOp>,
+    /// Operations are shared between checkpoints: a clone of the world
+    /// copies pointers, and only an operation still in progress is copied
+    /// when its outcome is written.
+    history: Vec<Arc<ClientOp>>,
     steps: u64,
     trace: StableHasher,
     workload: Option<Workload>,
@@ -543,7 +559,7 @@ impl World {
         &self.links
     }
     /// Every client operation so far.
-    pub fn history(&self) -> &[ClientOp] {
+    pub fn history(&self) -> &[Arc<ClientOp>] {
         &self.history
     }
     /// The random workload running, if any.
@@ -867,7 +883,7 @@ impl World {
             0
         };
         let client_id = slot.id;
-        self.history.push(ClientOp {
+        self.history.push(Arc::new(ClientOp {
             id: op,
             client: client_id,
             node,
@@ -875,7 +891,7 @@ impl World {
             mode,
             invoked_at: self.now,
             outcome: Outcome::Pending,
-        });
+        }));
         let request = self.next_request;
         self.next_request += 1;
         self.calls.insert(
@@ -888,6 +904,7 @@ impl World {
                 attempt: 1,
                 request,
                 maybe_effective: BTreeSet::new(),
+                redirected: false,
             },
         );
         let latency = self.config.client.latency_us;
@@ -1045,10 +1062,15 @@ impl World {
                     c.maybe_effective.remove(&request);
                 }
                 if current {
+                    let redirected = self.calls.get(&op).is_some_and(|c| c.redirected);
                     let (target, delay) = match reason {
                         Refusal::NotLeader {
                             leader_hint: Some(l),
-                        } if l != node => (l, 0),
+                        } if l != node && !redirected => (l, 0),
+                        // A second stale hint in a row: back off.
+                        Refusal::NotLeader {
+                            leader_hint: Some(l),
+                        } if l != node => (l, self.config.raft.election_timeout_min_us),
                         // No leader known: an election is probably under
                         // way, so wait about one election timeout.
                         Refusal::NotLeader { .. } => (
@@ -1089,10 +1111,13 @@ impl World {
 
     fn retry(&mut self, op: OpId, target: NodeId, delay_us: u64) {
         let max = self.config.client.max_attempts;
+        let deadline = self.history[op as usize]
+            .invoked_at
+            .plus(self.config.client.give_up_after_us);
         let Some(call) = self.calls.get_mut(&op) else {
             return;
         };
-        if call.attempt >= max {
+        if call.attempt >= max || self.now.plus(delay_us) >= deadline {
             let outcome = if call.maybe_effective.is_empty() {
                 Outcome::Failed { at: self.now }
             } else {
@@ -1103,6 +1128,7 @@ impl World {
             return;
         }
         call.attempt += 1;
+        call.redirected = delay_us == 0 && target != call.target;
         call.target = target;
         call.request = self.next_request;
         self.next_request += 1;
@@ -1130,7 +1156,7 @@ impl World {
             return;
         };
         self.clients[call.client].busy = false;
-        let entry = &mut self.history[op as usize];
+        let entry = Arc::make_mut(&mut self.history[op as usize]);
         entry.outcome = outcome;
         entry.node = node;
     }

@@ -1,0 +1,86 @@
+//! Prints the time-travel figures for a one-hour history: how long it takes
+//! to build, how many steps and checkpoints it has, the memory it holds, and
+//! how long a seek to a random step takes.
+//!
+//! `cargo run --release --example timeline_report -- [MINUTES]` (default 60)
+
+use raftlab::check::Invariants;
+use raftlab::raft::Time;
+use raftlab::rng::Rng;
+use raftlab::sim::{Session, Timeline, Workload, WorldConfig};
+use std::time::Instant;
+
+/// Resident memory of this process, from /proc (Linux), in MiB.
+fn rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn main() {
+    let minutes: u64 = std::env::args()
+        .nth(1)
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(60);
+    let config = WorldConfig {
+        workload: Some(Workload {
+            interval_us: 100_000,
+            ..Workload::default()
+        }),
+        raft: raftlab::raft::Config {
+            snapshot_threshold: 1_000,
+            ..Default::default()
+        },
+        ..WorldConfig::default()
+    };
+    let before = rss_mib();
+    let started = Instant::now();
+    let mut timeline =
+        Timeline::new(Session::new(config, 1), Invariants::new()).expect("valid configuration");
+    timeline.run_until(Time::from_millis(minutes * 60_000));
+    let build = started.elapsed().as_secs_f64();
+    let after = rss_mib();
+    let steps = timeline.cursor();
+    let (checkpoints, spacing) = timeline.checkpoint_stats();
+    println!(
+        "history: {minutes} simulated minutes of a 5-node cluster with ~10 client operations/s"
+    );
+    println!(
+        "steps={steps} client_ops={} violations={}",
+        timeline.world().history().len(),
+        timeline.observer().violations().len()
+    );
+    println!(
+        "build_seconds={build:.2} steps_per_second={:.0} sim_seconds_per_wall_second={:.0}",
+        steps as f64 / build,
+        (minutes * 60) as f64 / build
+    );
+    println!("checkpoints={checkpoints} spacing_steps={spacing}");
+    if let (Some(b), Some(a)) = (before, after) {
+        println!(
+            "memory_mib={:.1} (resident, whole history with checkpoints)",
+            a - b
+        );
+    }
+    let mut rng = Rng::new(99);
+    let mut times = Vec::new();
+    for _ in 0..50 {
+        let target = rng.range_inclusive(0, steps);
+        let t = Instant::now();
+        timeline.seek(target);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(timeline.cursor(), target);
+    }
+    times.sort_by(|a, b| a.total_cmp(b));
+    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    println!(
+        "seek_ms: mean={mean:.2} median={:.2} p90={:.2} max={:.2} (50 random targets)",
+        times[times.len() / 2],
+        times[times.len() * 9 / 10],
+        times[times.len() - 1]
+    );
+    let t = Instant::now();
+    timeline.step_back();
+    println!("step_back_ms={:.2}", t.elapsed().as_secs_f64() * 1000.0);
+}
