@@ -4,63 +4,7 @@ use super::*;
 use crate::raft::{ConfChange, Op, ReadMode, Role, Time};
 use std::collections::BTreeSet;
 
-fn busy_config() -> WorldConfig {
-    WorldConfig {
-        workload: Some(Workload {
-            interval_us: 30_000,
-            ..Workload::default()
-        }),
-        ..WorldConfig::default()
-    }
-}
-
-/// A few faults at fixed times, so traces exercise more than elections.
-fn scripted_faults() -> Vec<TimedAction> {
-    let at = |ms: u64, action: Action| TimedAction {
-        at: Time::from_millis(ms),
-        action,
-    };
-    vec![
-        at(
-            1_000,
-            Action::Crash {
-                node: crate::raft::NodeId(1),
-            },
-        ),
-        at(
-            1_500,
-            Action::Partition {
-                groups: vec![
-                    vec![crate::raft::NodeId(2), crate::raft::NodeId(3)],
-                    vec![crate::raft::NodeId(4), crate::raft::NodeId(5)],
-                ],
-            },
-        ),
-        at(2_200, Action::Heal),
-        at(
-            2_300,
-            Action::Restart {
-                node: crate::raft::NodeId(1),
-            },
-        ),
-        at(
-            2_500,
-            Action::SetNetwork(NetworkConfig {
-                loss_permille: 100,
-                duplicate_permille: 50,
-                ..NetworkConfig::default()
-            }),
-        ),
-        at(3_500, Action::SetNetwork(NetworkConfig::default())),
-    ]
-}
-
-/// The trace hash after running `seed` for `ms` simulated milliseconds.
-pub(crate) fn trace_of(seed: u64, ms: u64) -> (u64, u64) {
-    let mut w = World::with_actions(busy_config(), seed, &scripted_faults()).unwrap();
-    w.run_until(Time::from_millis(ms));
-    (w.steps(), w.trace_hash())
-}
+use super::reference::{actions as scripted_faults, config as busy_config, trace as trace_of};
 
 #[test]
 fn the_same_seed_gives_the_same_trace_and_another_seed_does_not() {
@@ -82,13 +26,7 @@ fn trace_hashes_match_the_recorded_values_shared_with_the_wasm_test() {
     // build must produce exactly these traces. Set RAFTLAB_UPDATE_HASHES=1 to
     // rewrite it after an intended change of behaviour.
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/trace_hashes.json");
-    let actual: Vec<serde_json::Value> = [1u64, 2, 3, 42]
-        .iter()
-        .map(|seed| {
-            let (steps, hash) = trace_of(*seed, 4_000);
-            serde_json::json!({ "seed": seed, "ms": 4000, "steps": steps, "hash": format!("{hash:016x}") })
-        })
-        .collect();
+    let actual = reference::table();
     if std::env::var_os("RAFTLAB_UPDATE_HASHES").is_some() {
         std::fs::write(path, serde_json::to_string_pretty(&actual).unwrap()).unwrap();
     }
@@ -478,6 +416,37 @@ fn acting_in_the_past_forks_and_discards_the_old_future() {
     replay.seek(t.cursor());
     assert_eq!(fingerprint(replay.world()), fingerprint(t.world()));
     let _ = BTreeSet::<u8>::new();
+}
+
+#[test]
+fn acting_at_the_live_edge_keeps_the_scripted_future() {
+    let session = Session {
+        actions: scripted_faults(),
+        ..Session::new(busy_config(), 5)
+    };
+    let mut t = Timeline::new(session, ()).unwrap();
+    t.run_until(Time::from_millis(500));
+    t.act(Action::Write {
+        node: crate::raft::NodeId(2),
+        op: Op::Set {
+            key: "q".into(),
+            value: 1,
+        },
+    });
+    let s = t.session();
+    assert_eq!(s.actions.len(), scripted_faults().len() + 1);
+    assert!(
+        s.actions.windows(2).all(|w| w[0].at <= w[1].at),
+        "kept in time order"
+    );
+    t.run_until(Time::from_millis(1_200));
+    assert!(
+        !t.world().is_up(crate::raft::NodeId(1)),
+        "the scripted crash at 1 s still happened"
+    );
+    let mut replay = Timeline::new(Session { cursor: None, ..s }, ()).unwrap();
+    replay.run_until(Time::from_millis(1_200));
+    assert_eq!(fingerprint(replay.world()), fingerprint(t.world()));
 }
 
 #[test]

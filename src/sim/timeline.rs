@@ -193,20 +193,24 @@ impl<O: Observer> Timeline<O> {
         }
         let now = self.world.now();
         let cursor = self.cursor();
-        self.session.actions.retain(|a| a.at <= now);
-        self.world.forget_actions_after(now);
-        self.checkpoints.retain(|c| c.world.steps() <= cursor);
-        self.furthest = cursor;
+        if cursor < self.furthest {
+            // Acting in the past: the old future is discarded.
+            self.session.actions.retain(|a| a.at <= now);
+            self.world.forget_actions_after(now);
+            self.checkpoints.retain(|c| c.world.steps() <= cursor);
+            self.furthest = cursor;
+        }
         let (timed, records): (TimedAction, Vec<StepRecord>) = self.world.act(action);
-        self.session.actions.push(timed);
+        let position = self.session.actions.partition_point(|a| a.at <= timed.at);
+        self.session.actions.insert(position, timed);
         for r in &records {
             self.observer.observe(&self.world, r);
         }
-        let last = records
+        self.furthest = self.furthest.max(self.cursor());
+        self.after_checkpoint_check();
+        records
             .last()
             .cloned()
-            .unwrap_or_else(|| unreachable!("act always runs the action's step"));
-        self.after_checkpoint_check();
-        last
+            .unwrap_or_else(|| unreachable!("act always runs the action's step"))
     }
 }

@@ -653,10 +653,20 @@ impl World {
             records.extend(self.step());
         }
         let at = self.now.plus(1);
-        self.forget_actions_after(self.now);
         self.schedule(at, CLASS_ACTION, Scheduled::Action(action.clone()));
-        // The action is the only class-0 item at `at`, so it runs next.
-        records.extend(self.step());
+        // Scheduled actions at `at` (if any) were queued first and run
+        // first; then this one.
+        while let Some(r) = self.step() {
+            let mine =
+                r.time == at && matches!(&r.what, What::Action { action: a, .. } if *a == action);
+            let invoked = r.time == at
+                && matches!(&r.what, What::Invoked { .. })
+                && matches!(action, Action::Write { .. } | Action::Read { .. });
+            records.push(r);
+            if mine || invoked {
+                break;
+            }
+        }
         (TimedAction { at, action }, records)
     }
 
