@@ -496,17 +496,19 @@ impl Run {
         }
     }
 
+    /// The members of the leader's configuration, once that configuration
+    /// is committed.
+    fn leader_committed_members(&self) -> Option<BTreeSet<NodeId>> {
+        let node = self.world.node(self.world.leader()?);
+        (node.membership_index() <= node.commit_index()).then(|| node.membership().members())
+    }
+
     /// A retiring server's disk is lost for good once its removal commits;
     /// if the removal is lost instead, it is still a member with its disk.
     fn settle_retirements(&mut self) {
-        let Some(leader) = self.world.leader() else {
+        let Some(members) = self.leader_committed_members() else {
             return;
         };
-        let node = self.world.node(leader);
-        if node.membership_index() > node.commit_index() {
-            return;
-        }
-        let members = node.membership().members();
         let gone: Vec<NodeId> = self
             .retiring
             .iter()
@@ -567,14 +569,9 @@ impl Run {
     /// Shuts down running servers that the leader's committed configuration
     /// no longer includes, as an operator does once a removal completes.
     fn decommission_removed(&mut self) {
-        let Some(leader) = self.world.leader() else {
+        let Some(members) = self.leader_committed_members() else {
             return;
         };
-        let node = self.world.node(leader);
-        if node.membership_index() > node.commit_index() {
-            return;
-        }
-        let members = node.membership().members();
         for id in self.world.node_ids() {
             if self.world.is_up(id) && !members.contains(&id) {
                 self.act(Action::Crash { node: id });

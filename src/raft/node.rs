@@ -739,19 +739,9 @@ impl Node {
         round: u64,
     ) {
         let term = self.disk.term;
-        if self.role == Role::Leader {
-            // Two leaders in one term cannot happen in a correct cluster; the
-            // checkers report it. Do not let one overwrite the other.
+        if !self.accept_leader(leader) {
             return;
         }
-        if self.role != Role::Follower {
-            self.become_follower(
-                term,
-                Some(leader),
-                FollowReason::LeaderDiscovered { leader },
-            );
-        }
-        self.note_leader_contact(leader);
         let snap_index = self.disk.log.snapshot().last_index;
         // Entries at or below our snapshot are committed and already here.
         let (prev_index, prev_term, entries) = if prev_index < snap_index {
@@ -908,17 +898,9 @@ impl Node {
         round: u64,
     ) {
         let term = self.disk.term;
-        if self.role == Role::Leader {
+        if !self.accept_leader(leader) {
             return;
         }
-        if self.role != Role::Follower {
-            self.become_follower(
-                term,
-                Some(leader),
-                FollowReason::LeaderDiscovered { leader },
-            );
-        }
-        self.note_leader_contact(leader);
         let last_index = snapshot.last_index;
         if last_index > self.commit {
             let last_term = snapshot.last_term;
@@ -1339,6 +1321,26 @@ impl Node {
             return Some(self.leader);
         }
         (self.config.check_quorum && self.now < self.votes_blocked_until).then_some(None)
+    }
+
+    /// `leader` sent AppendEntries or a snapshot in our term: follow it.
+    /// Returns `false` if this node leads the same term itself, which only a
+    /// safety violation can cause; then one leader must not overwrite the
+    /// other (the checkers report it).
+    fn accept_leader(&mut self, leader: NodeId) -> bool {
+        if self.role == Role::Leader {
+            return false;
+        }
+        if self.role != Role::Follower {
+            let term = self.disk.term;
+            self.become_follower(
+                term,
+                Some(leader),
+                FollowReason::LeaderDiscovered { leader },
+            );
+        }
+        self.note_leader_contact(leader);
+        true
     }
 
     fn note_leader_contact(&mut self, leader: NodeId) {
