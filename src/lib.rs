@@ -10,3 +10,15 @@ pub mod raft;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;
+
+/// Starts Raftlab. In a browser (wasm32) this mounts the app into the page;
+/// a native build has no screen, so it says where the lab runs instead.
+pub fn start() {
+    #[cfg(target_arch = "wasm32")]
+    ui::mount();
+    #[cfg(not(target_arch = "wasm32"))]
+    println!("Raftlab runs in the browser: run ./scripts/serve.sh");
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Sets up everything (see scripts/setup.sh), then runs every check in order
+# and stops at the first failure:
+#   formatting, lints (native and wasm32), native tests, wasm tests, the
+#   release build (with its file sizes), and the browser end-to-end suite.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+started=$SECONDS
+
+echo "==> setup"
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
+
+total_steps=7
+step_no=0
+step() {
+  local name="$1" t0=$SECONDS
+  shift
+  step_no=$((step_no + 1))
+  printf '\n==> [%d/%d] %s\n' "$step_no" "$total_steps" "$name"
+  if ! "$@"; then
+    printf '\ntest: FAILED at step %d/%d: %s\n' "$step_no" "$total_steps" "$name" >&2
+    exit 1
+  fi
+  printf '==> [%d/%d] %s: ok (%d s)\n' "$step_no" "$total_steps" "$name" $((SECONDS - t0))
+}
+
+# Prints every file in dist/ with its size and gzip -9 size, and the totals.
+dist_sizes() {
+  local file bytes gz all=0 all_gz=0 code=0 code_gz=0
+  printf '%-48s %10s %10s\n' "dist/" "bytes" "gzip -9"
+  while IFS= read -r file; do
+    bytes=$(wc -c <"dist/$file")
+    gz=$(gzip -9c "dist/$file" | wc -c)
+    printf '%-48s %10d %10d\n' "$file" "$bytes" "$gz"
+    all=$((all + bytes))
+    all_gz=$((all_gz + gz))
+    case "$file" in
+      *.html | *.css | *.js | *.wasm) code=$((code + bytes)); code_gz=$((code_gz + gz)) ;;
+    esac
+  done < <(cd dist && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
+  printf '%-48s %10d %10d\n' "total" "$all" "$all_gz"
+  awk -v a="$all_gz" -v c="$code" -v cg="$code_gz" 'BEGIN {
+    printf "dist/ gzip total: %d bytes (%.1f KiB); the page itself (html, css, js, wasm): %d bytes, %d bytes gzip (%.1f KiB)\n", a, a / 1024, c, cg, cg / 1024
+  }'
+}
+
+release_build() {
+  trunk build --release --offline && dist_sizes
+}
+
+end_to_end() {
+  local files=(tests/e2e/*.test.mjs)
+  node --test "${files[@]}"
+}
+
+step "cargo fmt --check" cargo fmt --check
+step "cargo clippy (native, all targets, warnings are errors)" \
+  cargo clippy --all-targets -- -D warnings
+step "cargo clippy (wasm32: lib and bins, so the ui module is linted)" \
+  cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
+step "cargo test (native)" cargo test
+# The wasm tests build every web crate once more, in the test profile. Without
+# debug info and with the dependencies unoptimised (raftlab itself keeps the
+# test profile's opt-level) that build needs about a quarter of the CPU time.
+wasm_tests() {
+  CARGO_PROFILE_TEST_DEBUG=0 cargo test --config 'profile.test.package."*".opt-level=0' \
+    --target wasm32-unknown-unknown --test wasm
+}
+
+step "cargo test (wasm32, tests/wasm.rs under wasm-bindgen-test-runner)" wasm_tests
+step "trunk build --release --offline, and the size of dist/" release_build
+step "browser end-to-end suite (tests/e2e, Playwright + Chromium)" end_to_end
+
+printf '\ntest: all %d steps passed in %d s\n' "$total_steps" $((SECONDS - started))

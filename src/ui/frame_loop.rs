@@ -1,0 +1,58 @@
+//! The one place that talks to the browser's clocks: the animation-frame
+//! loop, one-shot timers, and the reduced-motion preference.
+
+use leptos::prelude::*;
+use std::{cell::RefCell, rc::Rc, time::Duration};
+use wasm_bindgen::{closure::Closure, JsCast};
+
+/// The longest wall-clock step one frame may take, in milliseconds. After a
+/// hidden tab comes back, the simulation resumes instead of jumping ahead.
+const MAX_FRAME_MS: f64 = 100.0;
+
+/// The frame callback, kept in a slot it can reach to ask for the next frame.
+type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
+
+/// Calls `on_frame(elapsed_ms)` before every repaint for the rest of the
+/// page's life, with the wall-clock milliseconds since the previous frame
+/// (0 on the first, at most [`MAX_FRAME_MS`]).
+pub fn start(mut on_frame: impl FnMut(f64) + 'static) {
+    let slot: FrameCallback = Rc::new(RefCell::new(None));
+    let again = Rc::clone(&slot);
+    let mut last: Option<f64> = None;
+    *slot.borrow_mut() = Some(Closure::new(move |stamp: f64| {
+        let elapsed = last.map_or(0.0, |prev| (stamp - prev).clamp(0.0, MAX_FRAME_MS));
+        last = Some(stamp);
+        on_frame(elapsed);
+        if let Some(next) = again.borrow().as_ref() {
+            request(next);
+        }
+    }));
+    if let Some(first) = slot.borrow().as_ref() {
+        request(first);
+    };
+}
+
+fn request(callback: &Closure<dyn FnMut(f64)>) {
+    window()
+        .request_animation_frame(callback.as_ref().unchecked_ref())
+        .expect("requestAnimationFrame is available in every supported browser");
+}
+
+/// Runs `f` once after `delay`.
+pub fn after(delay: Duration, f: impl FnOnce() + 'static) {
+    set_timeout(f, delay);
+}
+
+/// Whether the user asked the system for reduced motion; follows changes.
+pub fn prefers_reduced_motion() -> ReadSignal<bool> {
+    let (reduced, set_reduced) = signal(false);
+    if let Ok(Some(query)) = window().match_media("(prefers-reduced-motion: reduce)") {
+        set_reduced.set(query.matches());
+        let watched = query.clone();
+        let on_change = Closure::<dyn FnMut()>::new(move || set_reduced.set(watched.matches()));
+        query.set_onchange(Some(on_change.as_ref().unchecked_ref()));
+        // The listener lives as long as the page.
+        on_change.forget();
+    }
+    reduced
+}

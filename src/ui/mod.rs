@@ -1,0 +1,39 @@
+//! The browser app: Leptos components drawing the simulated cluster.
+//!
+//! Compiled for `wasm32` only. The heavy model (the [`World`](crate::sim::World))
+//! lives in one `StoredValue` owned by [`App`]; everything the screen shows is
+//! copied out of it into small signals once per frame.
+
+mod app;
+mod cluster_view;
+mod controls;
+mod frame_loop;
+mod panic_banner;
+
+pub use app::App;
+
+use std::time::Duration;
+
+/// Installs the panic banner, mounts [`App`] into `<body>`, and runs the
+/// self-test named by the URL query, if any (`?selftest=panic` panics on
+/// purpose shortly after mounting, so the end-to-end suite can prove the
+/// banner works on a real panic).
+pub fn mount() {
+    panic_banner::install();
+    leptos::mount::mount_to_body(App);
+    if selftest().as_deref() == Some("panic") {
+        frame_loop::after(Duration::from_millis(200), || {
+            panic!("selftest: a deliberate panic to check the error banner");
+        });
+    }
+}
+
+/// The value of `selftest` in the page's query string, if present.
+fn selftest() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("selftest="))
+        .map(str::to_owned)
+}

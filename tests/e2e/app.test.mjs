@@ -1,0 +1,268 @@
+// End-to-end tests of the first screen, against the release build in dist/.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { PREFIX } from './server.mjs';
+import { openApp, saveScreenshot, simMillis, sleep, startLab } from './harness.mjs';
+
+// The first election takes about half a simulated second; at the default
+// speed (0.1x) that is about 5 s of playback. Allow three times that.
+const LEADER_TIMEOUT_MS = 15_000;
+const T = { timeout: 60_000 };
+
+/** Where each node and each message in flight is drawn, in SVG units. */
+function positions(page) {
+  return page.evaluate(() => {
+    const at = (el) => {
+      const m = /translate\(([-\d.]+)[ ,]+([-\d.]+)\)/.exec(el.getAttribute('transform'));
+      return { x: Number(m[1]), y: Number(m[2]) };
+    };
+    const nodes = {};
+    for (const n of document.querySelectorAll('[data-testid="node"]')) nodes[n.dataset.node] = at(n);
+    const messages = [...document.querySelectorAll('[data-testid="message"]')].map((m) => ({
+      from: m.dataset.from,
+      to: m.dataset.to,
+      kind: m.dataset.kind,
+      ...at(m),
+    }));
+    return { nodes, messages };
+  });
+}
+
+/** Distances of every message dot from the middle of its link. */
+function offsetsFromMiddle({ nodes, messages }) {
+  return messages.map((m) => {
+    const a = nodes[m.from];
+    const b = nodes[m.to];
+    assert.ok(a && b, `message ${m.kind} ${m.from}->${m.to} joins two drawn nodes`);
+    return Math.hypot(m.x - (a.x + b.x) / 2, m.y - (a.y + b.y) / 2);
+  });
+}
+
+/** Waits until a message is in flight; on timeout, says what the page shows. */
+async function waitForMessage(page, timeout = LEADER_TIMEOUT_MS) {
+  try {
+    await page.getByTestId('message').first().waitFor({ state: 'attached', timeout });
+  } catch (err) {
+    const time = await page.getByTestId('sim-time').textContent();
+    const status = await page.getByTestId('leader-status').textContent();
+    throw new Error(`no message in flight within ${timeout} ms (sim time ${time}, ${status})`, { cause: err });
+  }
+}
+
+describe('Raftlab in the browser', () => {
+  let lab;
+  before(async () => {
+    lab = await startLab();
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  test('loads with no console error, failed request or panic', T, async () => {
+    const app = await openApp(lab, '/');
+    const { page } = app;
+    await page.getByTestId('node').first().waitFor();
+    assert.match(await page.title(), /Raftlab/);
+    await sleep(1500);
+    assert.equal(await page.getByTestId('panic-banner').count(), 0, 'no panic banner');
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('draws five nodes, N1 to N5, each with a role and a term', T, async () => {
+    const app = await openApp(lab, '/');
+    const { page } = app;
+    const nodes = page.getByTestId('node');
+    await nodes.first().waitFor();
+    assert.equal(await nodes.count(), 5);
+    const names = await nodes.evaluateAll((els) => els.map((e) => e.dataset.node));
+    assert.deepEqual(names, ['N1', 'N2', 'N3', 'N4', 'N5']);
+    for (const el of await nodes.all()) {
+      assert.match(await el.getAttribute('data-role'), /^(follower|pre-candidate|candidate|leader)$/);
+      assert.match(await el.locator('.node-term').textContent(), /^term \d+$/);
+      assert.match(await el.locator('.node-letter').textContent(), /^[FPCL]$/);
+      assert.ok((await el.getAttribute('aria-label')).startsWith(await el.getAttribute('data-node')));
+    }
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('elects a leader within a few seconds of playback, and shows it', T, async () => {
+    const app = await openApp(lab, '/');
+    const { page } = app;
+    const started = Date.now();
+    await page.locator('[data-testid="node"][data-role="leader"]').first().waitFor({ timeout: LEADER_TIMEOUT_MS });
+    const waited = Date.now() - started;
+    const leaders = page.locator('[data-testid="node"][data-role="leader"]');
+    assert.equal(await leaders.count(), 1, 'exactly one leader');
+    const leader = await leaders.getAttribute('data-node');
+    assert.equal(await leaders.locator('.node-letter').textContent(), 'L');
+    assert.match(await page.getByTestId('leader-status').textContent(), new RegExp(`^Leader: ${leader} \\(term \\d+\\)$`));
+    // The leader heartbeats: empty AppendEntries (drawn HB) leave it.
+    const heartbeat = page.locator(`[data-testid="message"][data-kind="Heartbeat"][data-from="${leader}"]`).first();
+    await heartbeat.waitFor({ state: 'attached', timeout: 5_000 });
+    assert.equal(await heartbeat.locator('.message-label').textContent(), 'HB');
+    console.log(`# leader ${leader} shown after ${waited} ms of wall time`);
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('pause stops simulated time and play resumes it', T, async () => {
+    const app = await openApp(lab, '/');
+    const { page } = app;
+    const button = page.getByTestId('play-pause');
+    await page.getByTestId('node').first().waitFor();
+    assert.equal(await button.getAttribute('aria-label'), 'Pause', 'playing on load');
+
+    // Playing: time advances, at roughly the default 0.1x.
+    const t0 = await simMillis(page);
+    const w0 = Date.now();
+    await sleep(1500);
+    const t1 = await simMillis(page);
+    const rate = (t1 - t0) / (Date.now() - w0);
+    assert.ok(t1 > t0, `time advances while playing (${t0} -> ${t1})`);
+    assert.ok(rate > 0.01 && rate < 0.2, `default speed near 0.1x, measured ${rate.toFixed(3)}x`);
+
+    // Paused: not a microsecond more.
+    await button.click();
+    assert.equal(await button.getAttribute('aria-label'), 'Play');
+    const paused = await simMillis(page);
+    await sleep(1200);
+    assert.equal(await simMillis(page), paused, 'time stands still while paused');
+
+    // Playing again.
+    await button.click();
+    assert.equal(await button.getAttribute('aria-label'), 'Pause');
+    await sleep(1000);
+    assert.ok((await simMillis(page)) > paused, 'time advances again after play');
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('messages glide along their links', T, async () => {
+    const app = await openApp(lab, '/');
+    const { page } = app;
+    await waitForMessage(page);
+    let offMiddle = 0;
+    for (let i = 0; i < 40 && offMiddle === 0; i++) {
+      offMiddle = offsetsFromMiddle(await positions(page)).filter((d) => d > 9).length;
+      await sleep(50);
+    }
+    assert.ok(offMiddle > 0, 'some message is drawn away from the middle of its link');
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('with reduced motion, messages sit still mid-link while time runs', T, async () => {
+    const app = await openApp(lab, '/', { contextOptions: { reducedMotion: 'reduce' } });
+    const { page } = app;
+    await waitForMessage(page);
+    let seen = 0;
+    for (let i = 0; i < 20; i++) {
+      const offsets = offsetsFromMiddle(await positions(page));
+      seen += offsets.length;
+      for (const d of offsets) assert.ok(d <= 8, `message drawn ${d.toFixed(1)} from the middle of its link`);
+      await sleep(50);
+    }
+    assert.ok(seen > 0, 'messages were drawn');
+    const t0 = await simMillis(page);
+    await sleep(800);
+    assert.ok((await simMillis(page)) > t0, 'time still advances with reduced motion');
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('works under any path prefix, with relative URLs only', T, async () => {
+    const before = lab.server.requests.length;
+    const app = await openApp(lab, PREFIX);
+    const { page } = app;
+    await page.locator('[data-testid="node"]').nth(4).waitFor();
+    await sleep(500);
+    const paths = lab.server.requests.slice(before);
+    assert.ok(paths.some((p) => p.endsWith('.wasm')), 'the wasm module was fetched');
+    assert.ok(paths.some((p) => p.endsWith('.css')), 'the stylesheet was fetched');
+    const outside = paths.filter((p) => !p.startsWith(PREFIX));
+    assert.deepEqual(outside, [], `every request stays under ${PREFIX}`);
+    assert.ok(
+      await page.evaluate(() => getComputedStyle(document.querySelector('.site-header')).display === 'flex'),
+      'the stylesheet applies',
+    );
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('a panic shows an alert banner with the message and logs it', T, async () => {
+    const app = await openApp(lab, '/?selftest=panic');
+    const { page } = app;
+    const banner = page.getByRole('alert');
+    await banner.waitFor({ timeout: 10_000 });
+    assert.equal(await banner.getAttribute('data-testid'), 'panic-banner');
+    const text = await banner.textContent();
+    assert.match(text, /Raftlab stopped with an internal error/);
+    assert.match(text, /selftest: a deliberate panic to check the error banner/);
+    assert.match(text, /src\/ui\/mod\.rs:\d+:\d+/, 'the banner says where');
+    assert.ok(await banner.isVisible(), 'the banner is visible');
+    assert.ok(
+      app.consoleErrors.some((e) => /Raftlab panicked: selftest: a deliberate panic/.test(e)),
+      `the panic is logged to the console: ${JSON.stringify(app.consoleErrors)}`,
+    );
+    // The panic aborts the wasm module (panic = "abort"), which the browser
+    // reports as an uncaught RuntimeError: that, and only that, is expected.
+    app.assertClean({ allow: [/Raftlab panicked: selftest/, /RuntimeError: unreachable/] });
+    await app.context.close();
+  });
+
+  test('saves screenshots of the running app (desktop and phone width)', T, async () => {
+    const app = await openApp(lab, '/', { contextOptions: { viewport: { width: 1280, height: 800 } } });
+    const { page } = app;
+    await page.locator('[data-testid="node"][data-role="leader"]').waitFor({ timeout: LEADER_TIMEOUT_MS });
+    // Pause, from inside the page and within one frame, at a moment when at
+    // least two messages are near the middle of their links: a telling
+    // picture, and proof that a paused frame keeps its messages.
+    const midway = await page.evaluate(
+      () =>
+        new Promise((resolve, reject) => {
+          const at = (el) => {
+            const m = /translate\(([-\d.]+)[ ,]+([-\d.]+)\)/.exec(el.getAttribute('transform'));
+            return { x: Number(m[1]), y: Number(m[2]) };
+          };
+          const deadline = performance.now() + 20_000;
+          const tick = () => {
+            const nodes = {};
+            for (const n of document.querySelectorAll('[data-testid="node"]')) nodes[n.dataset.node] = at(n);
+            const near = [...document.querySelectorAll('[data-testid="message"]')].filter((m) => {
+              const p = at(m);
+              const a = nodes[m.dataset.from];
+              const b = nodes[m.dataset.to];
+              return Math.hypot(p.x - (a.x + b.x) / 2, p.y - (a.y + b.y) / 2) < 45;
+            }).length;
+            if (near >= 2) {
+              document.querySelector('[data-testid="play-pause"]').click();
+              resolve(near);
+            } else if (performance.now() > deadline) {
+              reject(new Error('never saw two messages in flight at once'));
+            } else {
+              requestAnimationFrame(tick);
+            }
+          };
+          tick();
+        }),
+    );
+    assert.equal(await page.getByTestId('play-pause').getAttribute('aria-label'), 'Play');
+    await sleep(300);
+    assert.ok((await page.getByTestId('message').count()) >= midway, 'messages stay drawn while paused');
+    await saveScreenshot(page, 'raftlab-desktop.png');
+    app.assertClean();
+    await app.context.close();
+
+    const phone = await openApp(lab, '/', {
+      contextOptions: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
+    });
+    await phone.page.locator('[data-testid="node"][data-role="leader"]').waitFor({ timeout: LEADER_TIMEOUT_MS });
+    const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
+    await saveScreenshot(phone.page, 'raftlab-phone.png', { fullPage: true });
+    phone.assertClean();
+    await phone.context.close();
+  });
+});

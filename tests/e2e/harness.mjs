@@ -1,0 +1,86 @@
+// Shared set-up for the end-to-end tests: one static server and one browser
+// per test file, and a page watcher that every test uses, so that a console
+// error, an uncaught exception, a failed request or an HTTP error fails the
+// test that caused it.
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from './browser.mjs';
+import { startServer } from './server.mjs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DIST = process.env.RAFTLAB_DIST || path.join(ROOT, 'dist');
+export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+
+/** Starts the server and the browser; call `stop()` when done. */
+export async function startLab() {
+  const server = await startServer(DIST);
+  let browser;
+  try {
+    browser = await launchBrowser();
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  return {
+    server,
+    browser,
+    stop: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/**
+ * Opens the app at `urlPath` in a fresh browser context and watches it.
+ * Returns { page, context, problems, consoleErrors, pageErrors, assertClean }.
+ * `allow` lists regular expressions for errors a test provokes on purpose.
+ */
+export async function openApp(lab, urlPath = '/', { contextOptions = {} } = {}) {
+  const context = await lab.browser.newContext(contextOptions);
+  const page = await context.newPage();
+  const consoleErrors = [];
+  const pageErrors = [];
+  const problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') consoleErrors.push(msg.text());
+  });
+  page.on('pageerror', (err) => pageErrors.push(String(err && err.stack ? err.stack : err)));
+  page.on('requestfailed', (req) =>
+    problems.push(`request failed: ${req.url()} (${req.failure()?.errorText})`),
+  );
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()} for ${res.url()}`);
+  });
+  const response = await page.goto(lab.server.origin + urlPath, { waitUntil: 'load' });
+  assert.equal(response.status(), 200, `loading ${urlPath}`);
+
+  /** Fails unless nothing went wrong, apart from errors matching `allow`. */
+  const assertClean = ({ allow = [] } = {}) => {
+    const unexpected = (list) => list.filter((text) => !allow.some((re) => re.test(text)));
+    assert.deepEqual(problems, [], 'failed requests or HTTP errors');
+    assert.deepEqual(unexpected(consoleErrors), [], 'console errors');
+    assert.deepEqual(unexpected(pageErrors), [], 'uncaught exceptions');
+  };
+  return { page, context, problems, consoleErrors, pageErrors, assertClean };
+}
+
+/** The simulated time shown on screen, in milliseconds. */
+export async function simMillis(page) {
+  const text = await page.getByTestId('sim-time').textContent();
+  const match = /^(\d+\.\d+) ms$/.exec(text.trim());
+  assert.ok(match, `sim-time text looks like "123.456 ms", got ${JSON.stringify(text)}`);
+  return Number(match[1]);
+}
+
+/** Saves a screenshot under test-artifacts/ and returns its path. */
+export async function saveScreenshot(page, name, options = {}) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, name);
+  await page.screenshot({ path: file, ...options });
+  return file;
+}
+
+export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
