@@ -78,6 +78,14 @@ pub enum Action {
     SetRaftConfig(Config),
     /// Start, change or stop the random workload.
     SetWorkload(Option<Workload>),
+    /// Give one direction of one link its own latency range, µs, or with
+    /// `None` return it to the network's range. (New variants go last:
+    /// their order feeds the recorded trace hashes.)
+    SetLinkLatency {
+        from: NodeId,
+        to: NodeId,
+        range: Option<(u64, u64)>,
+    },
 }
 
 impl fmt::Display for Action {
@@ -102,6 +110,16 @@ impl fmt::Display for Action {
             Action::CutLink { from, to } => write!(f, "cut link {from}→{to}"),
             Action::RestoreLink { from, to } => write!(f, "restore link {from}→{to}"),
             Action::Heal => write!(f, "heal the network"),
+            Action::SetLinkLatency {
+                from,
+                to,
+                range: Some((lo, hi)),
+            } => write!(f, "link {from}→{to}: latency {lo}–{hi} µs"),
+            Action::SetLinkLatency {
+                from,
+                to,
+                range: None,
+            } => write!(f, "link {from}→{to}: network latency"),
             Action::SetNetwork(n) => write!(
                 f,
                 "network: latency {}–{} µs, loss {}‰, duplication {}‰",

@@ -2,7 +2,7 @@
 
 use crate::raft::NodeId;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How messages travel. Probabilities are in parts per thousand so sessions
 /// stay exact and hashable.
@@ -30,10 +30,12 @@ impl Default for NetworkConfig {
     }
 }
 
-/// Which directed links are cut. Partitions are sets of cuts.
+/// Which directed links are cut (partitions are sets of cuts), and links
+/// whose latency range differs from the network's.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Links {
     cut: BTreeSet<(NodeId, NodeId)>,
+    latency: BTreeMap<(NodeId, NodeId), (u64, u64)>,
 }
 
 impl Links {
@@ -78,7 +80,25 @@ impl Links {
         }
     }
 
-    /// Restores every link.
+    /// Gives one direction of one link its own latency range (min, max µs),
+    /// or with `None` returns it to the network's.
+    pub fn set_latency(&mut self, from: NodeId, to: NodeId, range: Option<(u64, u64)>) {
+        match range {
+            Some(r) => {
+                self.latency.insert((from, to), r);
+            }
+            None => {
+                self.latency.remove(&(from, to));
+            }
+        }
+    }
+
+    /// The latency range of one direction of one link, if it has its own.
+    pub fn latency(&self, from: NodeId, to: NodeId) -> Option<(u64, u64)> {
+        self.latency.get(&(from, to)).copied()
+    }
+
+    /// Restores every link (latencies set per link stay).
     pub fn heal(&mut self) {
         self.cut.clear();
     }

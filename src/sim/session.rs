@@ -163,6 +163,12 @@ impl Session {
                         super::clock::MAX_DRIFT_PPM
                     )));
                 }
+                Action::SetLinkLatency {
+                    range: Some((lo, hi)),
+                    ..
+                } if *lo == 0 || lo > hi || *hi > 10_000_000 => {
+                    return Err(invalid(format!("a link latency range must be 1 to 10,000,000 µs with min ≤ max, not {lo}–{hi}")));
+                }
                 Action::Read { key, .. } if key.is_empty() || key.len() > 32 => {
                     return Err(invalid("a key has 1 to 32 characters".into()))
                 }
@@ -187,7 +193,9 @@ fn nodes_named(action: &Action) -> Vec<NodeId> {
         | Action::Write { node, .. }
         | Action::Read { node, .. } => vec![*node],
         Action::Partition { groups } => groups.iter().flatten().copied().collect(),
-        Action::CutLink { from, to } | Action::RestoreLink { from, to } => vec![*from, *to],
+        Action::CutLink { from, to }
+        | Action::RestoreLink { from, to }
+        | Action::SetLinkLatency { from, to, .. } => vec![*from, *to],
         Action::TransferLeadership { target } => vec![*target],
         Action::ChangeMembership { change } => match change {
             ConfChange::Joint { voters, learners } => {

@@ -119,6 +119,51 @@ fn a_partition_stops_messages_between_groups_and_heal_restores_them() {
 }
 
 #[test]
+fn one_link_can_have_its_own_latency_range() {
+    let mut w = World::new(WorldConfig::default(), 8);
+    let (a, b) = (crate::raft::NodeId(1), crate::raft::NodeId(2));
+    w.act(Action::SetLinkLatency {
+        from: a,
+        to: b,
+        range: Some((90_000, 100_000)),
+    });
+    w.run_until(Time::from_millis(2_000));
+    let slow: Vec<_> = w
+        .in_flight()
+        .into_iter()
+        .filter(|m| m.from == a && m.to == b)
+        .collect();
+    let all_slow = slow
+        .iter()
+        .all(|m| (90_000..=100_000).contains(&m.deliver_at.since(m.sent_at)));
+    assert!(all_slow, "{slow:?}");
+    let others_fast = w
+        .in_flight()
+        .iter()
+        .filter(|m| !(m.from == a && m.to == b))
+        .all(|m| m.deliver_at.since(m.sent_at) <= 15_000);
+    assert!(others_fast);
+    let (_, r) = w.act(Action::SetLinkLatency {
+        from: a,
+        to: b,
+        range: Some((5, 1)),
+    });
+    assert!(matches!(
+        &r.last().unwrap().what,
+        What::Action {
+            result: Err(ActionError::InvalidSettings(_)),
+            ..
+        }
+    ));
+    w.act(Action::SetLinkLatency {
+        from: a,
+        to: b,
+        range: None,
+    });
+    assert_eq!(w.links().latency(a, b), None);
+}
+
+#[test]
 fn a_crashed_node_keeps_its_disk_and_a_blank_restart_loses_it() {
     let mut w = World::new(WorldConfig::default(), 2);
     w.act(Action::Write {

@@ -840,7 +840,10 @@ impl World {
             let net = &self.config.network;
             let lost = self.links.is_cut(from, to)
                 || self.rng.chance(f64::from(net.loss_permille) / 1000.0);
-            let (lo, hi) = (net.latency_min_us, net.latency_max_us);
+            let (lo, hi) = self
+                .links
+                .latency(from, to)
+                .unwrap_or((net.latency_min_us, net.latency_max_us));
             let deliver_at = if lost {
                 None
             } else {
@@ -1291,6 +1294,16 @@ impl World {
                 self.links.restore(*from, *to);
             }
             Action::Heal => self.links.heal(),
+            Action::SetLinkLatency { from, to, range } => {
+                self.check_node(*from)?;
+                self.check_node(*to)?;
+                if let Some((lo, hi)) = range {
+                    if *lo == 0 || lo > hi || *hi > 10_000_000 {
+                        return Err(ActionError::InvalidSettings(format!("a link latency range must be 1 to 10,000,000 µs with min ≤ max, not {lo}–{hi}")));
+                    }
+                }
+                self.links.set_latency(*from, *to, *range);
+            }
             Action::SetNetwork(net) => {
                 net.validate()
                     .map_err(|e| ActionError::InvalidSettings(e.to_string()))?;

@@ -33,9 +33,14 @@ pub fn start(mut on_frame: impl FnMut(f64) + 'static) {
 }
 
 fn request(callback: &Closure<dyn FnMut(f64)>) {
-    window()
-        .request_animation_frame(callback.as_ref().unchecked_ref())
-        .expect("requestAnimationFrame is available in every supported browser");
+    // Every supported browser has requestAnimationFrame; if a page somehow
+    // lacks it, say so in the console rather than panic.
+    if let Err(e) = window().request_animation_frame(callback.as_ref().unchecked_ref()) {
+        web_sys::console::error_2(
+            &"Raftlab: requestAnimationFrame failed; the simulation is paused".into(),
+            &e,
+        );
+    }
 }
 
 /// Runs `f` once after `delay`.
