@@ -60,13 +60,19 @@ impl fmt::Display for ReadMode {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Refusal {
     /// Only the leader does this; `leader_hint` is who this node believes leads.
-    NotLeader { leader_hint: Option<NodeId> },
+    NotLeader {
+        /// Who this node believes leads, if anyone.
+        leader_hint: Option<NodeId>,
+    },
     /// The leader is handing over leadership and takes no new requests.
     TransferInProgress,
     /// Lease reads need CheckQuorum, which keeps followers loyal to a live leader.
     LeaseNeedsCheckQuorum,
     /// The leader's lease ran out at this time on its own clock.
-    LeaseExpired { at: Time },
+    LeaseExpired {
+        /// When the lease ran out on the leader's clock; `Time::ZERO` if it never held one.
+        at: Time,
+    },
     /// A membership change is still uncommitted (or a joint phase unfinished).
     ConfigChangePending,
     /// The leader has not yet committed an entry of its own term (thesis §4.3 fix).
@@ -135,7 +141,10 @@ pub enum Answer {
     /// The write committed and was applied with this result.
     Written(WriteResult),
     /// The read returned this value.
-    Read { value: Option<i64> },
+    Read {
+        /// The value under the key; `None` if the key is absent.
+        value: Option<i64>,
+    },
     /// The request was refused and had no effect.
     Refused(Refusal),
     /// The write may or may not take effect; retry with the same sequence number.

@@ -53,19 +53,35 @@ impl Default for Config {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
     /// The election timeout range is empty or zero.
-    ElectionTimeoutRange { min_us: u64, max_us: u64 },
+    ElectionTimeoutRange {
+        /// The configured minimum election timeout, in µs.
+        min_us: u64,
+        /// The configured maximum election timeout, in µs.
+        max_us: u64,
+    },
     /// Heartbeats must come well inside the election timeout.
     HeartbeatTooSlow {
+        /// The configured heartbeat interval, in µs.
         heartbeat_us: u64,
+        /// The configured minimum election timeout, in µs; it must exceed two heartbeats.
         election_min_us: u64,
     },
     /// A lease must end before any follower may start an election.
-    LeaseTooLong { lease_us: u64, election_min_us: u64 },
+    LeaseTooLong {
+        /// The configured lease duration, in µs.
+        lease_us: u64,
+        /// The configured minimum election timeout, in µs, which the lease must stay below.
+        election_min_us: u64,
+    },
     /// A value is outside the range the lab supports.
     OutOfRange {
+        /// The name of the offending [`Config`] field.
         field: &'static str,
+        /// The value it was given.
         value: u64,
+        /// The smallest supported value.
         min: u64,
+        /// The largest supported value.
         max: u64,
     },
 }

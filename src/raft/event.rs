@@ -117,19 +117,32 @@ impl fmt::Display for Rule {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum VoteRefusal {
     /// The request's term is not newer than ours (§5.1).
-    StaleTerm { ours: Term },
+    StaleTerm {
+        /// Our current term.
+        ours: Term,
+    },
     /// We already voted for someone else in this term (§5.2).
-    AlreadyVoted { for_node: NodeId },
+    AlreadyVoted {
+        /// The candidate we already voted for in this term.
+        for_node: NodeId,
+    },
     /// The candidate's log is behind ours (§5.4.1).
     LogNotUpToDate {
+        /// The term of the candidate's last log entry.
         their_last_term: Term,
+        /// The index of the candidate's last log entry.
         their_last_index: LogIndex,
+        /// The term of our last log entry.
         our_last_term: Term,
+        /// The index of our last log entry.
         our_last_index: LogIndex,
     },
     /// We heard from a live leader within the minimum election timeout
     /// (thesis §4.2.3 and §9.6).
-    LeaderAlive { leader: Option<NodeId> },
+    LeaderAlive {
+        /// The leader we heard from; `None` if we restarted too recently to know.
+        leader: Option<NodeId>,
+    },
     /// We have never joined a cluster (blank disk): a stale configuration
     /// that lists a former server with our id must not count our vote.
     NeverJoined,
@@ -139,9 +152,15 @@ pub enum VoteRefusal {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum FollowReason {
     /// It saw a higher term from this node (§5.1).
-    HigherTerm { from: NodeId },
+    HigherTerm {
+        /// The node whose message carried the higher term.
+        from: NodeId,
+    },
     /// A candidate heard from the leader of its own term (§5.2).
-    LeaderDiscovered { leader: NodeId },
+    LeaderDiscovered {
+        /// The node that leads the candidate's term.
+        leader: NodeId,
+    },
     /// A leader lost contact with a quorum (thesis §6.2).
     LostQuorum,
     /// A leader committed a configuration without itself (§6).
@@ -153,130 +172,221 @@ pub enum FollowReason {
 pub enum Event {
     /// The node started (or restarted from its disk).
     Started {
+        /// The current term read from disk (the last log term if the vote was lost).
         term: Term,
+        /// The index of the last entry in its log.
         last_index: LogIndex,
+        /// Whether the `volatile-vote` fault lost the saved term or vote.
         lost_vote: bool,
     },
     /// The election timer fired.
-    ElectionTimeout { term: Term },
+    ElectionTimeout {
+        /// The node's current term when the timer fired.
+        term: Term,
+    },
     /// The node asks for pre-votes for `term` (thesis §9.6).
-    BecamePreCandidate { term: Term },
+    BecamePreCandidate {
+        /// The term it would campaign in: its current term plus one.
+        term: Term,
+    },
     /// The node started an election for `term` (§5.2).
-    BecameCandidate { term: Term, transfer: bool },
+    BecameCandidate {
+        /// The new term, one past the previous; the node voted for itself in it.
+        term: Term,
+        /// Whether the leader's TimeoutNow started the election (thesis §3.10).
+        transfer: bool,
+    },
     /// The node won the election for `term` with these votes (§5.2).
-    BecameLeader { term: Term, votes: Vec<NodeId> },
+    BecameLeader {
+        /// The term the node now leads.
+        term: Term,
+        /// The voters that granted their vote, itself included.
+        votes: Vec<NodeId>,
+    },
     /// The node became a follower.
     BecameFollower {
+        /// The node's term as a follower.
         term: Term,
+        /// The leader it now follows, if known.
         leader: Option<NodeId>,
+        /// Why it became a follower.
         reason: FollowReason,
     },
     /// The node adopted a higher term seen from `from` (§5.1).
     TermAdvanced {
+        /// The node's previous term.
         from_term: Term,
+        /// The higher term it adopted.
         to_term: Term,
+        /// The node whose message carried `to_term`.
         seen_from: NodeId,
     },
     /// The node granted its (pre-)vote.
     VoteGranted {
+        /// The (pre-)candidate that asked.
         candidate: NodeId,
+        /// The term of the request.
         term: Term,
+        /// Whether this was a pre-vote (thesis §9.6).
         pre_vote: bool,
+        /// The rule that allowed the vote; a fault when the up-to-date check was skipped.
         rule: Rule,
     },
     /// The node refused its (pre-)vote.
     VoteRefused {
+        /// The (pre-)candidate that asked.
         candidate: NodeId,
+        /// The term of the request.
         term: Term,
+        /// Whether this was a pre-vote (thesis §9.6).
         pre_vote: bool,
+        /// Why the vote was refused.
         reason: VoteRefusal,
     },
     /// The node refused AppendEntries from `leader`.
     AppendRejected {
+        /// The sender of the refused AppendEntries (or InstallSnapshot).
         leader: NodeId,
+        /// The request's `prev_index`, or a refused snapshot's last index (§5.3).
         prev_index: LogIndex,
+        /// The request's `prev_term`, or a refused snapshot's last term (§5.3).
         prev_term: Term,
+        /// Why it was refused.
         rejection: AppendRejection,
     },
     /// The node stored entries `first..=last` from `leader`.
     EntriesAppended {
+        /// The leader that sent the entries.
         leader: NodeId,
+        /// The index of the first entry stored.
         first: LogIndex,
+        /// The index of the last entry stored.
         last: LogIndex,
     },
     /// The node removed its entries from `from_index` on because they
     /// conflicted with the leader's (§5.3). `committed` is true when some of
     /// them had been committed: only possible with a teaching fault.
     LogTruncated {
+        /// The first index removed.
         from_index: LogIndex,
+        /// How many entries were removed.
         removed: u64,
+        /// The leader whose entries conflicted with ours.
         leader: NodeId,
+        /// Whether any removed entry had been committed (only with a teaching fault).
         committed: bool,
     },
     /// A leader appended an entry.
     LeaderAppended {
+        /// The new entry's index.
         index: LogIndex,
+        /// The new entry's term: the leader's current term.
         term: Term,
+        /// What the entry carries.
         payload: Payload,
     },
     /// The commit index advanced to `index`. `quorum` lists the voters holding
     /// it when the leader counted; empty when a follower learned it.
     Committed {
+        /// The new commit index.
         index: LogIndex,
+        /// The term of the entry at `index`.
         term: Term,
+        /// The voters holding `index` when the leader counted; empty for a follower.
         quorum: Vec<NodeId>,
+        /// The rule that allowed the commit; a fault when an older-term entry was counted.
         rule: Rule,
     },
     /// The leader saw `index` on a quorum but may not commit it by counting:
     /// its term is older than the leader's (§5.4.2).
     CommitDeferred {
+        /// The highest index stored on a quorum.
         index: LogIndex,
+        /// The term of the entry at `index`.
         entry_term: Term,
+        /// The leader's current term.
         leader_term: Term,
     },
     /// An entry was applied to the state machine.
     Applied {
+        /// The entry's index.
         index: LogIndex,
+        /// The entry's term.
         term: Term,
+        /// What the entry carries.
         payload: Payload,
+        /// The result of applying a command; `None` for other payloads.
         outcome: Option<Applied>,
     },
     /// The effective configuration changed (an entry was appended, or removed).
     ConfigChanged {
+        /// The index of the entry (or snapshot) holding the configuration now in effect.
         index: LogIndex,
+        /// The configuration now in effect: the latest in the log, committed or not (§6).
         config: Configuration,
+        /// The rule behind the change.
         rule: Rule,
     },
     /// The node compacted its log up to `last_index` (§7).
     SnapshotTaken {
+        /// The last index the snapshot covers.
         last_index: LogIndex,
+        /// The term of the entry at `last_index`.
         last_term: Term,
     },
     /// The leader sent its snapshot to `to` (§7).
-    SnapshotSent { to: NodeId, last_index: LogIndex },
+    SnapshotSent {
+        /// The follower that needs entries already compacted.
+        to: NodeId,
+        /// The last index the snapshot covers.
+        last_index: LogIndex,
+    },
     /// The node installed a snapshot from `leader` (§7).
     SnapshotInstalled {
+        /// The leader that sent the snapshot.
         leader: NodeId,
+        /// The last index the snapshot covers.
         last_index: LogIndex,
+        /// The term of the entry at `last_index`.
         last_term: Term,
     },
     /// A read was answered.
     ReadServed {
+        /// The read request answered.
         request: RequestId,
+        /// The key read.
         key: String,
+        /// The value returned; `None` if the key is absent.
         value: Option<i64>,
+        /// How the read was served.
         mode: ReadMode,
+        /// The read reflects entries up to here: the read index (§8), or the applied index if unchecked.
         read_index: LogIndex,
+        /// The rule that allowed the read.
         rule: Rule,
     },
     /// A request was refused.
-    Refused { request: RequestId, reason: Refusal },
+    Refused {
+        /// The request refused.
+        request: RequestId,
+        /// Why it was refused.
+        reason: Refusal,
+    },
     /// The leader began handing leadership to `target` (thesis §3.10).
-    TransferStarted { target: NodeId },
+    TransferStarted {
+        /// The node meant to take over leadership.
+        target: NodeId,
+    },
     /// The leader told `target` to start an election now.
-    TimeoutNowSent { target: NodeId },
+    TimeoutNowSent {
+        /// The node meant to take over leadership.
+        target: NodeId,
+    },
     /// The hand-over did not finish within an election timeout.
-    TransferAborted { target: NodeId },
+    TransferAborted {
+        /// The node that was meant to take over leadership.
+        target: NodeId,
+    },
     /// A leader could not reach a quorum for an election timeout (thesis §6.2).
     QuorumLost,
 }

@@ -16,15 +16,31 @@ pub type ClientId = u32;
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Op {
     /// Store `value` under `key`.
-    Set { key: String, value: i64 },
+    Set {
+        /// The key to write.
+        key: String,
+        /// The value to store.
+        value: i64,
+    },
     /// Remove `key`.
-    Delete { key: String },
+    Delete {
+        /// The key to remove.
+        key: String,
+    },
     /// Add `by` to the value under `key` (a missing key counts as 0).
-    Increment { key: String, by: i64 },
+    Increment {
+        /// The key whose value changes.
+        key: String,
+        /// The amount to add (negative to subtract); wraps on overflow.
+        by: i64,
+    },
     /// Store `new` only if the current value equals `expected` (`None`: absent).
     CompareAndSet {
+        /// The key to compare and write.
         key: String,
+        /// The value the key must hold for the write to happen; `None`: absent.
         expected: Option<i64>,
+        /// The value stored if the comparison succeeds.
         new: i64,
     },
 }

@@ -126,7 +126,9 @@ pub enum ConfChange {
     Remove(NodeId),
     /// Move to a new set of voters and learners through joint consensus (§6).
     Joint {
+        /// The voters of the target configuration (C_new).
         voters: BTreeSet<NodeId>,
+        /// The learners of the target configuration.
         learners: BTreeSet<NodeId>,
     },
 }

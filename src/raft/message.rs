@@ -22,11 +22,16 @@ pub enum AppendRejection {
     /// The sender's term is older than ours (§5.1).
     StaleTerm,
     /// We have no entry at `prev_index`; our log ends at `last_index`.
-    LogTooShort { last_index: LogIndex },
+    LogTooShort {
+        /// The index of our last log entry; the leader retries after it.
+        last_index: LogIndex,
+    },
     /// Our entry at `prev_index` has `term`, which first appears at
     /// `first_index_of_term` in our log.
     TermMismatch {
+        /// The term of our entry at `prev_index`.
         term: Term,
+        /// The first index of our run of entries with `term`; the leader may back up to it.
         first_index_of_term: LogIndex,
     },
 }
@@ -38,9 +43,13 @@ pub enum Message {
     /// could win (thesis §9.6; then `term` is the term it would use and no
     /// state changes).
     RequestVote {
+        /// The candidate's term; for a pre-vote, the term it would campaign in.
         term: Term,
+        /// The index of the candidate's last log entry (§5.4.1).
         last_log_index: LogIndex,
+        /// The term of the candidate's last log entry (§5.4.1).
         last_log_term: Term,
+        /// Whether this is a pre-vote request, which changes no state (thesis §9.6).
         pre_vote: bool,
         /// Sent because the leader handed leadership over (TimeoutNow): it
         /// overrides the "leader is alive" check (thesis §3.10).
@@ -48,45 +57,69 @@ pub enum Message {
     },
     /// The answer to a vote request.
     VoteResponse {
+        /// The voter's current term, or the term asked about for a granted pre-vote (§5.1).
         term: Term,
+        /// Whether the (pre-)vote was granted.
         granted: bool,
+        /// Whether this answers a pre-vote request (thesis §9.6).
         pre_vote: bool,
     },
     /// Replicate entries and carry the commit index; empty as a heartbeat
     /// (§5.3). `round` numbers the leader's heartbeat rounds for ReadIndex and
     /// leases (§8, thesis §6.4).
     AppendEntries {
+        /// The leader's term.
         term: Term,
+        /// The index of the entry just before the new ones (§5.3).
         prev_index: LogIndex,
+        /// The term of the entry at `prev_index` (§5.3).
         prev_term: Term,
+        /// The entries to store, in index order; empty for a heartbeat.
         entries: Vec<Entry>,
+        /// The leader's commit index.
         leader_commit: LogIndex,
+        /// The leader's heartbeat round number, used to confirm leadership for ReadIndex and leases.
         round: u64,
     },
     /// The answer to AppendEntries. On success `match_index` is the last index
     /// known to match the leader.
     AppendResponse {
+        /// The follower's current term, so a stale leader steps down (§5.1).
         term: Term,
+        /// Whether the log matched at `prev_index` and now holds the entries (§5.3).
         success: bool,
+        /// On success, the last index known to match the leader's log; 0 on failure.
         match_index: LogIndex,
+        /// The `prev_index` the follower checked, raised to its snapshot's last index if below.
         prev_index: LogIndex,
+        /// Why the request was refused and where to retry; `None` on success.
         rejection: Option<AppendRejection>,
+        /// The `round` of the request answered (0 when refusing a stale term).
         round: u64,
     },
     /// Replace the follower's log prefix with the leader's snapshot (§7).
     InstallSnapshot {
+        /// The leader's term.
         term: Term,
+        /// The leader's snapshot: state machine, configuration, last index and term.
         snapshot: Snapshot,
+        /// The leader's heartbeat round number, used to confirm leadership for ReadIndex and leases.
         round: u64,
     },
     /// The answer to InstallSnapshot.
     SnapshotResponse {
+        /// The follower's current term.
         term: Term,
+        /// The last index of the snapshot answered, which the follower now holds.
         last_index: LogIndex,
+        /// The `round` of the InstallSnapshot answered.
         round: u64,
     },
     /// Start an election now: the leader is handing over (thesis §3.10).
-    TimeoutNow { term: Term },
+    TimeoutNow {
+        /// The leader's term.
+        term: Term,
+    },
 }
 
 /// The kind of a message, for drawing and filtering.

@@ -5,6 +5,8 @@
 //! deadline) are drained by the caller. Nothing here reads a clock, does IO
 //! or draws global randomness, and no output depends on hash-map order.
 
+#![deny(missing_docs)]
+
 pub mod client;
 pub mod config;
 pub mod event;
