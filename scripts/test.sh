@@ -60,12 +60,13 @@ step "cargo clippy (native, all targets, warnings are errors)" \
 step "cargo clippy (wasm32: lib and bins, so the ui module is linted)" \
   cargo clippy --target wasm32-unknown-unknown --lib --bins -- -D warnings
 step "cargo test (native)" cargo test
-# The wasm tests build every web crate once more, in the test profile. Without
-# debug info and with the dependencies unoptimised (raftlab itself keeps the
-# test profile's opt-level) that build needs about a quarter of the CPU time.
+# The wasm tests check the simulation, not the screen: without the `ui`
+# feature they do not compile Leptos. Without debug info and with the
+# dependencies unoptimised (raftlab itself keeps the test profile's
+# opt-level) the build is a fraction of the app's.
 wasm_tests() {
   CARGO_PROFILE_TEST_DEBUG=0 cargo test --config 'profile.test.package."*".opt-level=0' \
-    --target wasm32-unknown-unknown --test wasm
+    --target wasm32-unknown-unknown --no-default-features --test wasm
 }
 
 step "cargo test (wasm32, tests/wasm.rs under wasm-bindgen-test-runner)" wasm_tests

@@ -11,14 +11,14 @@ pub mod rng;
 pub mod scenario;
 pub mod sim;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod ui;
 
 /// Starts Raftlab. In a browser (wasm32) this mounts the app into the page;
 /// a native build has no screen, so it says where the lab runs instead.
 pub fn start() {
-    #[cfg(target_arch = "wasm32")]
+    #[cfg(all(target_arch = "wasm32", feature = "ui"))]
     ui::mount();
-    #[cfg(not(target_arch = "wasm32"))]
+    #[cfg(not(all(target_arch = "wasm32", feature = "ui")))]
     println!("Raftlab runs in the browser: run ./scripts/serve.sh");
 }
