@@ -184,15 +184,7 @@ impl Run {
                     .filter(|l| self.world.node(*l).term() > above_term)
                 {
                     self.trigger = None;
-                    let rest: Vec<NodeId> = self
-                        .world
-                        .node_ids()
-                        .into_iter()
-                        .filter(|id| *id != l)
-                        .collect();
-                    self.act(Action::Partition {
-                        groups: vec![vec![l], rest],
-                    });
+                    self.isolate(l);
                 }
             }
             Trigger::CrashNextLeaderOnCommit {
@@ -224,6 +216,19 @@ impl Run {
                 }
             }
         }
+    }
+
+    /// Cuts `node` off from every other node.
+    fn isolate(&mut self, node: NodeId) {
+        let rest: Vec<NodeId> = self
+            .world
+            .node_ids()
+            .into_iter()
+            .filter(|id| *id != node)
+            .collect();
+        self.act(Action::Partition {
+            groups: vec![vec![node], rest],
+        });
     }
 
     fn act(&mut self, action: Action) {
@@ -268,15 +273,7 @@ impl Run {
                 self.trigger = Some(Trigger::IsolateNextLeader { above_term });
                 if let Some(l) = self.world.leader() {
                     // Depose the current leader so a new one is elected.
-                    let rest: Vec<NodeId> = self
-                        .world
-                        .node_ids()
-                        .into_iter()
-                        .filter(|id| *id != l)
-                        .collect();
-                    self.act(Action::Partition {
-                        groups: vec![vec![l], rest],
-                    });
+                    self.isolate(l);
                 }
             }
             128..=159 => {

@@ -133,6 +133,21 @@ pub enum ConfChange {
     },
 }
 
+impl ConfChange {
+    /// Every node the change names.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        match self {
+            ConfChange::Joint { voters, learners } => {
+                voters.iter().chain(learners).copied().collect()
+            }
+            ConfChange::AddLearner(n)
+            | ConfChange::PromoteLearner(n)
+            | ConfChange::AddVoter(n)
+            | ConfChange::Remove(n) => vec![*n],
+        }
+    }
+}
+
 impl fmt::Display for ConfChange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

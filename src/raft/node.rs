@@ -386,14 +386,7 @@ impl Node {
                 self.reset_election_timer();
                 return;
             }
-            self.emit(Event::ElectionTimeout {
-                term: self.disk.term,
-            });
-            self.start_election(if self.config.pre_vote {
-                Campaign::PreVote
-            } else {
-                Campaign::Election
-            });
+            self.election_timeout_fired();
         }
     }
 
@@ -402,14 +395,7 @@ impl Node {
     pub fn force_election_timeout(&mut self, now: Time) {
         self.advance(now);
         if self.role != Role::Leader && self.is_promotable() {
-            self.emit(Event::ElectionTimeout {
-                term: self.disk.term,
-            });
-            self.start_election(if self.config.pre_vote {
-                Campaign::PreVote
-            } else {
-                Campaign::Election
-            });
+            self.election_timeout_fired();
         }
     }
 
@@ -1167,6 +1153,19 @@ impl Node {
     }
 
     // ----- elections -----------------------------------------------------
+
+    /// The election timer fired (or an operator forced it): campaign, with
+    /// a pre-vote first when Pre-Vote is on.
+    fn election_timeout_fired(&mut self) {
+        self.emit(Event::ElectionTimeout {
+            term: self.disk.term,
+        });
+        self.start_election(if self.config.pre_vote {
+            Campaign::PreVote
+        } else {
+            Campaign::Election
+        });
+    }
 
     fn start_election(&mut self, campaign: Campaign) {
         let transfer = campaign == Campaign::Transfer;

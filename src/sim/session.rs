@@ -4,7 +4,7 @@
 
 use super::action::{Action, TimedAction};
 use super::world::{WorldConfig, WorldError};
-use crate::raft::{ConfChange, NodeId, Time};
+use crate::raft::{NodeId, Time};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -197,15 +197,7 @@ fn nodes_named(action: &Action) -> Vec<NodeId> {
         | Action::RestoreLink { from, to }
         | Action::SetLinkLatency { from, to, .. } => vec![*from, *to],
         Action::TransferLeadership { target } => vec![*target],
-        Action::ChangeMembership { change } => match change {
-            ConfChange::Joint { voters, learners } => {
-                voters.iter().chain(learners).copied().collect()
-            }
-            ConfChange::AddLearner(n)
-            | ConfChange::PromoteLearner(n)
-            | ConfChange::AddVoter(n)
-            | ConfChange::Remove(n) => vec![*n],
-        },
+        Action::ChangeMembership { change } => change.nodes(),
         Action::Heal
         | Action::SetNetwork(_)
         | Action::DropMessage { .. }

@@ -1230,6 +1230,21 @@ impl World {
 
     // ----- actions ------------------------------------------------------
 
+    /// Hands an operator request to the current leader and collects what
+    /// it did; the leader's refusal becomes the action's error.
+    fn on_leader(
+        &mut self,
+        record: &mut StepRecord,
+        request: impl FnOnce(&mut Node, Time) -> Result<(), Refusal>,
+    ) -> Result<(), ActionError> {
+        let leader = self.leader().ok_or(ActionError::NoLeader)?;
+        let local = self.local_now(leader);
+        record.node = Some(leader);
+        let result = request(&mut self.slot_mut(leader).node, local);
+        self.drain(leader, record);
+        result.map_err(ActionError::Refused)
+    }
+
     fn apply_action(
         &mut self,
         action: &Action,
@@ -1345,39 +1360,16 @@ impl World {
                 record.what = What::Invoked { op: id };
             }
             Action::ChangeMembership { change } => {
-                let ids = match change {
-                    crate::raft::ConfChange::Joint { voters, learners } => {
-                        voters.iter().chain(learners).copied().collect()
-                    }
-                    crate::raft::ConfChange::AddLearner(n)
-                    | crate::raft::ConfChange::PromoteLearner(n)
-                    | crate::raft::ConfChange::AddVoter(n)
-                    | crate::raft::ConfChange::Remove(n) => vec![*n],
-                };
-                for n in ids {
+                for n in change.nodes() {
                     self.check_node(n)?;
                 }
-                let leader = self.leader().ok_or(ActionError::NoLeader)?;
-                let local = self.local_now(leader);
-                record.node = Some(leader);
-                let result = self
-                    .slot_mut(leader)
-                    .node
-                    .change_membership(local, change.clone());
-                self.drain(leader, record);
-                result.map_err(ActionError::Refused)?;
+                self.on_leader(record, |node, now| {
+                    node.change_membership(now, change.clone()).map(|_| ())
+                })?;
             }
             Action::TransferLeadership { target } => {
                 self.check_node(*target)?;
-                let leader = self.leader().ok_or(ActionError::NoLeader)?;
-                let local = self.local_now(leader);
-                record.node = Some(leader);
-                let result = self
-                    .slot_mut(leader)
-                    .node
-                    .transfer_leadership(local, *target);
-                self.drain(leader, record);
-                result.map_err(ActionError::Refused)?;
+                self.on_leader(record, |node, now| node.transfer_leadership(now, *target))?;
             }
             Action::SetRaftConfig(config) => {
                 config
