@@ -96,7 +96,9 @@ raftlab_setup() {
   # 4. npm packages from package-lock.json: binaryen@132 (wasm-opt for Trunk;
   #    not Debian's binaryen, whose output fails to load) and playwright-core.
   if [ -f "$root/node_modules/.package-lock.json" ] &&
-    [ ! "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+    [ ! "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ] &&
+    [ -x "$root/node_modules/.bin/wasm-opt" ] &&
+    [ -f "$root/node_modules/playwright-core/package.json" ]; then
     say "ok: npm packages (node_modules is up to date with package-lock.json)"
   else
     say "installing: npm packages from package-lock.json (npm ci)"

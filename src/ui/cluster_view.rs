@@ -10,10 +10,12 @@ use crate::raft::{MessageKind, NodeId, Role, Time};
 use crate::sim::World;
 use leptos::prelude::*;
 
-/// Size of the square drawing, in SVG units.
-const SIZE: f64 = 440.0;
+/// Size of the drawing, in SVG units: wider than tall, for the labels beside
+/// the nodes on the left and right.
+const WIDTH: f64 = 560.0;
+const HEIGHT: f64 = 480.0;
 /// Radius of the ring the nodes sit on.
-const RING: f64 = 150.0;
+const RING: f64 = 140.0;
 /// Radius of one node.
 const NODE_R: f64 = 34.0;
 /// How far a message dot sits to the side of its link, so that requests and
@@ -174,14 +176,27 @@ impl MessageView {
     }
 }
 
-/// Where each node sits: evenly on a ring, the first at the top.
-fn ring_position(index: usize, count: usize) -> (f64, f64) {
+/// Where a node sits on the ring (the first at the top), and the unit vector
+/// pointing outwards from the ring's centre through it.
+#[derive(Clone, Copy)]
+struct Place {
+    x: f64,
+    y: f64,
+    out_x: f64,
+    out_y: f64,
+}
+
+/// Node `index` of `count`, evenly spaced on the ring.
+fn ring_place(index: usize, count: usize) -> Place {
     let angle =
         -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * index as f64 / count.max(1) as f64;
-    (
-        SIZE / 2.0 + RING * angle.cos(),
-        SIZE / 2.0 + RING * angle.sin(),
-    )
+    let (out_x, out_y) = (angle.cos(), angle.sin());
+    Place {
+        x: WIDTH / 2.0 + RING * out_x,
+        y: HEIGHT / 2.0 + RING * out_y,
+        out_x,
+        out_y,
+    }
 }
 
 /// The ring of nodes, the links between them and the messages in flight,
@@ -203,17 +218,17 @@ pub fn ClusterView(
 ) -> impl IntoView {
     let ids: Vec<NodeId> = nodes.with_untracked(|ns| ns.iter().map(|n| n.id).collect());
     let count = ids.len();
-    let places: Vec<(NodeId, (f64, f64))> = ids
+    let places: Vec<(NodeId, Place)> = ids
         .iter()
         .enumerate()
-        .map(|(i, &id)| (id, ring_position(i, count)))
+        .map(|(i, &id)| (id, ring_place(i, count)))
         .collect();
 
     let links = {
         let mut lines = Vec::new();
-        for (i, &(_, (x1, y1))) in places.iter().enumerate() {
-            for &(_, (x2, y2)) in &places[i + 1..] {
-                lines.push(view! { <line class="link" x1=x1 y1=y1 x2=x2 y2=y2 /> });
+        for (i, &(_, a)) in places.iter().enumerate() {
+            for &(_, b) in &places[i + 1..] {
+                lines.push(view! { <line class="link" x1=a.x y1=a.y x2=b.x y2=b.y /> });
             }
         }
         lines
@@ -221,14 +236,14 @@ pub fn ClusterView(
 
     let glyphs = places
         .iter()
-        .map(|&(id, (x, y))| view! { <NodeGlyph id=id x=x y=y nodes=nodes /> })
+        .map(|&(id, place)| view! { <NodeGlyph id=id place=place nodes=nodes /> })
         .collect_view();
 
     let place_of = move |id: NodeId| {
         places
             .iter()
             .find(|(n, _)| *n == id)
-            .map_or((SIZE / 2.0, SIZE / 2.0), |&(_, p)| p)
+            .map_or((WIDTH / 2.0, HEIGHT / 2.0), |&(_, p)| (p.x, p.y))
     };
 
     let leader = Memo::new(move |_| {
@@ -245,7 +260,7 @@ pub fn ClusterView(
         <figure class="cluster">
             <svg
                 class="cluster-svg"
-                viewBox={format!("0 0 {SIZE} {SIZE}")}
+                viewBox={format!("0 0 {WIDTH} {HEIGHT}")}
                 role="group"
                 aria-label={format!("Cluster of {count} nodes")}
                 data-testid="cluster"
@@ -313,16 +328,15 @@ pub fn ClusterView(
     }
 }
 
-/// One node: a disc with its role letter, an outline for its role, its name
-/// above and its term and vote below.
+/// One node: a disc with its role letter and an outline for its role, and
+/// beside it, on the side away from the ring's centre (so that no link or
+/// message crosses them), its name, term and vote.
 #[component]
 fn NodeGlyph(
     /// Which node.
     id: NodeId,
-    /// Centre, in SVG units.
-    x: f64,
-    /// Centre, in SVG units.
-    y: f64,
+    /// Where it sits.
+    place: Place,
     /// All nodes; this glyph picks out its own.
     #[prop(into)]
     nodes: Signal<Vec<NodeView>>,
@@ -332,6 +346,7 @@ fn NodeGlyph(
         move || state.with(|s| s.as_ref().map(f).unwrap_or_default())
     };
     let role = read(|n| n.role_label().to_owned());
+    let term_number = read(|n| n.term.to_string());
     let class = read(|n| format!("node role-{}", n.role_label()));
     let letter = read(|n| n.letter().to_owned());
     let label = read(NodeView::describe);
@@ -340,12 +355,33 @@ fn NodeGlyph(
         Some(v) => format!("vote {v}"),
         None => "no vote".to_owned(),
     });
+
+    // The three label lines, outside the node's outline on its outer side:
+    // above a node at the top, below one at the bottom, beside the others.
+    let gap = NODE_R + 12.0;
+    let (lx, ly) = (place.out_x * gap, place.out_y * gap);
+    let anchor = if place.out_x > 0.35 {
+        "start"
+    } else if place.out_x < -0.35 {
+        "end"
+    } else {
+        "middle"
+    };
+    let first_line = if place.out_y < -0.5 {
+        ly - 30.0
+    } else if place.out_y > 0.5 {
+        ly + 12.0
+    } else {
+        ly - 10.0
+    };
+    let (x, y) = (place.x, place.y);
     view! {
         <g
             class=class
             data-testid="node"
             data-node=id.to_string()
             data-role=role
+            data-term=term_number
             transform={format!("translate({x:.1} {y:.1})")}
             role="img"
             aria-label=label
@@ -354,9 +390,11 @@ fn NodeGlyph(
             <circle class="node-outline" r={NODE_R + 6.0} />
             <circle class="node-body" r=NODE_R />
             <text class="node-letter" dy="0.35em">{letter}</text>
-            <text class="node-name" y={-(NODE_R + 12.0)}>{id.to_string()}</text>
-            <text class="node-term" y={NODE_R + 22.0}>{term}</text>
-            <text class="node-vote" y={NODE_R + 37.0}>{vote}</text>
+            <g class="node-labels" text-anchor=anchor>
+                <text class="node-name" x=lx y=first_line>{id.to_string()}</text>
+                <text class="node-term" x=lx y={first_line + 15.0}>{term}</text>
+                <text class="node-vote" x=lx y={first_line + 30.0}>{vote}</text>
+            </g>
         </g>
     }
 }

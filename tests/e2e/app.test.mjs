@@ -2,51 +2,22 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { PREFIX } from './server.mjs';
-import { openApp, saveScreenshot, simMillis, sleep, startLab } from './harness.mjs';
+import { openApp, saveScreenshot, simMillis, sleep, startLab, untilFrame } from './harness.mjs';
 
 // The first election takes about half a simulated second; at the default
 // speed (0.1x) that is about 5 s of playback. Allow three times that.
 const LEADER_TIMEOUT_MS = 15_000;
 const T = { timeout: 60_000 };
 
-/** Where each node and each message in flight is drawn, in SVG units. */
-function positions(page) {
-  return page.evaluate(() => {
-    const at = (el) => {
-      const m = /translate\(([-\d.]+)[ ,]+([-\d.]+)\)/.exec(el.getAttribute('transform'));
-      return { x: Number(m[1]), y: Number(m[2]) };
-    };
-    const nodes = {};
-    for (const n of document.querySelectorAll('[data-testid="node"]')) nodes[n.dataset.node] = at(n);
-    const messages = [...document.querySelectorAll('[data-testid="message"]')].map((m) => ({
-      from: m.dataset.from,
-      to: m.dataset.to,
-      kind: m.dataset.kind,
-      ...at(m),
-    }));
-    return { nodes, messages };
-  });
-}
-
-/** Distances of every message dot from the middle of its link. */
-function offsetsFromMiddle({ nodes, messages }) {
-  return messages.map((m) => {
-    const a = nodes[m.from];
-    const b = nodes[m.to];
-    assert.ok(a && b, `message ${m.kind} ${m.from}->${m.to} joins two drawn nodes`);
-    return Math.hypot(m.x - (a.x + b.x) / 2, m.y - (a.y + b.y) / 2);
-  });
-}
-
-/** Waits until a message is in flight; on timeout, says what the page shows. */
-async function waitForMessage(page, timeout = LEADER_TIMEOUT_MS) {
-  try {
-    await page.getByTestId('message').first().waitFor({ state: 'attached', timeout });
-  } catch (err) {
-    const time = await page.getByTestId('sim-time').textContent();
-    const status = await page.getByTestId('leader-status').textContent();
-    throw new Error(`no message in flight within ${timeout} ms (sim time ${time}, ${status})`, { cause: err });
-  }
+/** Waits until a node shows as leader; returns its name (N1...). */
+function leaderShown(page) {
+  return untilFrame(
+    page,
+    'a leader',
+    () => document.querySelector('[data-testid="node"][data-role="leader"]')?.dataset.node,
+    null,
+    LEADER_TIMEOUT_MS,
+  );
 }
 
 describe('Raftlab in the browser', () => {
@@ -79,7 +50,9 @@ describe('Raftlab in the browser', () => {
     assert.deepEqual(names, ['N1', 'N2', 'N3', 'N4', 'N5']);
     for (const el of await nodes.all()) {
       assert.match(await el.getAttribute('data-role'), /^(follower|pre-candidate|candidate|leader)$/);
-      assert.match(await el.locator('.node-term').textContent(), /^term \d+$/);
+      const term = await el.locator('.node-term').textContent();
+      assert.match(term, /^term \d+$/);
+      assert.equal(`term ${await el.getAttribute('data-term')}`, term);
       assert.match(await el.locator('.node-letter').textContent(), /^[FPCL]$/);
       assert.ok((await el.getAttribute('aria-label')).startsWith(await el.getAttribute('data-node')));
     }
@@ -91,17 +64,28 @@ describe('Raftlab in the browser', () => {
     const app = await openApp(lab, '/');
     const { page } = app;
     const started = Date.now();
-    await page.locator('[data-testid="node"][data-role="leader"]').first().waitFor({ timeout: LEADER_TIMEOUT_MS });
+    const leader = await leaderShown(page);
     const waited = Date.now() - started;
     const leaders = page.locator('[data-testid="node"][data-role="leader"]');
     assert.equal(await leaders.count(), 1, 'exactly one leader');
-    const leader = await leaders.getAttribute('data-node');
+    assert.equal(await leaders.getAttribute('data-node'), leader);
     assert.equal(await leaders.locator('.node-letter').textContent(), 'L');
-    assert.match(await page.getByTestId('leader-status').textContent(), new RegExp(`^Leader: ${leader} \\(term \\d+\\)$`));
+    assert.match(
+      await page.getByTestId('leader-status').textContent(),
+      new RegExp(`^Leader: ${leader} \\(term \\d+\\)$`),
+    );
     // The leader heartbeats: empty AppendEntries (drawn HB) leave it.
-    const heartbeat = page.locator(`[data-testid="message"][data-kind="Heartbeat"][data-from="${leader}"]`).first();
-    await heartbeat.waitFor({ state: 'attached', timeout: 5_000 });
-    assert.equal(await heartbeat.locator('.message-label').textContent(), 'HB');
+    const label = await untilFrame(
+      page,
+      `a heartbeat from ${leader}`,
+      (from) =>
+        document
+          .querySelector(`[data-testid="message"][data-kind="Heartbeat"][data-from="${from}"] .message-label`)
+          ?.textContent,
+      leader,
+      5_000,
+    );
+    assert.equal(label, 'HB');
     console.log(`# leader ${leader} shown after ${waited} ms of wall time`);
     app.assertClean();
     await app.context.close();
@@ -142,13 +126,15 @@ describe('Raftlab in the browser', () => {
   test('messages glide along their links', T, async () => {
     const app = await openApp(lab, '/');
     const { page } = app;
-    await waitForMessage(page);
-    let offMiddle = 0;
-    for (let i = 0; i < 40 && offMiddle === 0; i++) {
-      offMiddle = offsetsFromMiddle(await positions(page)).filter((d) => d > 9).length;
-      await sleep(50);
-    }
-    assert.ok(offMiddle > 0, 'some message is drawn away from the middle of its link');
+    // A dot more than 9 units from its link's middle (the side lane is 7).
+    const seen = await untilFrame(
+      page,
+      'a message away from the middle of its link',
+      () => window.__probe.offsets().find((m) => m.offset > 9),
+      null,
+      LEADER_TIMEOUT_MS,
+    );
+    assert.ok(seen.offset < seen.link / 2, `drawn on its link: ${JSON.stringify(seen)}`);
     app.assertClean();
     await app.context.close();
   });
@@ -156,15 +142,20 @@ describe('Raftlab in the browser', () => {
   test('with reduced motion, messages sit still mid-link while time runs', T, async () => {
     const app = await openApp(lab, '/', { contextOptions: { reducedMotion: 'reduce' } });
     const { page } = app;
-    await waitForMessage(page);
-    let seen = 0;
-    for (let i = 0; i < 20; i++) {
-      const offsets = offsetsFromMiddle(await positions(page));
-      seen += offsets.length;
-      for (const d of offsets) assert.ok(d <= 8, `message drawn ${d.toFixed(1)} from the middle of its link`);
-      await sleep(50);
-    }
-    assert.ok(seen > 0, 'messages were drawn');
+    await untilFrame(
+      page,
+      'a message in flight',
+      () => window.__probe.offsets().length > 0,
+      null,
+      LEADER_TIMEOUT_MS,
+    );
+    // Every message drawn in every frame for 1.5 s sits at its link's middle
+    // (give or take the 7-unit side lane).
+    const frames = await page.evaluate(() => window.__probe.everyFrame(() => window.__probe.offsets(), 1500));
+    const drawn = frames.flat();
+    assert.ok(drawn.length > 0, 'messages were drawn');
+    const worst = Math.max(...drawn.map((m) => m.offset));
+    assert.ok(worst <= 8, `a message was drawn ${worst.toFixed(1)} units from the middle of its link`);
     const t0 = await simMillis(page);
     await sleep(800);
     assert.ok((await simMillis(page)) > t0, 'time still advances with reduced motion');
@@ -215,38 +206,23 @@ describe('Raftlab in the browser', () => {
   test('saves screenshots of the running app (desktop and phone width)', T, async () => {
     const app = await openApp(lab, '/', { contextOptions: { viewport: { width: 1280, height: 800 } } });
     const { page } = app;
-    await page.locator('[data-testid="node"][data-role="leader"]').waitFor({ timeout: LEADER_TIMEOUT_MS });
+    await leaderShown(page);
     // Pause, from inside the page and within one frame, at a moment when at
     // least two messages are near the middle of their links: a telling
     // picture, and proof that a paused frame keeps its messages.
-    const midway = await page.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
-          const at = (el) => {
-            const m = /translate\(([-\d.]+)[ ,]+([-\d.]+)\)/.exec(el.getAttribute('transform'));
-            return { x: Number(m[1]), y: Number(m[2]) };
-          };
-          const deadline = performance.now() + 20_000;
-          const tick = () => {
-            const nodes = {};
-            for (const n of document.querySelectorAll('[data-testid="node"]')) nodes[n.dataset.node] = at(n);
-            const near = [...document.querySelectorAll('[data-testid="message"]')].filter((m) => {
-              const p = at(m);
-              const a = nodes[m.dataset.from];
-              const b = nodes[m.dataset.to];
-              return Math.hypot(p.x - (a.x + b.x) / 2, p.y - (a.y + b.y) / 2) < 45;
-            }).length;
-            if (near >= 2) {
-              document.querySelector('[data-testid="play-pause"]').click();
-              resolve(near);
-            } else if (performance.now() > deadline) {
-              reject(new Error('never saw two messages in flight at once'));
-            } else {
-              requestAnimationFrame(tick);
-            }
-          };
-          tick();
-        }),
+    const midway = await untilFrame(
+      page,
+      'two messages mid-link',
+      () => {
+        // Within a fifth of its path from the middle. A dot travels between
+        // the two nodes' rims, 44 units from each centre; the side lane is 7.
+        const near = window.__probe.offsets().filter((m) => m.offset < 0.2 * (m.link - 88) + 8).length;
+        if (near < 2) return 0;
+        document.querySelector('[data-testid="play-pause"]').click();
+        return near;
+      },
+      null,
+      20_000,
     );
     assert.equal(await page.getByTestId('play-pause').getAttribute('aria-label'), 'Play');
     await sleep(300);
@@ -258,7 +234,7 @@ describe('Raftlab in the browser', () => {
     const phone = await openApp(lab, '/', {
       contextOptions: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
     });
-    await phone.page.locator('[data-testid="node"][data-role="leader"]').waitFor({ timeout: LEADER_TIMEOUT_MS });
+    await leaderShown(phone.page);
     const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `no sideways scrolling on a phone (overflow ${overflow}px)`);
     await saveScreenshot(phone.page, 'raftlab-phone.png', { fullPage: true });

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { launchBrowser } from './browser.mjs';
 import { startServer } from './server.mjs';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const ROOT = path.resolve(HERE, '..', '..');
 export const DIST = process.env.RAFTLAB_DIST || path.join(ROOT, 'dist');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
@@ -40,6 +41,7 @@ export async function startLab() {
  */
 export async function openApp(lab, urlPath = '/', { contextOptions = {} } = {}) {
   const context = await lab.browser.newContext(contextOptions);
+  await context.addInitScript({ path: path.join(HERE, 'page-probe.js') });
   const page = await context.newPage();
   const consoleErrors = [];
   const pageErrors = [];
@@ -73,6 +75,22 @@ export async function simMillis(page) {
   const match = /^(\d+\.\d+) ms$/.exec(text.trim());
   assert.ok(match, `sim-time text looks like "123.456 ms", got ${JSON.stringify(text)}`);
   return Number(match[1]);
+}
+
+/**
+ * Waits until `check(arg)` returns something truthy, checking it inside the
+ * page once per animation frame (with `window.__probe` from page-probe.js at
+ * hand), and returns that value. `what` names the wait in the error.
+ */
+export async function untilFrame(page, what, check, arg, timeout) {
+  try {
+    const handle = await page.waitForFunction(check, arg, { polling: 'raf', timeout });
+    return await handle.jsonValue();
+  } catch (err) {
+    const time = await page.getByTestId('sim-time').textContent().catch(() => '?');
+    const status = await page.getByTestId('leader-status').textContent().catch(() => '?');
+    throw new Error(`${what}: not seen within ${timeout} ms (sim time ${time}; ${status})`, { cause: err });
+  }
 }
 
 /** Saves a screenshot under test-artifacts/ and returns its path. */
