@@ -1,5 +1,6 @@
 //! What clients and operators ask of a node, and what it answers.
 
+use super::event::Rule;
 use super::kv::WriteResult;
 use super::time::{NodeId, Time};
 use serde::{Deserialize, Serialize};
@@ -66,19 +67,20 @@ pub enum Refusal {
     },
     /// The leader is handing over leadership and takes no new requests.
     TransferInProgress,
-    /// Lease reads need CheckQuorum, which keeps followers loyal to a live leader.
-    LeaseNeedsCheckQuorum,
-    /// The leader's lease ran out at this time on its own clock.
-    LeaseExpired {
-        /// When the lease ran out on the leader's clock; `Time::ZERO` if it never held one.
-        at: Time,
+    /// A lease read was asked for, and the leader holds no valid lease.
+    NoLease {
+        /// Why there is no lease.
+        reason: NoLeaseReason,
     },
     /// A membership change is still uncommitted (or a joint phase unfinished).
     ConfigChangePending,
-    /// The leader has not yet committed an entry of its own term (thesis §4.3 fix).
+    /// The leader has not yet committed an entry of its own term (thesis
+    /// §4.1; Ongaro's 2015 fix for single-server changes).
     NoCommitInTerm,
     /// The node is already in the configuration in that role.
     AlreadyMember(NodeId),
+    /// The learner is already waiting to become a voter once caught up.
+    AlreadyPromoting(NodeId),
     /// The node is not in the configuration (or not in the needed role).
     NotAMember(NodeId),
     /// The change would leave no voter.
@@ -102,13 +104,7 @@ impl fmt::Display for Refusal {
                 write!(f, "not the leader, and no leader is known")
             }
             Refusal::TransferInProgress => write!(f, "leadership is being transferred"),
-            Refusal::LeaseNeedsCheckQuorum => write!(f, "lease reads need CheckQuorum switched on"),
-            Refusal::LeaseExpired { at } if *at == Time::ZERO => {
-                write!(f, "the leader holds no lease yet")
-            }
-            Refusal::LeaseExpired { at } => {
-                write!(f, "the leader's lease expired at {at} on its clock")
-            }
+            Refusal::NoLease { reason } => write!(f, "no lease: {reason}"),
             Refusal::ConfigChangePending => {
                 write!(f, "another membership change has not committed yet")
             }
@@ -116,11 +112,78 @@ impl fmt::Display for Refusal {
                 write!(f, "the leader has not committed an entry of its term yet")
             }
             Refusal::AlreadyMember(n) => write!(f, "{n} is already a member in that role"),
+            Refusal::AlreadyPromoting(n) => {
+                write!(f, "{n} is already waiting to become a voter once it has caught up")
+            }
             Refusal::NotAMember(n) => write!(f, "{n} is not a member in the needed role"),
             Refusal::NoVotersLeft => write!(f, "the change would leave no voters"),
             Refusal::NoChange => write!(f, "the requested configuration is the current one"),
             Refusal::AlreadyLeader => write!(f, "the node is already the leader"),
             Refusal::NotCaughtUp(n) => write!(f, "{n} must first join as a learner and catch up with the leader's log before it can vote"),
+        }
+    }
+}
+
+impl Refusal {
+    /// The rule that made the node refuse.
+    pub fn rule(&self) -> Rule {
+        match self {
+            Refusal::NotLeader { .. } => Rule::LeaderServesClients,
+            Refusal::TransferInProgress | Refusal::AlreadyLeader => Rule::LeadershipTransfer,
+            Refusal::NoLease { .. } => Rule::Lease,
+            Refusal::ConfigChangePending
+            | Refusal::NoCommitInTerm
+            | Refusal::AlreadyMember(_)
+            | Refusal::NotAMember(_)
+            | Refusal::NoVotersLeft => Rule::SingleServerChange,
+            Refusal::NoChange => Rule::JointConsensus,
+            Refusal::NotCaughtUp(_) | Refusal::AlreadyPromoting(_) => Rule::Learners,
+        }
+    }
+}
+
+/// Why a leader cannot serve a lease read (thesis §6.4.1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum NoLeaseReason {
+    /// CheckQuorum is off, so followers make no promise a lease could rest on.
+    NeedsCheckQuorum,
+    /// Lease reads are switched off.
+    Disabled,
+    /// No quorum has acknowledged a heartbeat round of this term yet.
+    NeverHeld,
+    /// The lease ran out at this time on the leader's clock.
+    Expired {
+        /// When the lease ran out, on the leader's clock.
+        at: Time,
+    },
+    /// A leadership transfer began in this term: its target is elected
+    /// without waiting for anyone's promise to end (thesis §3.10).
+    Transfer,
+    /// The settings a lease relies on changed; no quorum has acknowledged a
+    /// round sent under the new settings yet.
+    SettingsChanged,
+}
+
+impl fmt::Display for NoLeaseReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NoLeaseReason::NeedsCheckQuorum => write!(f, "lease reads need CheckQuorum switched on"),
+            NoLeaseReason::Disabled => write!(f, "lease reads are switched off"),
+            NoLeaseReason::NeverHeld => write!(
+                f,
+                "no quorum has acknowledged a heartbeat of this leader's term yet"
+            ),
+            NoLeaseReason::Expired { at } => {
+                write!(f, "the leader's lease ran out at {at} on its clock")
+            }
+            NoLeaseReason::Transfer => write!(
+                f,
+                "leadership is being handed over in this term, so the new leader need not wait for the lease to end"
+            ),
+            NoLeaseReason::SettingsChanged => write!(
+                f,
+                "the settings changed, and acknowledgements collected under the old ones do not count"
+            ),
         }
     }
 }

@@ -15,9 +15,17 @@ pub struct Config {
     /// How often a leader sends AppendEntries when it has nothing new (§5.2).
     pub heartbeat_interval_us: u64,
     /// How long a leader may serve reads locally after a quorum acknowledged
-    /// a heartbeat round (thesis §6.4). Must be shorter than the minimum
-    /// election timeout; the gap is the margin for clock drift.
+    /// a heartbeat round (thesis §6.4.1), measured from when it sent the
+    /// round. At most [`Config::max_safe_lease_us`]: shorter than the minimum
+    /// election timeout by the room clock drift needs.
     pub lease_duration_us: u64,
+    /// Serve [`ReadMode::Lease`](super::ReadMode::Lease) reads at all (with
+    /// CheckQuorum). Off, they are refused.
+    pub lease_reads: bool,
+    /// The most any node's clock may run fast or slow, in parts per million,
+    /// that lease reads must survive (thesis §6.4.1). Clocks that drift
+    /// further make lease reads unsafe: the stale-lease lesson shows it.
+    pub max_clock_drift_ppm: u64,
     /// Ask for pre-votes before starting a real election (thesis §9.6).
     pub pre_vote: bool,
     /// A leader steps down when it has not heard from a quorum for an election
@@ -40,6 +48,8 @@ impl Default for Config {
             election_timeout_max_us: 300_000,
             heartbeat_interval_us: 50_000,
             lease_duration_us: 120_000,
+            lease_reads: true,
+            max_clock_drift_ppm: 50_000,
             pre_vote: false,
             check_quorum: false,
             snapshot_threshold: 1_000,
@@ -73,6 +83,16 @@ pub enum ConfigError {
         /// The configured minimum election timeout, in µs, which the lease must stay below.
         election_min_us: u64,
     },
+    /// The lease would outlast a follower's promise if clocks drift as far
+    /// as the configured bound allows.
+    LeaseUnsafeUnderDrift {
+        /// The configured lease duration, in µs.
+        lease_us: u64,
+        /// The longest lease that is safe under the drift bound, in µs.
+        safe_us: u64,
+        /// The configured drift bound, in ppm.
+        drift_ppm: u64,
+    },
     /// A value is outside the range the lab supports.
     OutOfRange {
         /// The name of the offending [`Config`] field.
@@ -101,6 +121,10 @@ impl fmt::Display for ConfigError {
             ConfigError::LeaseTooLong { lease_us, election_min_us } => write!(
                 f,
                 "a lease of {lease_us} µs must be shorter than the minimum election timeout ({election_min_us} µs), or a new leader may be elected while the old one still serves reads"
+            ),
+            ConfigError::LeaseUnsafeUnderDrift { lease_us, safe_us, drift_ppm } => write!(
+                f,
+                "a lease of {lease_us} µs is unsafe when clocks may drift by {drift_ppm} ppm: at most {safe_us} µs, or a follower's clock may run out its election timeout before the leader's clock runs out the lease"
             ),
             ConfigError::OutOfRange { field, value, min, max } => {
                 write!(f, "{field} = {value} is outside the supported range {min} to {max}")
@@ -151,6 +175,13 @@ impl Config {
             10_000,
         )?;
         in_range("snapshot_threshold", self.snapshot_threshold, 0, 1_000_000)?;
+        in_range("lease_duration_us", self.lease_duration_us, 0, 60_000_000)?;
+        in_range(
+            "max_clock_drift_ppm",
+            self.max_clock_drift_ppm,
+            0,
+            MAX_DRIFT_BOUND_PPM,
+        )?;
         if self.election_timeout_min_us > self.election_timeout_max_us {
             return Err(ConfigError::ElectionTimeoutRange {
                 min_us: self.election_timeout_min_us,
@@ -169,9 +200,53 @@ impl Config {
                 election_min_us: self.election_timeout_min_us,
             });
         }
+        let safe_us = self.max_safe_lease_us();
+        if self.lease_duration_us > safe_us {
+            return Err(ConfigError::LeaseUnsafeUnderDrift {
+                lease_us: self.lease_duration_us,
+                safe_us,
+                drift_ppm: self.max_clock_drift_ppm,
+            });
+        }
         Ok(())
     }
+
+    /// The longest lease that stays safe when every clock may drift by up to
+    /// [`Config::max_clock_drift_ppm`] (thesis §6.4.1).
+    ///
+    /// A follower that acknowledges a round promises to refuse votes until
+    /// its own clock has advanced by the minimum election timeout `E`; a
+    /// clock running fast by ρ gets there after `E / (1 + ρ)` of real time.
+    /// The leader's lease of `L`, started when it sent the round, runs out on
+    /// a clock that may run slow by ρ, after at most `L / (1 − ρ)`. The lease
+    /// must end first: `L ≤ E (1 − ρ) / (1 + ρ)`, less [`LEASE_MARGIN_US`]
+    /// for rounding.
+    pub fn max_safe_lease_us(&self) -> u64 {
+        let rho = u128::from(self.max_clock_drift_ppm.min(MAX_DRIFT_BOUND_PPM));
+        let bound =
+            u128::from(self.election_timeout_min_us) * (1_000_000 - rho) / (1_000_000 + rho);
+        (bound as u64).saturating_sub(LEASE_MARGIN_US)
+    }
+
+    /// Whether a change from `self` to `next` changes what the lease relies
+    /// on: the promises (CheckQuorum, the minimum election timeout), the
+    /// lease itself, or the drift it must survive. Acknowledgements collected
+    /// before such a change do not count toward a lease after it.
+    pub fn lease_terms_differ(&self, next: &Config) -> bool {
+        self.check_quorum != next.check_quorum
+            || self.lease_reads != next.lease_reads
+            || self.lease_duration_us != next.lease_duration_us
+            || self.max_clock_drift_ppm != next.max_clock_drift_ppm
+            || self.election_timeout_min_us != next.election_timeout_min_us
+    }
 }
+
+/// The largest drift bound the lab accepts, in ppm (±20 %).
+pub const MAX_DRIFT_BOUND_PPM: u64 = 200_000;
+
+/// Room left between the lease and what drift allows, for rounding in the
+/// clocks, µs.
+pub const LEASE_MARGIN_US: u64 = 1_000;
 
 /// The teaching faults switched on in a node. Each breaks one rule so a
 /// lesson can show what that rule prevents.

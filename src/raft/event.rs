@@ -19,6 +19,9 @@ pub enum Rule {
     TermRule,
     /// Timeouts start elections; a majority of votes wins; one vote per term (§5.2).
     Election,
+    /// The leader appends client commands and replicates them; followers
+    /// store them and learn the commit index from the leader (§5.3).
+    LogReplication,
     /// AppendEntries must match the previous entry; conflicts are truncated (§5.3).
     ConsistencyCheck,
     /// Votes go only to candidates whose log is at least as up to date (§5.4.1).
@@ -31,7 +34,7 @@ pub enum Rule {
     Persistence,
     /// Configuration changes go through C_old,new (§6).
     JointConsensus,
-    /// One server at a time, after a commit in the leader's term (thesis §4.3).
+    /// One server at a time, after a commit in the leader's term (thesis §4.1).
     SingleServerChange,
     /// Non-voting members catch up before voting (thesis §4.2.1).
     Learners,
@@ -39,7 +42,7 @@ pub enum Rule {
     Snapshot,
     /// Linearizable reads by ReadIndex (§8).
     ReadIndex,
-    /// Reads served under a leader lease (thesis §6.4).
+    /// Reads served under a leader lease (thesis §6.4.1).
     Lease,
     /// Ask whether an election could be won before disrupting anyone (thesis §9.6).
     PreVote,
@@ -49,6 +52,10 @@ pub enum Rule {
     LeaderStickiness,
     /// Leadership transfer with TimeoutNow (thesis §3.10).
     LeadershipTransfer,
+    /// A new leader appends a no-op entry so it can commit in its term (§8).
+    NoopOnElection,
+    /// Only the leader serves clients; others point to it (§8).
+    LeaderServesClients,
     /// A deliberately unsafe read mode chosen by the client.
     UnsafeRead,
     /// A teaching fault overrode the correct rule.
@@ -56,26 +63,54 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// Every rule that is not a teaching fault, in a fixed order.
+    pub const CORRECT: [Rule; 21] = [
+        Rule::TermRule,
+        Rule::Election,
+        Rule::LogReplication,
+        Rule::ConsistencyCheck,
+        Rule::ElectionRestriction,
+        Rule::CurrentTermCommit,
+        Rule::StateMachine,
+        Rule::Persistence,
+        Rule::JointConsensus,
+        Rule::SingleServerChange,
+        Rule::Learners,
+        Rule::Snapshot,
+        Rule::ReadIndex,
+        Rule::Lease,
+        Rule::PreVote,
+        Rule::CheckQuorum,
+        Rule::LeaderStickiness,
+        Rule::LeadershipTransfer,
+        Rule::NoopOnElection,
+        Rule::LeaderServesClients,
+        Rule::UnsafeRead,
+    ];
+
     /// Where the rule is stated, e.g. `§5.4.1` or `thesis §9.6`.
     pub fn section(self) -> &'static str {
         match self {
             Rule::TermRule => "§5.1",
             Rule::Election => "§5.2",
+            Rule::LogReplication => "§5.3",
             Rule::ConsistencyCheck => "§5.3",
             Rule::ElectionRestriction => "§5.4.1",
             Rule::CurrentTermCommit => "§5.4.2",
             Rule::StateMachine => "§5.3",
             Rule::Persistence => "Figure 2",
             Rule::JointConsensus => "§6",
-            Rule::SingleServerChange => "thesis §4.3",
+            Rule::SingleServerChange => "thesis §4.1",
             Rule::Learners => "thesis §4.2.1",
             Rule::Snapshot => "§7",
             Rule::ReadIndex => "§8",
-            Rule::Lease => "thesis §6.4",
+            Rule::Lease => "thesis §6.4.1",
             Rule::PreVote => "thesis §9.6",
             Rule::CheckQuorum => "thesis §6.2",
             Rule::LeaderStickiness => "thesis §4.2.3",
             Rule::LeadershipTransfer => "thesis §3.10",
+            Rule::NoopOnElection => "§8",
+            Rule::LeaderServesClients => "§8",
             Rule::UnsafeRead => "unsafe read mode",
             Rule::Fault(_) => "teaching fault",
         }
@@ -86,6 +121,7 @@ impl Rule {
         match self {
             Rule::TermRule => "term rule".into(),
             Rule::Election => "leader election".into(),
+            Rule::LogReplication => "log replication".into(),
             Rule::ConsistencyCheck => "consistency check".into(),
             Rule::ElectionRestriction => "election restriction".into(),
             Rule::CurrentTermCommit => "current-term commit".into(),
@@ -101,6 +137,8 @@ impl Rule {
             Rule::CheckQuorum => "CheckQuorum".into(),
             Rule::LeaderStickiness => "leader stickiness".into(),
             Rule::LeadershipTransfer => "leadership transfer".into(),
+            Rule::NoopOnElection => "no-op at the start of a term".into(),
+            Rule::LeaderServesClients => "clients talk to the leader".into(),
             Rule::UnsafeRead => "unsafe read".into(),
             Rule::Fault(f) => format!("fault {f}"),
         }
@@ -179,10 +217,24 @@ pub enum Event {
         /// Whether the `volatile-vote` fault lost the saved term or vote.
         lost_vote: bool,
     },
-    /// The election timer fired.
+    /// The election timer fired, or an operator forced it to.
     ElectionTimeout {
         /// The node's current term when the timer fired.
         term: Term,
+        /// Whether an operator forced it (otherwise no leader was heard from
+        /// for a whole election timeout).
+        forced: bool,
+    },
+    /// An operator forced the election timer, but the node acknowledged a
+    /// leader less than a minimum election timeout ago and promised not to
+    /// help elect another before then (thesis §4.2.3): the timer now fires
+    /// when the promise ends, unless the leader is heard from again.
+    CampaignDeferred {
+        /// The leader it heard from; `None` when it restarted too recently
+        /// to know whether it acknowledged one.
+        leader: Option<NodeId>,
+        /// When the promise ends, on the node's clock.
+        until: crate::raft::Time,
     },
     /// The node asks for pre-votes for `term` (thesis §9.6).
     BecamePreCandidate {
@@ -253,6 +305,13 @@ pub enum Event {
         prev_term: Term,
         /// Why it was refused.
         rejection: AppendRejection,
+    },
+    /// The node refused an InstallSnapshot from an older term (§5.1).
+    SnapshotRejected {
+        /// The sender of the refused snapshot.
+        leader: NodeId,
+        /// The term the snapshot was sent in.
+        term: Term,
     },
     /// The node stored entries `first..=last` from `leader`.
     EntriesAppended {
@@ -360,8 +419,12 @@ pub enum Event {
         value: Option<i64>,
         /// How the read was served.
         mode: ReadMode,
-        /// The read reflects entries up to here: the read index (§8), or the applied index if unchecked.
+        /// The read reflects every entry committed up to here: the read index
+        /// (§8), or for an unchecked read the applied index.
         read_index: LogIndex,
+        /// How far the node's state machine had applied when it answered (at
+        /// least `read_index`).
+        applied: LogIndex,
         /// The rule that allowed the read.
         rule: Rule,
     },
@@ -401,6 +464,7 @@ impl Event {
                 transfer: false, ..
             }
             | Event::BecameLeader { .. } => Rule::Election,
+            Event::CampaignDeferred { .. } => Rule::LeaderStickiness,
             Event::BecameCandidate { transfer: true, .. } => Rule::LeadershipTransfer,
             Event::BecamePreCandidate { .. } => Rule::PreVote,
             Event::BecameFollower { reason, .. } => match reason {
@@ -419,16 +483,20 @@ impl Event {
                 VoteRefusal::LogNotUpToDate { .. } => Rule::ElectionRestriction,
                 VoteRefusal::LeaderAlive { .. } if *pre_vote => Rule::PreVote,
                 VoteRefusal::LeaderAlive { .. } => Rule::LeaderStickiness,
-                VoteRefusal::NeverJoined => Rule::Learners,
+                VoteRefusal::NeverJoined => Rule::Persistence,
             },
             Event::AppendRejected {
                 rejection: AppendRejection::StaleTerm,
                 ..
-            } => Rule::TermRule,
-            Event::AppendRejected { .. }
-            | Event::EntriesAppended { .. }
-            | Event::LogTruncated { .. } => Rule::ConsistencyCheck,
-            Event::LeaderAppended { .. } => Rule::Election,
+            }
+            | Event::SnapshotRejected { .. } => Rule::TermRule,
+            Event::AppendRejected { .. } | Event::LogTruncated { .. } => Rule::ConsistencyCheck,
+            Event::EntriesAppended { .. } => Rule::LogReplication,
+            Event::LeaderAppended {
+                payload: Payload::Noop,
+                ..
+            } => Rule::NoopOnElection,
+            Event::LeaderAppended { .. } => Rule::LogReplication,
             Event::Committed { rule, .. } => *rule,
             Event::CommitDeferred { .. } => Rule::CurrentTermCommit,
             Event::Applied { .. } => Rule::StateMachine,
@@ -437,15 +505,7 @@ impl Event {
             | Event::SnapshotSent { .. }
             | Event::SnapshotInstalled { .. } => Rule::Snapshot,
             Event::ReadServed { rule, .. } => *rule,
-            Event::Refused { reason, .. } => match reason {
-                Refusal::LeaseExpired { .. } | Refusal::LeaseNeedsCheckQuorum => Rule::Lease,
-                Refusal::ConfigChangePending | Refusal::NoCommitInTerm | Refusal::NoVotersLeft => {
-                    Rule::SingleServerChange
-                }
-                Refusal::TransferInProgress | Refusal::AlreadyLeader => Rule::LeadershipTransfer,
-                Refusal::NotCaughtUp(_) => Rule::Learners,
-                _ => Rule::Election,
-            },
+            Event::Refused { reason, .. } => reason.rule(),
             Event::TransferStarted { .. }
             | Event::TimeoutNowSent { .. }
             | Event::TransferAborted { .. } => Rule::LeadershipTransfer,
@@ -464,7 +524,18 @@ impl Event {
             Event::Started { term, last_index, lost_vote: true } => format!(
                 "{me} restarted but its term and vote were not saved (volatile-vote): it is back at term {term} with no vote, log up to {last_index}"
             ),
-            Event::ElectionTimeout { term } => format!("{me}'s election timer fired in term {term}: it heard from no leader"),
+            Event::ElectionTimeout { term, forced: false } => {
+                format!("{me}'s election timer fired in term {term}: it heard from no leader for a whole election timeout")
+            }
+            Event::ElectionTimeout { term, forced: true } => {
+                format!("an operator made {me}'s election timer fire in term {term}")
+            }
+            Event::CampaignDeferred { leader: Some(l), until } => format!(
+                "an operator made {me}'s election timer fire, but {me} heard from leader {l} less than an election timeout ago and promised not to help elect another: it will time out at {until} on its clock unless {l} is heard from again"
+            ),
+            Event::CampaignDeferred { leader: None, until } => format!(
+                "an operator made {me}'s election timer fire, but {me} restarted less than an election timeout ago and may have promised a leader not to help elect another: it will time out at {until} on its clock"
+            ),
             Event::BecamePreCandidate { term } => format!("{me} asks for pre-votes for term {term} without changing its term"),
             Event::BecameCandidate { term, transfer: false } => format!("{me} became a candidate for term {term} and voted for itself"),
             Event::BecameCandidate { term, transfer: true } => {
@@ -503,6 +574,9 @@ impl Event {
                             )
                         }
                     }
+                    VoteRefusal::LeaderAlive { leader: Some(l) } if *l == me => {
+                        "it leads, and heard from a quorum less than an election timeout ago".to_string()
+                    }
                     VoteRefusal::LeaderAlive { leader: Some(l) } => format!("it heard from leader {l} less than an election timeout ago"),
                     VoteRefusal::LeaderAlive { leader: None } => "it may have heard from a leader less than an election timeout ago".to_string(),
                     VoteRefusal::NeverJoined => "it has a blank disk and has not joined any cluster yet".to_string(),
@@ -518,6 +592,9 @@ impl Event {
                     "{me} rejected AppendEntries from {leader}: its entry {prev_index} has term {term}, not {prev_term}; term {term} starts at its index {first_index_of_term}"
                 ),
             },
+            Event::SnapshotRejected { leader, term } => {
+                format!("{me} rejected InstallSnapshot from {leader}: its term {term} is stale")
+            }
             Event::EntriesAppended { leader, first, last } if first == last => format!("{me} stored entry {first} from {leader}"),
             Event::EntriesAppended { leader, first, last } => format!("{me} stored entries {first} to {last} from {leader}"),
             Event::LogTruncated { from_index, removed, leader, committed } => format!(
@@ -549,9 +626,23 @@ impl Event {
             Event::SnapshotInstalled { leader, last_index, last_term } => {
                 format!("{me} installed a snapshot from {leader} up to index {last_index} (term {last_term})")
             }
-            Event::ReadServed { key, value, mode, read_index, .. } => {
+            Event::ReadServed { key, value, mode, read_index, applied, rule, .. } => {
                 let v = value.map_or("nothing".to_string(), |v| v.to_string());
-                format!("{me} answered read {key} = {v} ({mode}, state applied through index {read_index})")
+                let how = match (rule, mode) {
+                    (Rule::ReadIndex | Rule::Lease, _) => {
+                        format!("({mode}): read index {read_index}, state applied through index {applied}")
+                    }
+                    (Rule::Fault(f), _) => format!(
+                        "from its local state, applied through index {applied}, without confirming it still leads ({f})"
+                    ),
+                    (_, ReadMode::LocalAnyNode) => format!(
+                        "from its local state, applied through index {applied}, without asking the leader ({mode})"
+                    ),
+                    _ => format!(
+                        "from its local state, applied through index {applied}, without checking it still leads ({mode})"
+                    ),
+                };
+                format!("{me} answered read {key} = {v} {how}")
             }
             Event::Refused { reason, .. } => format!("{me} refused a request: {reason}"),
             Event::TransferStarted { target } => format!("{me} started handing leadership to {target} and stopped taking new requests"),

@@ -18,6 +18,11 @@ pub struct Configuration {
     pub outgoing: BTreeSet<NodeId>,
     /// Members that receive the log but do not vote or count toward quorums.
     pub learners: BTreeSet<NodeId>,
+    /// Learners an operator asked to make voters: whichever server leads
+    /// promotes each one as soon as it has caught up. Kept in the replicated
+    /// configuration, so a change of leader does not lose the request.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub promoting: BTreeSet<NodeId>,
 }
 
 impl Configuration {
@@ -82,6 +87,13 @@ impl Configuration {
         of(&self.voters).min(of(&self.outgoing))
     }
 
+    /// Makes learner `id` a voter (and no longer one waiting to be promoted).
+    pub fn promote(&mut self, id: NodeId) {
+        self.learners.remove(&id);
+        self.promoting.remove(&id);
+        self.voters.insert(id);
+    }
+
     /// Quorum size of the incoming voters: floor(N/2) + 1.
     pub fn quorum_size(&self) -> usize {
         self.voters.len() / 2 + 1
@@ -109,6 +121,13 @@ impl fmt::Display for Configuration {
         if !self.learners.is_empty() {
             write!(f, " learners {{{}}}", list(&self.learners))?;
         }
+        if !self.promoting.is_empty() {
+            write!(
+                f,
+                ", to become voters once caught up {{{}}}",
+                list(&self.promoting)
+            )?;
+        }
         Ok(())
     }
 }
@@ -118,11 +137,14 @@ impl fmt::Display for Configuration {
 pub enum ConfChange {
     /// Add a non-voting member that starts catching up (thesis §4.2.1).
     AddLearner(NodeId),
-    /// Make a learner a voter (one-server change, thesis §4.3).
+    /// Make a learner a voter now; refused until it has caught up
+    /// (one-server change, thesis §4.1).
     PromoteLearner(NodeId),
-    /// Add a voter: it joins as a learner and is promoted once caught up.
+    /// Add a voter: it joins as a learner (or stays one) marked for
+    /// promotion, and the leader of the day promotes it once caught up
+    /// (thesis §4.2.1, §4.1).
     AddVoter(NodeId),
-    /// Remove a voter or learner (one-server change, thesis §4.3).
+    /// Remove a voter or learner (one-server change, thesis §4.1).
     Remove(NodeId),
     /// Move to a new set of voters and learners through joint consensus (§6).
     Joint {
@@ -158,8 +180,8 @@ impl fmt::Display for ConfChange {
             ConfChange::Joint { voters, learners } => {
                 let target = Configuration {
                     voters: voters.clone(),
-                    outgoing: BTreeSet::new(),
                     learners: learners.clone(),
+                    ..Configuration::default()
                 };
                 write!(f, "change to {target}")
             }
@@ -192,7 +214,7 @@ mod tests {
         let c = Configuration {
             voters: ids(&[1, 2, 3, 4, 5]),
             outgoing: ids(&[1, 2, 3]),
-            learners: BTreeSet::new(),
+            ..Configuration::default()
         };
         assert!(c.has_quorum(&ids(&[1, 2, 4])));
         assert!(!c.has_quorum(&ids(&[3, 4, 5])));
@@ -209,8 +231,8 @@ mod tests {
         // Reference: thesis §4.2.1.
         let c = Configuration {
             voters: ids(&[1, 2, 3]),
-            outgoing: BTreeSet::new(),
             learners: ids(&[4, 5]),
+            ..Configuration::default()
         };
         assert!(!c.has_quorum(&ids(&[1, 4, 5])));
         assert_eq!(

@@ -17,7 +17,7 @@ pub mod message;
 pub mod node;
 pub mod time;
 
-pub use client::{Answer, ClientReply, ReadMode, Refusal, RequestId, Uncertain};
+pub use client::{Answer, ClientReply, NoLeaseReason, ReadMode, Refusal, RequestId, Uncertain};
 pub use config::{Config, ConfigError, Fault, Faults};
 pub use event::{Event, FollowReason, Rule, VoteRefusal};
 pub use kv::{ClientId, Command, KvStore, Op, WriteResult};

@@ -1,6 +1,6 @@
 //! One Raft server as a deterministic, sans-IO state machine.
 
-use super::client::{Answer, ClientReply, ReadMode, Refusal, RequestId, Uncertain};
+use super::client::{Answer, ClientReply, NoLeaseReason, ReadMode, Refusal, RequestId, Uncertain};
 use super::config::{Config, Fault};
 use super::event::{Event, FollowReason, Rule, VoteRefusal};
 use super::kv::{Command, KvStore};
@@ -135,12 +135,24 @@ pub struct Node {
     quorum_round: u64,
     quorum_contact_at: Time,
     lease_until: Time,
-    lease_forbidden: bool,
-    last_leader_contact: Option<Time>,
+    /// Only heartbeat rounds from this one on count toward a lease: earlier
+    /// ones were acknowledged under settings that did not make them safe.
+    lease_min_round: u64,
+    /// The settings a lease relies on changed, and no quorum has yet
+    /// acknowledged a round sent under the new ones.
+    lease_settings_changed: bool,
+    /// A leadership transfer began in this term: its target is elected
+    /// without waiting for anyone's promise, so no lease for the rest of it.
+    lease_transferred: bool,
+    /// The leader this node last acknowledged and when, on its own clock (as
+    /// leader: itself, and when a quorum last acknowledged it). Until a
+    /// minimum election timeout after that, with CheckQuorum, the node helps
+    /// elect no one else (thesis §4.2.3): the promise every lease rests on
+    /// (thesis §6.4.1). It outlives changes of term and of role.
+    promise: Option<(NodeId, Time)>,
     votes_blocked_until: Time,
     pending_writes: BTreeMap<LogIndex, (RequestId, Term)>,
     pending_reads: Vec<PendingRead>,
-    pending_promotions: BTreeSet<NodeId>,
     transfer: Option<Transfer>,
     last_deferred_commit: LogIndex,
 
@@ -204,15 +216,16 @@ impl Node {
             quorum_round: 0,
             quorum_contact_at: now,
             lease_until: Time::ZERO,
-            lease_forbidden: false,
-            last_leader_contact: None,
+            lease_min_round: 0,
+            lease_settings_changed: false,
+            lease_transferred: false,
+            promise: None,
             // After a restart the node cannot know whether it recently
             // acknowledged a leader whose lease is still running, so with
             // CheckQuorum it refuses votes for one minimum election timeout.
             votes_blocked_until,
             pending_writes: BTreeMap::new(),
             pending_reads: Vec::new(),
-            pending_promotions: BTreeSet::new(),
             transfer: None,
             last_deferred_commit: 0,
             now,
@@ -298,13 +311,20 @@ impl Node {
     pub fn pending_write_count(&self) -> usize {
         self.pending_writes.len()
     }
-    /// When the leader's lease ends on its clock ([`Time::ZERO`]: no lease).
+    /// When the leader's lease ends on its clock ([`Time::ZERO`]: no valid
+    /// lease).
     pub fn lease_until(&self) -> Time {
-        if self.role == Role::Leader && !self.lease_forbidden {
+        if self.lease_status().is_ok() {
             self.lease_until
         } else {
             Time::ZERO
         }
+    }
+    /// The leader this node last acknowledged and when, on its clock (a
+    /// leader names itself and its last quorum contact). With CheckQuorum it
+    /// helps elect no one else until a minimum election timeout after that.
+    pub fn promise(&self) -> Option<(NodeId, Time)> {
+        self.promise
     }
     /// When the election timer fires ([`Time::NEVER`] for a leader).
     pub fn election_deadline(&self) -> Time {
@@ -386,16 +406,25 @@ impl Node {
                 self.reset_election_timer();
                 return;
             }
-            self.election_timeout_fired();
+            self.election_timeout_fired(false);
         }
     }
 
     /// An operator makes the election timer fire now (a teaching control).
-    /// Leaders and non-voters ignore it.
+    /// Leaders and non-voters ignore it. With CheckQuorum, a node that
+    /// acknowledged a leader less than a minimum election timeout ago keeps
+    /// its promise (thesis §4.2.3): its timer fires when the promise ends.
     pub fn force_election_timeout(&mut self, now: Time) {
         self.advance(now);
-        if self.role != Role::Leader && self.is_promotable() {
-            self.election_timeout_fired();
+        if self.role == Role::Leader || !self.is_promotable() {
+            return;
+        }
+        match self.promised_until() {
+            Some((leader, until)) => {
+                self.election_deadline = self.election_deadline.min(until);
+                self.emit(Event::CampaignDeferred { leader, until });
+            }
+            None => self.election_timeout_fired(true),
         }
     }
 
@@ -407,9 +436,12 @@ impl Node {
         if !config.check_quorum {
             self.votes_blocked_until = Time::ZERO;
         }
-        if !config.check_quorum || config.lease_duration_us != self.config.lease_duration_us {
-            // A lease earned under other rules is not trusted.
-            self.lease_forbidden = true;
+        if self.config.lease_terms_differ(&config) {
+            // Acknowledgements collected under the old settings were not
+            // backed by the promises the new ones need: start the lease over.
+            self.lease_until = Time::ZERO;
+            self.lease_min_round = self.round + 1;
+            self.lease_settings_changed = true;
         }
         self.config = config;
         Ok(())
@@ -558,12 +590,10 @@ impl Node {
                     },
                 );
             }
-            Message::InstallSnapshot { snapshot, .. } => {
-                self.emit(Event::AppendRejected {
+            Message::InstallSnapshot { term, .. } => {
+                self.emit(Event::SnapshotRejected {
                     leader: from,
-                    prev_index: snapshot.last_index,
-                    prev_term: snapshot.last_term,
-                    rejection: AppendRejection::StaleTerm,
+                    term: *term,
                 });
                 self.send(
                     from,
@@ -799,7 +829,7 @@ impl Node {
                         leader,
                         committed,
                     });
-                    self.refresh_membership(Rule::ConsistencyCheck);
+                    self.refresh_membership(Some(Rule::ConsistencyCheck));
                 }
                 None => {}
             }
@@ -815,7 +845,7 @@ impl Node {
                 first,
                 last,
             });
-            self.refresh_membership(Rule::JointConsensus);
+            self.refresh_membership(None);
         }
         if leader_commit > self.commit {
             let new_commit = leader_commit.min(last_new);
@@ -826,7 +856,7 @@ impl Node {
                     index: new_commit,
                     term: t,
                     quorum: Vec::new(),
-                    rule: Rule::ConsistencyCheck,
+                    rule: Rule::LogReplication,
                 });
                 self.apply_committed();
             }
@@ -899,7 +929,7 @@ impl Node {
                 last_index,
                 last_term,
             });
-            self.refresh_membership(Rule::Snapshot);
+            self.refresh_membership(Some(Rule::Snapshot));
         }
         self.send(
             leader,
@@ -995,9 +1025,11 @@ impl Node {
                     );
                     return;
                 }
-                if mode == ReadMode::Lease && !self.config.check_quorum {
-                    self.refuse(request, Refusal::LeaseNeedsCheckQuorum);
-                    return;
+                if mode == ReadMode::Lease {
+                    if let Err(reason) = self.lease_settings_allow() {
+                        self.refuse(request, Refusal::NoLease { reason });
+                        return;
+                    }
                 }
                 self.pending_reads.push(PendingRead {
                     request,
@@ -1013,7 +1045,9 @@ impl Node {
     }
 
     /// An operator asks for a membership change. Returns the index of the
-    /// configuration entry appended (§6, thesis §4.3).
+    /// configuration entry appended (§6, thesis §4.1). Every accepted change
+    /// appends one, so the request is replicated and survives a change of
+    /// leader; a refused one changes nothing.
     pub fn change_membership(
         &mut self,
         now: Time,
@@ -1030,14 +1064,12 @@ impl Node {
         }
         let current = self.membership.clone();
         let mut next = current.clone();
-        let mut rule = Rule::SingleServerChange;
         match &change {
             ConfChange::AddLearner(id) => {
                 if current.members().contains(id) {
                     return Err(Refusal::AlreadyMember(*id));
                 }
                 next.learners.insert(*id);
-                rule = Rule::Learners;
             }
             ConfChange::PromoteLearner(id) => {
                 if !current.is_learner(*id) {
@@ -1046,25 +1078,23 @@ impl Node {
                 if !self.caught_up(*id) {
                     return Err(Refusal::NotCaughtUp(*id));
                 }
-                next.learners.remove(id);
-                next.voters.insert(*id);
+                next.promote(*id);
             }
             ConfChange::AddVoter(id) => {
                 if current.is_voter(*id) {
                     return Err(Refusal::AlreadyMember(*id));
                 }
+                if current.promoting.contains(id) {
+                    return Err(Refusal::AlreadyPromoting(*id));
+                }
                 if current.is_learner(*id) && self.caught_up(*id) {
-                    next.learners.remove(id);
-                    next.voters.insert(*id);
-                } else if current.is_learner(*id) {
-                    // Promoted automatically once caught up.
-                    self.pending_promotions.insert(*id);
-                    return Ok(self.membership_index);
+                    next.promote(*id);
                 } else {
-                    // Catch up as a learner first; promoted once caught up.
+                    // It catches up as a learner first. The request is part
+                    // of the replicated configuration, so whichever server
+                    // leads when it has caught up promotes it.
                     next.learners.insert(*id);
-                    self.pending_promotions.insert(*id);
-                    rule = Rule::Learners;
+                    next.promoting.insert(*id);
                 }
             }
             ConfChange::Remove(id) => {
@@ -1073,10 +1103,10 @@ impl Node {
                 }
                 next.voters.remove(id);
                 next.learners.remove(id);
+                next.promoting.remove(id);
                 if next.voters.is_empty() {
                     return Err(Refusal::NoVotersLeft);
                 }
-                self.pending_promotions.remove(id);
             }
             ConfChange::Joint { voters, learners } => {
                 if voters.is_empty() {
@@ -1095,25 +1125,21 @@ impl Node {
                 }) {
                     return Err(Refusal::NotCaughtUp(*newcomer));
                 }
-                if naive {
-                    next = Configuration {
-                        voters: voters.clone(),
-                        outgoing: BTreeSet::new(),
-                        learners,
-                    };
-                    rule = Rule::Fault(Fault::NaiveMembership);
-                } else {
-                    next = Configuration {
-                        voters: voters.clone(),
-                        outgoing: current.voters.clone(),
-                        learners,
-                    };
-                    rule = Rule::JointConsensus;
-                }
+                next = Configuration {
+                    voters: voters.clone(),
+                    // `naive-membership` skips C_old,new and switches at once.
+                    outgoing: if naive {
+                        BTreeSet::new()
+                    } else {
+                        current.voters.clone()
+                    },
+                    promoting: current.promoting.intersection(&learners).copied().collect(),
+                    learners,
+                };
             }
         }
         let index = self.leader_append(Payload::Config(next));
-        self.refresh_membership(rule);
+        self.refresh_membership(None);
         self.replicate_to_all();
         self.maybe_commit();
         Ok(index)
@@ -1138,7 +1164,7 @@ impl Node {
         });
         // A transfer lets the target bypass leader stickiness, so this
         // leader's lease can no longer be trusted in this term.
-        self.lease_forbidden = true;
+        self.lease_transferred = true;
         self.emit(Event::TransferStarted { target });
         let caught_up = self
             .progress
@@ -1156,9 +1182,10 @@ impl Node {
 
     /// The election timer fired (or an operator forced it): campaign, with
     /// a pre-vote first when Pre-Vote is on.
-    fn election_timeout_fired(&mut self) {
+    fn election_timeout_fired(&mut self, forced: bool) {
         self.emit(Event::ElectionTimeout {
             term: self.disk.term,
+            forced,
         });
         self.start_election(if self.config.pre_vote {
             Campaign::PreVote
@@ -1236,9 +1263,11 @@ impl Node {
         self.round_sent_at.clear();
         self.quorum_round = 0;
         self.quorum_contact_at = self.now;
-        self.last_leader_contact = Some(self.now);
+        self.promise = Some((self.id, self.now));
         self.lease_until = Time::ZERO;
-        self.lease_forbidden = false;
+        self.lease_min_round = 0;
+        self.lease_settings_changed = false;
+        self.lease_transferred = false;
         self.last_deferred_commit = 0;
         self.progress.clear();
         self.sync_progress();
@@ -1297,29 +1326,47 @@ impl Node {
     fn clear_leader_state(&mut self) {
         self.progress.clear();
         self.transfer = None;
-        self.pending_promotions.clear();
         self.heartbeat_deadline = Time::NEVER;
         self.lease_until = Time::ZERO;
         self.term_start_index = LogIndex::MAX;
     }
 
-    /// Who leads, if this node heard from a live leader within the minimum
+    /// Who leads, if this node acknowledged a leader within the minimum
     /// election timeout: then vote requests are ignored (thesis §4.2.3, with
-    /// CheckQuorum) and pre-votes refused (thesis §9.6). A transfer's
-    /// request overrides this (thesis §3.10). `Some(None)`: the node
-    /// restarted too recently to know.
+    /// CheckQuorum) and pre-votes refused (thesis §9.6). The promise holds
+    /// whatever the node has learned since (a higher term, an election of
+    /// its own): it is what a leader's lease counts on (thesis §6.4.1). A
+    /// transfer's request overrides it (thesis §3.10), and the old leader
+    /// gives up its lease for that. `Some(None)`: the node restarted too
+    /// recently to know.
     fn leader_alive(&self, pre_vote: bool, transfer: bool) -> Option<Option<NodeId>> {
         if transfer || !(pre_vote || self.config.check_quorum) {
             return None;
         }
-        let recent = self.leader.is_some()
-            && self
-                .last_leader_contact
-                .is_some_and(|t| self.now.since(t) < self.config.election_timeout_min_us);
-        if recent {
-            return Some(self.leader);
+        if let Some((leader, at)) = self.promise {
+            if self.now.since(at) < self.config.election_timeout_min_us {
+                return Some(Some(leader));
+            }
         }
         (self.config.check_quorum && self.now < self.votes_blocked_until).then_some(None)
+    }
+
+    /// With CheckQuorum, the leader this node promised not to act against
+    /// and when the promise ends, if it still runs (see [`Node::promise`]).
+    fn promised_until(&self) -> Option<(Option<NodeId>, Time)> {
+        if !self.config.check_quorum {
+            return None;
+        }
+        let by_contact = self
+            .promise
+            .map(|(leader, at)| (Some(leader), at.plus(self.config.election_timeout_min_us)))
+            .filter(|(_, until)| self.now < *until);
+        let by_restart =
+            (self.now < self.votes_blocked_until).then_some((None, self.votes_blocked_until));
+        match (by_contact, by_restart) {
+            (Some(a), Some(b)) => Some(if b.1 > a.1 { b } else { a }),
+            (a, b) => a.or(b),
+        }
     }
 
     /// `leader` sent AppendEntries or a snapshot in our term: follow it.
@@ -1344,7 +1391,7 @@ impl Node {
 
     fn note_leader_contact(&mut self, leader: NodeId) {
         self.leader = Some(leader);
-        self.last_leader_contact = Some(self.now);
+        self.promise = Some((leader, self.now));
         self.reset_election_timer();
     }
 
@@ -1532,11 +1579,19 @@ impl Node {
             }
             if let Some((_, sent_at)) = self.round_sent_at.front().copied() {
                 self.quorum_contact_at = self.quorum_contact_at.max(sent_at);
-                self.last_leader_contact = Some(self.quorum_contact_at);
-                if !self.lease_forbidden {
+                self.promise = Some((self.id, self.quorum_contact_at));
+                if self.config.check_quorum
+                    && self.config.lease_reads
+                    && !self.lease_transferred
+                    && q >= self.lease_min_round
+                {
+                    // Every follower in the quorum acknowledged round q after
+                    // it was sent and promised to elect no one else for a
+                    // minimum election timeout: the lease runs from sent_at.
                     self.lease_until = self
                         .lease_until
                         .max(sent_at.plus(self.config.lease_duration_us));
+                    self.lease_settings_changed = false;
                 }
             }
         }
@@ -1612,12 +1667,11 @@ impl Node {
         }
         if self.membership.is_joint() {
             let next = Configuration {
-                voters: self.membership.voters.clone(),
                 outgoing: BTreeSet::new(),
-                learners: self.membership.learners.clone(),
+                ..self.membership.clone()
             };
             self.leader_append(Payload::Config(next));
-            self.refresh_membership(Rule::JointConsensus);
+            self.refresh_membership(None);
             self.replicate_to_all();
             self.maybe_commit();
             return;
@@ -1632,42 +1686,45 @@ impl Node {
         self.promote_caught_up_learners();
     }
 
+    /// Promotes a learner marked for promotion once it holds everything
+    /// committed: one server at a time, after a commit in this leader's
+    /// term (thesis §4.1), and only with no other change pending.
     fn promote_caught_up_learners(&mut self) {
-        if self.role != Role::Leader
+        if !self.committed_in_term()
             || self.membership_index > self.commit
             || self.membership.is_joint()
             || self.transfer.is_some()
         {
             return;
         }
-        let ready = self.pending_promotions.iter().copied().find(|id| {
-            self.membership.is_learner(*id)
-                && self
-                    .progress
-                    .get(id)
-                    .is_some_and(|p| p.matched >= self.commit)
-        });
+        let ready = self
+            .membership
+            .promoting
+            .iter()
+            .copied()
+            .find(|id| self.membership.is_learner(*id) && self.caught_up(*id));
         if let Some(id) = ready {
-            self.pending_promotions.remove(&id);
             let mut next = self.membership.clone();
-            next.learners.remove(&id);
-            next.voters.insert(id);
+            next.promote(id);
             self.leader_append(Payload::Config(next));
-            self.refresh_membership(Rule::SingleServerChange);
+            self.refresh_membership(None);
             self.replicate_to_all();
             self.maybe_commit();
         }
     }
 
     /// Re-reads the configuration from the log after it changed (§6: a node
-    /// uses the latest configuration in its log, committed or not).
-    fn refresh_membership(&mut self, rule: Rule) {
+    /// uses the latest configuration in its log, committed or not). `cause`
+    /// names the rule when the log changed by truncation or a snapshot;
+    /// `None` after an append, when the entries appended tell the rule.
+    fn refresh_membership(&mut self, cause: Option<Rule>) {
         let (index, config) = self.disk.log.latest_config();
         if index == self.membership_index && *config == self.membership {
             return;
         }
+        let rule = cause.unwrap_or_else(|| self.appended_change_rule(index));
         self.membership_index = index;
-        self.membership = config.clone();
+        self.membership = self.disk.log.latest_config().1.clone();
         let config = self.membership.clone();
         self.emit(Event::ConfigChanged {
             index,
@@ -1675,6 +1732,31 @@ impl Node {
             rule,
         });
         self.sync_progress();
+    }
+
+    /// The rule behind the configuration entries after the one in effect,
+    /// up to `to`. A follower may receive several at once (C_old,new with
+    /// C_new, or two one-server changes): each step is classified, and the
+    /// most telling one names the change.
+    fn appended_change_rule(&self, to: LogIndex) -> Rule {
+        let rank = |rule: Rule| match rule {
+            Rule::Fault(_) => 3,
+            Rule::JointConsensus => 2,
+            Rule::SingleServerChange => 1,
+            _ => 0,
+        };
+        let mut previous = &self.membership;
+        let mut rule = Rule::Learners;
+        for i in self.membership_index + 1..=to {
+            if let Some(Payload::Config(next)) = self.disk.log.entry(i).map(|e| &e.payload) {
+                let step = change_rule(previous, next);
+                if rank(step) > rank(rule) {
+                    rule = step;
+                }
+                previous = next;
+            }
+        }
+        rule
     }
 
     /// Whether a member's log holds everything this leader has committed.
@@ -1737,39 +1819,25 @@ impl Node {
         }
         let commit = self.commit;
         let mut needs_round = false;
-        let mut expired = Vec::new();
         for r in self
             .pending_reads
             .iter_mut()
             .filter(|r| r.read_index.is_none())
         {
             r.read_index = Some(commit);
-            match r.mode {
-                ReadMode::ReadIndex => {
-                    r.round = Some(self.round + 1);
-                    needs_round = true;
-                }
-                _ => {
-                    if self.lease_forbidden || self.now >= self.lease_until {
-                        expired.push(r.request);
-                    }
-                }
+            if r.mode == ReadMode::ReadIndex {
+                r.round = Some(self.round + 1);
+                needs_round = true;
             }
-        }
-        let at = if self.lease_forbidden {
-            self.now
-        } else {
-            self.lease_until
-        };
-        self.pending_reads.retain(|r| !expired.contains(&r.request));
-        for request in expired {
-            self.refuse(request, Refusal::LeaseExpired { at });
         }
         if needs_round {
             self.broadcast_round();
         }
     }
 
+    /// Answers the reads whose read index is applied and, for ReadIndex,
+    /// whose heartbeat round a quorum confirmed; a lease read is answered
+    /// only under a valid lease, and refused with the reason otherwise.
     fn serve_ready_reads(&mut self) {
         if self.role != Role::Leader {
             return;
@@ -1783,18 +1851,53 @@ impl Node {
             });
         self.pending_reads = waiting;
         for r in ready {
-            let rule = if r.mode == ReadMode::Lease {
-                Rule::Lease
-            } else {
-                Rule::ReadIndex
+            let read_index = r.read_index.unwrap_or(applied);
+            let rule = match r.mode {
+                ReadMode::Lease => match self.lease_status() {
+                    Ok(()) => Rule::Lease,
+                    Err(reason) => {
+                        self.refuse(r.request, Refusal::NoLease { reason });
+                        continue;
+                    }
+                },
+                _ => Rule::ReadIndex,
             };
-            self.serve_read(
-                r.request,
-                r.key,
-                r.mode,
-                r.read_index.unwrap_or(applied),
-                rule,
-            );
+            self.serve_read(r.request, r.key, r.mode, read_index, rule);
+        }
+    }
+
+    /// Whether this node holds a lease it may serve reads under now, and if
+    /// not, why (thesis §6.4.1).
+    fn lease_status(&self) -> Result<(), NoLeaseReason> {
+        self.lease_settings_allow()?;
+        if self.role != Role::Leader {
+            return Err(NoLeaseReason::NeverHeld);
+        }
+        if self.lease_transferred {
+            return Err(NoLeaseReason::Transfer);
+        }
+        if self.now < self.lease_until {
+            return Ok(());
+        }
+        Err(if self.lease_settings_changed {
+            NoLeaseReason::SettingsChanged
+        } else if self.lease_until == Time::ZERO {
+            NoLeaseReason::NeverHeld
+        } else {
+            NoLeaseReason::Expired {
+                at: self.lease_until,
+            }
+        })
+    }
+
+    /// Whether the settings allow lease reads at all.
+    fn lease_settings_allow(&self) -> Result<(), NoLeaseReason> {
+        if !self.config.check_quorum {
+            Err(NoLeaseReason::NeedsCheckQuorum)
+        } else if !self.config.lease_reads {
+            Err(NoLeaseReason::Disabled)
+        } else {
+            Ok(())
         }
     }
 
@@ -1807,12 +1910,14 @@ impl Node {
         rule: Rule,
     ) {
         let value = self.kv.get(&key);
+        let applied = self.applied;
         self.emit(Event::ReadServed {
             request,
             key,
             value,
             mode,
             read_index,
+            applied,
             rule,
         });
         self.out_replies.push_back(ClientReply {
@@ -1848,5 +1953,21 @@ impl Node {
 
     fn emit(&mut self, event: Event) {
         self.out_events.push_back(event);
+    }
+}
+
+/// The rule a step from configuration `old` to `new` follows: joint
+/// consensus (§6) when either is joint; one voter added or removed is a
+/// single-server change (thesis §4.1); only learners changed is the learners
+/// rule (thesis §4.2.1). Several voters at once without C_old,new is what
+/// only the `naive-membership` fault does.
+fn change_rule(old: &Configuration, new: &Configuration) -> Rule {
+    if old.is_joint() || new.is_joint() {
+        return Rule::JointConsensus;
+    }
+    match old.voters.symmetric_difference(&new.voters).count() {
+        0 => Rule::Learners,
+        1 => Rule::SingleServerChange,
+        _ => Rule::Fault(Fault::NaiveMembership),
     }
 }

@@ -4,266 +4,12 @@
 //! lets a test cut links, drop chosen messages, crash and restart nodes.
 
 use super::*;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use harness::*;
+use std::collections::{BTreeMap, BTreeSet};
 
-/// Decides whether a message is lost; it may also edit the message.
-type DropRule = Box<dyn Fn(&mut Envelope) -> bool>;
-
-struct Cluster {
-    config: Config,
-    nodes: BTreeMap<NodeId, Option<Node>>,
-    disks: BTreeMap<NodeId, PersistentState>,
-    now: Time,
-    queue: VecDeque<Envelope>,
-    cut: BTreeSet<(NodeId, NodeId)>,
-    drop_rule: Option<DropRule>,
-    events: Vec<(NodeId, Event)>,
-    replies: Vec<(NodeId, ClientReply)>,
-    next_request: RequestId,
-}
-
-fn n(i: u8) -> NodeId {
-    NodeId(i)
-}
-
-fn set(ids: &[u8]) -> BTreeSet<NodeId> {
-    ids.iter().map(|i| NodeId(*i)).collect()
-}
-
-fn put(key: &str, value: i64) -> Op {
-    Op::Set {
-        key: key.into(),
-        value,
-    }
-}
-
-impl Cluster {
-    /// `size` founding voters N1..Nsize with `config`.
-    fn new(size: u8, config: Config) -> Cluster {
-        let members = Configuration::of_voters((1..=size).map(NodeId));
-        let disks = (1..=size)
-            .map(|i| (n(i), PersistentState::bootstrap(members.clone())))
-            .collect();
-        Cluster::from_disks(config, disks)
-    }
-
-    fn from_disks(config: Config, disks: BTreeMap<NodeId, PersistentState>) -> Cluster {
-        let mut c = Cluster {
-            config,
-            nodes: BTreeMap::new(),
-            disks: BTreeMap::new(),
-            now: Time::ZERO,
-            queue: VecDeque::new(),
-            cut: BTreeSet::new(),
-            drop_rule: None,
-            events: Vec::new(),
-            replies: Vec::new(),
-            next_request: 1,
-        };
-        for (id, disk) in disks {
-            c.disks.insert(id, disk);
-            c.restart(id);
-        }
-        c
-    }
-
-    fn node(&self, id: NodeId) -> &Node {
-        self.nodes[&id].as_ref().expect("node is up")
-    }
-
-    fn node_mut(&mut self, id: NodeId) -> &mut Node {
-        self.nodes
-            .get_mut(&id)
-            .and_then(|n| n.as_mut())
-            .expect("node is up")
-    }
-
-    fn collect(&mut self, id: NodeId) {
-        let Some(node) = self.nodes.get_mut(&id).and_then(|n| n.as_mut()) else {
-            return;
-        };
-        while let Some(m) = node.poll_message() {
-            self.queue.push_back(m);
-        }
-        while let Some(r) = node.poll_reply() {
-            self.replies.push((id, r));
-        }
-        while let Some(e) = node.poll_event() {
-            self.events.push((id, e));
-        }
-    }
-
-    /// Delivers queued messages (and those they cause) until quiet.
-    fn deliver_all(&mut self) {
-        let mut budget = 100_000;
-        while let Some(mut env) = self.queue.pop_front() {
-            budget -= 1;
-            assert!(budget > 0, "message storm");
-            if self.cut.contains(&(env.from, env.to))
-                || self.drop_rule.as_ref().is_some_and(|f| f(&mut env))
-            {
-                continue;
-            }
-            let now = self.now;
-            if let Some(Some(node)) = self.nodes.get_mut(&env.to) {
-                node.handle_message(now, env.from, env.message);
-                self.collect(env.to);
-            }
-        }
-    }
-
-    /// Advances time by `us` and fires every timer that is due, then delivers.
-    fn elapse(&mut self, us: u64) {
-        self.now = self.now.plus(us);
-        let ids: Vec<NodeId> = self.nodes.keys().copied().collect();
-        for id in ids {
-            let now = self.now;
-            if let Some(Some(node)) = self.nodes.get_mut(&id) {
-                if node.poll_timeout() <= now {
-                    node.handle_timeout(now);
-                }
-            }
-            self.collect(id);
-        }
-        self.deliver_all();
-    }
-
-    /// Runs time forward in 1 ms steps for `ms` milliseconds.
-    fn run_ms(&mut self, ms: u64) {
-        for _ in 0..ms {
-            self.elapse(1_000);
-        }
-    }
-
-    /// Makes `id`'s election timer fire now (time jumps to its deadline).
-    fn fire_election_timer(&mut self, id: NodeId) {
-        self.now = self.now.max(self.node(id).election_deadline());
-        let now = self.now;
-        self.node_mut(id).handle_timeout(now);
-        self.collect(id);
-    }
-
-    /// `id` times out, campaigns, and every message is delivered.
-    fn campaign(&mut self, id: NodeId) {
-        self.fire_election_timer(id);
-        self.deliver_all();
-    }
-
-    /// `id` wins an election; the test fails if it does not.
-    fn elect(&mut self, id: NodeId) {
-        self.campaign(id);
-        assert_eq!(self.node(id).role(), Role::Leader, "{id} should have won");
-    }
-
-    /// The leader's heartbeat timer fires now.
-    fn heartbeat(&mut self, leader: NodeId) {
-        self.now = self.now.max(self.node(leader).heartbeat_deadline());
-        let now = self.now;
-        self.node_mut(leader).handle_timeout(now);
-        self.collect(leader);
-        self.deliver_all();
-    }
-
-    fn propose(&mut self, id: NodeId, op: Op) -> RequestId {
-        let request = self.next_request;
-        self.next_request += 1;
-        let now = self.now;
-        self.node_mut(id).propose(
-            now,
-            request,
-            Command {
-                client: 1,
-                seq: request,
-                op,
-            },
-        );
-        self.collect(id);
-        request
-    }
-
-    fn read(&mut self, id: NodeId, key: &str, mode: ReadMode) -> RequestId {
-        let request = self.next_request;
-        self.next_request += 1;
-        let now = self.now;
-        self.node_mut(id).read(now, request, key.into(), mode);
-        self.collect(id);
-        request
-    }
-
-    fn reply(&self, request: RequestId) -> Option<&Answer> {
-        self.replies
-            .iter()
-            .find(|(_, r)| r.request == request)
-            .map(|(_, r)| &r.answer)
-    }
-
-    fn crash(&mut self, id: NodeId) {
-        let node = self
-            .nodes
-            .get_mut(&id)
-            .and_then(|n| n.take())
-            .expect("node is up");
-        self.disks.insert(id, node.persistent_state().clone());
-    }
-
-    fn restart(&mut self, id: NodeId) {
-        let disk = self.disks[&id].clone();
-        let node = Node::new(
-            id,
-            self.config.clone(),
-            disk,
-            1000 + u64::from(id.0),
-            self.now,
-        );
-        self.nodes.insert(id, Some(node));
-        self.collect(id);
-    }
-
-    fn isolate(&mut self, id: NodeId) {
-        for other in self.nodes.keys().copied().collect::<Vec<_>>() {
-            if other != id {
-                self.cut.insert((id, other));
-                self.cut.insert((other, id));
-            }
-        }
-    }
-
-    fn heal(&mut self) {
-        self.cut.clear();
-        self.drop_rule = None;
-    }
-
-    fn terms(&self, id: NodeId) -> Vec<Term> {
-        let log = self.node(id).log();
-        (log.first_index()..=log.last_index())
-            .map(|i| log.term_at(i).unwrap())
-            .collect()
-    }
-
-    fn events_of(&self, id: NodeId) -> impl Iterator<Item = &Event> {
-        self.events
-            .iter()
-            .filter(move |(who, _)| *who == id)
-            .map(|(_, e)| e)
-    }
-
-    fn leaders(&self) -> Vec<NodeId> {
-        self.nodes
-            .iter()
-            .filter_map(|(id, n)| n.as_ref().filter(|n| n.role() == Role::Leader).map(|_| *id))
-            .collect()
-    }
-}
-
-/// A disk holding a log with these entry terms and the given current term.
-fn disk_with(members: &Configuration, term: Term, log_terms: &[Term]) -> PersistentState {
-    let mut disk = PersistentState::bootstrap(members.clone());
-    disk.term = term;
-    for t in log_terms {
-        disk.log.append(*t, Payload::Noop);
-    }
-    disk
-}
+mod harness;
+mod lease;
+mod rules;
 
 // ----- §5.1 terms ----------------------------------------------------------
 
@@ -1115,7 +861,9 @@ fn a_lease_read_is_refused_once_the_lease_expired_on_the_leaders_clock() {
     let r = c.read(leader, "x", ReadMode::Lease);
     assert!(matches!(
         c.reply(r),
-        Some(Answer::Refused(Refusal::LeaseExpired { .. }))
+        Some(Answer::Refused(Refusal::NoLease {
+            reason: NoLeaseReason::Expired { .. }
+        }))
     ));
     // Without CheckQuorum there is no lease.
     let mut plain = Cluster::new(3, Config::default());
@@ -1123,7 +871,9 @@ fn a_lease_read_is_refused_once_the_lease_expired_on_the_leaders_clock() {
     let r = plain.read(n(1), "x", ReadMode::Lease);
     assert_eq!(
         plain.reply(r),
-        Some(&Answer::Refused(Refusal::LeaseNeedsCheckQuorum))
+        Some(&Answer::Refused(Refusal::NoLease {
+            reason: NoLeaseReason::NeedsCheckQuorum
+        }))
     );
 }
 
@@ -1184,7 +934,7 @@ fn joint_members() -> Configuration {
     Configuration {
         voters: set(&[1, 2, 3, 4, 5]),
         outgoing: set(&[1, 2, 3]),
-        learners: BTreeSet::new(),
+        ..Configuration::default()
     }
 }
 
@@ -1302,8 +1052,8 @@ fn a_learner_never_counts_toward_a_quorum_and_never_campaigns() {
     // Reference: thesis §4.2.1.
     let members = Configuration {
         voters: set(&[1, 2, 3]),
-        outgoing: BTreeSet::new(),
         learners: set(&[4, 5]),
+        ..Configuration::default()
     };
     let disks = (1..=5)
         .map(|i| (n(i), PersistentState::bootstrap(members.clone())))
@@ -1373,7 +1123,7 @@ fn single_server_changes_wait_for_a_commit_in_the_leaders_term_and_go_one_at_a_t
 
 #[test]
 fn a_new_voter_catches_up_as_a_learner_and_is_then_promoted() {
-    // Reference: thesis §4.2.1 and §4.3.
+    // Reference: thesis §4.2.1 and §4.1.
     let members = Configuration::of_voters([n(1), n(2), n(3)]);
     let mut disks: BTreeMap<NodeId, PersistentState> = (1..=3)
         .map(|i| (n(i), PersistentState::bootstrap(members.clone())))
@@ -1400,6 +1150,109 @@ fn a_new_voter_catches_up_as_a_learner_and_is_then_promoted() {
     );
     assert_eq!(c.node(n(4)).kv().get("k"), Some(4));
     assert!(c.node(n(4)).membership().is_voter(n(4)));
+}
+
+#[test]
+fn an_accepted_promotion_survives_a_change_of_leader() {
+    // Reference: thesis §4.2.1 and §4.1 — the request to make a learner a
+    // voter is part of the replicated configuration, so the next leader
+    // promotes it once it has caught up.
+    let members = Configuration::of_voters([n(1), n(2), n(3)]);
+    let mut disks: BTreeMap<NodeId, PersistentState> = (1..=3)
+        .map(|i| (n(i), PersistentState::bootstrap(members.clone())))
+        .collect();
+    disks.insert(n(4), PersistentState::blank());
+    let mut c = Cluster::from_disks(Config::default(), disks);
+    c.elect(n(1));
+    c.heartbeat(n(1));
+    c.isolate(n(4));
+    let before = c.node(n(1)).membership_index();
+    let now = c.now;
+    let index = c
+        .node_mut(n(1))
+        .change_membership(now, ConfChange::AddVoter(n(4)))
+        .expect("accepted");
+    c.collect(n(1));
+    c.deliver_all();
+    assert!(index > before, "the request is a new configuration entry");
+    let config = c.node(n(2)).membership().clone();
+    assert!(config.is_learner(n(4)) && config.promoting.contains(&n(4)));
+    // Asking twice is refused, and says why.
+    let now = c.now;
+    assert_eq!(
+        c.node_mut(n(1))
+            .change_membership(now, ConfChange::AddVoter(n(4))),
+        Err(Refusal::AlreadyPromoting(n(4)))
+    );
+    c.heartbeat(n(1));
+    c.crash(n(1));
+    c.elect(n(2));
+    c.heal();
+    c.run_ms(1_000);
+    let config = c.node(n(2)).membership().clone();
+    assert!(
+        config.is_voter(n(4)),
+        "the new leader promoted N4: {config}"
+    );
+    assert!(config.promoting.is_empty());
+    assert!(c.node(n(2)).membership_index() <= c.node(n(2)).commit_index());
+}
+
+#[test]
+fn a_new_leader_promotes_only_after_a_commit_in_its_own_term() {
+    // Reference: thesis §4.1 and Ongaro's 2015 correction: a configuration
+    // change waits for an entry of the leader's term to commit.
+    let members = Configuration::of_voters([n(1), n(2), n(3)]);
+    let mut disks: BTreeMap<NodeId, PersistentState> = (1..=3)
+        .map(|i| (n(i), PersistentState::bootstrap(members.clone())))
+        .collect();
+    disks.insert(n(4), PersistentState::blank());
+    let mut c = Cluster::from_disks(Config::default(), disks);
+    c.elect(n(1));
+    c.heartbeat(n(1));
+    let now = c.now;
+    c.node_mut(n(1))
+        .change_membership(now, ConfChange::AddLearner(n(4)))
+        .expect("accepted");
+    c.collect(n(1));
+    c.deliver_all();
+    c.heartbeat(n(1));
+    c.isolate(n(4));
+    c.propose(n(1), put("x", 1));
+    c.deliver_all();
+    let now = c.now;
+    c.node_mut(n(1))
+        .change_membership(now, ConfChange::AddVoter(n(4)))
+        .expect("accepted");
+    c.collect(n(1));
+    c.deliver_all();
+    c.heartbeat(n(1));
+    assert!(c.node(n(2)).membership().promoting.contains(&n(4)));
+    c.crash(n(1));
+    c.heal();
+    // N2's no-op cannot commit: its AppendEntries are lost.
+    c.drop_rule = Some(Box::new(|e| {
+        matches!(e.message, Message::AppendEntries { .. })
+    }));
+    c.elect(n(2));
+    assert!(
+        c.node(n(2)).commit_index() < c.node(n(2)).last_index(),
+        "commit {} last {}",
+        c.node(n(2)).commit_index(),
+        c.node(n(2)).last_index()
+    );
+    let config = c.node(n(2)).membership().clone();
+    assert!(
+        config.is_learner(n(4)),
+        "not promoted before a commit in term 2"
+    );
+    assert!(!c.events_of(n(2)).any(|e| matches!(
+        e,
+        Event::LeaderAppended {
+            payload: Payload::Config(_),
+            ..
+        }
+    )));
 }
 
 #[test]
