@@ -346,6 +346,23 @@ fn the_fuzzer_catches_stale_local_read_as_a_linearizability_violation() {
 }
 
 #[test]
+fn the_fuzzer_catches_stale_lease_reads_when_clocks_drift_past_the_bound() {
+    // Reference: thesis §6.4.1 — lease reads are only as safe as the drift
+    // bound they were validated for.
+    let options = FuzzOptions {
+        drift_past_bound: true,
+        ..FuzzOptions::default()
+    };
+    let summary = run_seeds(1, 2_000, &options, 2, true);
+    let first = summary
+        .failures
+        .first()
+        .expect("a stale lease read within 2,000 seeds");
+    let v = first.violation.as_ref().unwrap();
+    assert_eq!(v.kind, ViolationKind::Linearizability, "{v}");
+}
+
+#[test]
 fn a_failing_seed_reproduces_exactly_from_its_session() {
     let options = FuzzOptions {
         fault: Some(Fault::VolatileVote),
@@ -368,4 +385,125 @@ fn a_failing_seed_reproduces_exactly_from_its_session() {
         inv.check(&w, &r);
     }
     assert_eq!(inv.first_violation(), Some(&v));
+}
+
+/// Three nodes with CheckQuorum on a fast network; x = 1 is committed, then
+/// the leader's clock is set `slow` ppm slow and the others' `fast` ppm fast,
+/// and the leader is cut off from both right after a quorum renewed its
+/// lease. Once another node leads, a client writes x = 2 through it, then
+/// reads x from the old leader in lease mode. Returns the verdict on the
+/// history and what the read returned.
+fn lease_read_after_drift(slow: i64, fast: i64) -> (Linearizability, Option<i64>) {
+    use crate::raft::{Op, ReadMode, Role};
+    use crate::sim::{OpKind, Outcome};
+    let mut w = World::new(
+        WorldConfig {
+            nodes: 3,
+            voters: 3,
+            raft: crate::raft::Config {
+                check_quorum: true,
+                ..Default::default()
+            },
+            network: crate::sim::NetworkConfig {
+                latency_min_us: 1_000,
+                latency_max_us: 2_000,
+                ..Default::default()
+            },
+            ..WorldConfig::default()
+        },
+        7,
+    );
+    let until_done = |w: &mut World, op: usize| {
+        for _ in 0..2_000 {
+            if w.history()[op].completed_at().is_some() {
+                return;
+            }
+            let t = w.now().plus(500);
+            w.run_until(t);
+        }
+        panic!("operation {op} never completed");
+    };
+    w.run_until(Time::from_millis(1_000));
+    let old = w.leader().expect("a leader");
+    let set = |value| Op::Set {
+        key: "x".into(),
+        value,
+    };
+    w.act(Action::Write {
+        node: old,
+        op: set(1),
+    });
+    until_done(&mut w, 0);
+    for id in w.node_ids() {
+        let drift_ppm = if id == old { -slow } else { fast };
+        w.act(Action::SetClockDrift {
+            node: id,
+            drift_ppm,
+        });
+    }
+    // Wait for a round the followers acknowledged under the new clocks.
+    let fresh = |w: &World| {
+        let local = w.clock(old).map_or(Time::ZERO, |c| c.local(w.now()));
+        w.node(old).lease_until() > local.plus(110_000)
+    };
+    let t = w.now().plus(100_000);
+    w.run_until(t);
+    while !fresh(&w) {
+        let t = w.now().plus(100);
+        w.run_until(t);
+        assert!(w.now() < Time::from_millis(5_000), "no fresh lease");
+    }
+    let rest: Vec<NodeId> = w.node_ids().into_iter().filter(|id| *id != old).collect();
+    w.act(Action::Partition {
+        groups: vec![vec![old], rest.clone()],
+    });
+    let new = loop {
+        let t = w.now().plus(500);
+        w.run_until(t);
+        if let Some(l) = rest.iter().find(|id| w.node(**id).role() == Role::Leader) {
+            break *l;
+        }
+        assert!(w.now() < Time::from_millis(5_000), "no new leader");
+    };
+    w.act(Action::Write {
+        node: new,
+        op: set(2),
+    });
+    until_done(&mut w, 1);
+    w.act(Action::Read {
+        node: old,
+        key: "x".into(),
+        mode: ReadMode::Lease,
+    });
+    until_done(&mut w, 2);
+    assert!(matches!(w.history()[2].kind, OpKind::Read { .. }));
+    let value = match w.history()[2].outcome {
+        Outcome::ReadOk { value, .. } => value,
+        _ => None,
+    };
+    (check_history(w.history(), 1_000_000), value)
+}
+
+#[test]
+fn a_lease_read_is_safe_while_clocks_drift_within_the_configured_bound() {
+    // Reference: thesis §6.4.1 — the lease is validated for 5 % drift.
+    let (verdict, value) = lease_read_after_drift(50_000, 50_000);
+    assert_eq!(verdict, Linearizability::Ok);
+    assert_ne!(value, Some(1), "the old leader's lease had run out");
+}
+
+#[test]
+fn a_lease_read_under_drift_past_the_bound_is_stale_and_the_checker_proves_it() {
+    // Reference: thesis §6.4.1 — past the bound, the old leader's slow clock
+    // still shows a valid lease after the others elected a new leader.
+    let (verdict, value) = lease_read_after_drift(450_000, 450_000);
+    assert_eq!(
+        value,
+        Some(1),
+        "the old leader answered from its stale lease"
+    );
+    assert!(
+        matches!(verdict, Linearizability::Violation(_)),
+        "{verdict:?}"
+    );
 }

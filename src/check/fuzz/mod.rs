@@ -12,11 +12,14 @@
 //!
 //! Everything is a function of the seed: a failing seed reproduces exactly.
 
+mod lease_race;
+
 use super::invariants::Invariants;
 use super::linearizability::{check_history, Linearizability};
 use super::violation::{Violation, ViolationKind};
 use crate::raft::{ConfChange, Config, Fault, Faults, NodeId, Op, ReadMode, Role, Time};
 use crate::rng::Rng;
+use crate::sim::clock::MAX_DRIFT_PPM;
 use crate::sim::{
     Action, NetworkConfig, Outcome, Session, StepRecord, TimedAction, Workload, World, WorldConfig,
 };
@@ -31,6 +34,10 @@ pub struct FuzzOptions {
     pub sim_seconds: u64,
     /// A teaching fault switched on in every node.
     pub fault: Option<Fault>,
+    /// Let clocks drift past the bound leases are validated for
+    /// ([`Config::max_clock_drift_ppm`]), with CheckQuorum and lease reads on:
+    /// lease reads are then unsafe, and the fuzzer must catch a stale one.
+    pub drift_past_bound: bool,
 }
 
 impl Default for FuzzOptions {
@@ -39,6 +46,7 @@ impl Default for FuzzOptions {
             nodes: 5,
             sim_seconds: 30,
             fault: None,
+            drift_past_bound: false,
         }
     }
 }
@@ -72,7 +80,7 @@ fn liveness_window(sim_seconds: u64) -> u64 {
 fn random_config(rng: &mut Rng, options: &FuzzOptions) -> WorldConfig {
     let nodes = options.nodes.clamp(3, 9);
     let spare = rng.range_inclusive(0, u64::from(nodes.saturating_sub(3)).min(2)) as u8;
-    let check_quorum = rng.chance(0.5);
+    let check_quorum = options.drift_past_bound || rng.chance(0.5);
     let raft = Config {
         pre_vote: rng.chance(0.5),
         check_quorum,
@@ -91,17 +99,31 @@ fn random_config(rng: &mut Rng, options: &FuzzOptions) -> WorldConfig {
         faults: options.fault.map(Faults::only).unwrap_or_default(),
         ..Config::default()
     };
-    let latency_min_us = rng.range_inclusive(1_000, 10_000);
+    // Past the drift bound, a stale lease read needs the new leader to
+    // commit a write inside the old lease's extra real time: a fast network.
+    let latency_min_us = if options.drift_past_bound {
+        1_000
+    } else {
+        rng.range_inclusive(1_000, 10_000)
+    };
+    let spread = if options.drift_past_bound {
+        2_000
+    } else {
+        30_000
+    };
     let network = NetworkConfig {
         latency_min_us,
-        latency_max_us: latency_min_us + rng.range_inclusive(0, 30_000),
+        latency_max_us: latency_min_us + rng.range_inclusive(0, spread),
         loss_permille: 0,
         duplicate_permille: 0,
     };
-    let mut read_modes = vec![ReadMode::ReadIndex];
-    if check_quorum {
-        read_modes.push(ReadMode::Lease);
-    }
+    // Lease reads even without CheckQuorum: they are refused until it is
+    // switched on mid-run, and then must never be stale.
+    let read_modes = if options.drift_past_bound {
+        vec![ReadMode::Lease]
+    } else {
+        vec![ReadMode::ReadIndex, ReadMode::Lease]
+    };
     let workload = Workload {
         interval_us: rng.range_inclusive(15_000, 60_000),
         keys: rng.range_inclusive(1, 3) as u8,
@@ -148,6 +170,13 @@ struct Run {
     retired: BTreeSet<NodeId>,
     /// Servers being removed before their disk is lost.
     retiring: BTreeSet<NodeId>,
+    /// A race against a leader's lease, if one is under way.
+    race: Option<lease_race::LeaseRace>,
+    /// Link directions given a long delay: old messages on them arrive late.
+    slow_links: BTreeSet<(NodeId, NodeId)>,
+    /// The settings the run started with, restored at heal.
+    base_raft: Config,
+    drift_past_bound: bool,
 }
 
 impl Run {
@@ -167,6 +196,7 @@ impl Run {
             if let Some(r) = self.world.step() {
                 self.invariants.check(&self.world, &r);
                 self.fire_trigger();
+                self.advance_lease_race();
             }
         }
         if !self.violated() {
@@ -265,9 +295,14 @@ impl Run {
     /// after a membership change).
     fn random_fault(&mut self) -> u64 {
         self.settle_retirements();
-        let roll = self.rng.range_inclusive(0, 159);
+        if self.race.is_some() {
+            // A lease race is under way: other faults would only spoil it.
+            return 50_000;
+        }
+        let roll = self.rng.range_inclusive(0, 209);
         let mut pause = self.rng.range_inclusive(50_000, 700_000);
         match roll {
+            38..=49 | 90..=99 if self.drift_past_bound => self.clock_drift(),
             100..=127 => {
                 let above_term = self.world.max_term();
                 self.trigger = Some(Trigger::IsolateNextLeader { above_term });
@@ -362,13 +397,7 @@ impl Run {
                 let target = self.random_node();
                 self.act(Action::TransferLeadership { target });
             }
-            87..=89 => {
-                // Clock drift well inside the lease margin (lease 120 ms of a
-                // 150 ms minimum election timeout).
-                let node = self.random_node();
-                let drift_ppm = self.rng.range_inclusive(0, 60_000) as i64 - 30_000;
-                self.act(Action::SetClockDrift { node, drift_ppm });
-            }
+            87..=89 => self.clock_drift(),
             90..=94 => {
                 let node = self.random_node();
                 if self.world.is_up(node) {
@@ -376,9 +405,104 @@ impl Run {
                 }
             }
             95..=99 => self.lose_a_disk(),
+            160..=167 => {
+                // A delay spike on one direction of one link: what is sent on
+                // it now arrives long after newer messages, in older terms.
+                let (from, to) = (self.random_node(), self.random_node());
+                if from != to {
+                    let lo = self.rng.range_inclusive(100_000, 500_000);
+                    let hi = lo + self.rng.range_inclusive(0, 2_000_000);
+                    self.slow_links.insert((from, to));
+                    self.act(Action::SetLinkLatency {
+                        from,
+                        to,
+                        range: Some((lo, hi)),
+                    });
+                }
+            }
+            168..=171 => {
+                let slow: Vec<_> = self.slow_links.iter().copied().collect();
+                if !slow.is_empty() {
+                    let (from, to) = slow[self.rng.index(slow.len())];
+                    self.restore_link_latency(from, to);
+                }
+            }
+            172..=179 => {
+                // A forced timeout aimed at a follower that acknowledged the
+                // leader: the promise a lease rests on must hold.
+                let leader = self.world.leader();
+                let loyal = self.nodes_where(|w, id| {
+                    w.is_up(id)
+                        && w.node(id).role() == Role::Follower
+                        && leader.is_some_and(|l| w.node(id).promise().is_some_and(|p| p.0 == l))
+                });
+                let node = if loyal.is_empty() {
+                    self.random_node()
+                } else {
+                    loyal[self.rng.index(loyal.len())]
+                };
+                if self.world.is_up(node) {
+                    self.act(Action::ForceTimeout { node });
+                }
+                if self.rng.chance(0.5) {
+                    pause = self.rng.range_inclusive(1_000, 40_000);
+                }
+            }
+            190..=209 if self.race.is_none() => self.arm_lease_race(),
+            180..=189 => {
+                // An operator flips a setting mid-run.
+                let mut raft = self.world.config().raft.clone();
+                match self.rng.index(3) {
+                    0 => raft.check_quorum = !raft.check_quorum,
+                    1 => raft.pre_vote = !raft.pre_vote,
+                    _ => raft.lease_reads = !raft.lease_reads,
+                }
+                if self.drift_past_bound {
+                    raft.check_quorum = true;
+                    raft.lease_reads = true;
+                }
+                self.act(Action::SetRaftConfig(raft));
+            }
             _ => {}
         }
         pause
+    }
+
+    fn restore_link_latency(&mut self, from: NodeId, to: NodeId) {
+        self.slow_links.remove(&(from, to));
+        self.act(Action::SetLinkLatency {
+            from,
+            to,
+            range: None,
+        });
+    }
+
+    /// Clock drift inside the bound leases are validated for; or, with
+    /// `drift_past_bound`, past it: the leader's clock slow (its lease lasts
+    /// longer in real time), every other clock fast (their promises end
+    /// sooner), and the leader cut off.
+    fn clock_drift(&mut self) {
+        let bound = self.world.config().raft.max_clock_drift_ppm as i64;
+        if !self.drift_past_bound {
+            let node = self.random_node();
+            let drift_ppm = self.rng.range_inclusive(0, 2 * bound as u64) as i64 - bound;
+            self.act(Action::SetClockDrift { node, drift_ppm });
+            return;
+        }
+        // Past the bound: the leader's clock slow, so its lease lasts longer
+        // in real time, and every other clock fast, so promises end sooner.
+        let leader = self.world.leader();
+        for node in self.world.node_ids() {
+            let least = (MAX_DRIFT_PPM * 7 / 10).max(bound + 1);
+            let past = self.rng.range_inclusive(least as u64, MAX_DRIFT_PPM as u64) as i64;
+            let drift_ppm = if Some(node) == leader { -past } else { past };
+            self.act(Action::SetClockDrift { node, drift_ppm });
+        }
+        // Cut the slowed leader off at once: the others elect a new leader
+        // while its slow clock still shows a valid lease.
+        if let Some(l) = leader {
+            self.isolate(l);
+        }
     }
 
     fn membership_change(&mut self) {
@@ -518,16 +642,18 @@ impl Run {
         }
     }
 
-    /// The latest configuration in the most up-to-date log of any node (up
-    /// or down): the one the next leader will most likely use.
-    fn committed_config(&self) -> Option<crate::raft::Configuration> {
+    /// The latest configuration known to be committed: the one in effect at
+    /// the highest commit index of any node (up or down). An operator shuts
+    /// a server down only once its removal has committed; an uncommitted
+    /// C_new may still be rolled back.
+    fn latest_committed_config(&self) -> Option<crate::raft::Configuration> {
         self.world
             .node_ids()
             .into_iter()
             .map(|id| self.world.node(id))
-            .filter(|n| !n.membership().voters.is_empty())
-            .max_by_key(|n| (n.log().last_term(), n.last_index()))
-            .map(|n| n.membership().clone())
+            .max_by_key(|n| n.commit_index())
+            .map(|n| n.log().config_at(n.commit_index()).1.clone())
+            .filter(|c| !c.voters.is_empty())
     }
 
     fn heal(&mut self) {
@@ -535,7 +661,7 @@ impl Run {
         // Decommission servers the cluster removed, as an operator would: one
         // that never learned of its removal keeps campaigning and, without
         // Pre-Vote or CheckQuorum, disrupts every leader (thesis §4.2.3).
-        let members = self.committed_config().map(|c| c.members());
+        let members = self.latest_committed_config().map(|c| c.members());
         let retired = self.retired.clone();
         let is_member =
             |id: NodeId| !retired.contains(&id) && members.as_ref().is_none_or(|m| m.contains(&id));
@@ -545,6 +671,11 @@ impl Run {
             }
         }
         self.trigger = None;
+        self.race = None;
+        for (from, to) in self.slow_links.clone() {
+            self.restore_link_latency(from, to);
+        }
+        self.act(Action::SetRaftConfig(self.base_raft.clone()));
         self.act(Action::Heal);
         self.act(Action::SetNetwork(self.base_network.clone()));
         self.act(Action::SetWorkload(None));
@@ -646,6 +777,10 @@ pub fn run_seed(seed: u64, options: &FuzzOptions) -> SeedReport {
         trigger: None,
         retired: BTreeSet::new(),
         retiring: BTreeSet::new(),
+        race: None,
+        slow_links: BTreeSet::new(),
+        base_raft: config.raft.clone(),
+        drift_past_bound: options.drift_past_bound,
     };
     let total = options.sim_seconds.max(3) * 1_000_000;
     let window = liveness_window(options.sim_seconds.max(3));
@@ -793,6 +928,9 @@ pub fn reproduce_command(seed: u64, options: &FuzzOptions) -> String {
     );
     if let Some(f) = options.fault {
         cmd.push_str(&format!(" --fault {f}"));
+    }
+    if options.drift_past_bound {
+        cmd.push_str(" --drift-past-bound");
     }
     cmd
 }
