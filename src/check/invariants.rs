@@ -30,6 +30,22 @@ struct NodeWatch {
     leading: Option<(Term, LogIndex, Term)>,
 }
 
+/// One committed entry, as the checker remembers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Committed {
+    /// The entry's term.
+    term: Term,
+    /// A digest of its payload.
+    digest: u64,
+    /// The first node seen committing it.
+    first: NodeId,
+    /// The earliest term in which any node knew it committed. Leader
+    /// Completeness concerns leaders of later terms only (Figure 3): a
+    /// candidate of an older term may still win with votes that crossed a
+    /// slow network, and it cannot commit anything (a quorum has moved on).
+    in_term: Term,
+}
+
 /// The safety checker. Use it as a [`crate::sim::Observer`], or call
 /// [`Invariants::observe`] after every step.
 #[derive(Clone, Debug, Default)]
@@ -38,8 +54,8 @@ pub struct Invariants {
     leaders: BTreeMap<Term, NodeId>,
     /// (index, term) → (payload digest, term of the entry before it).
     entries: BTreeMap<(LogIndex, Term), (u64, Term)>,
-    /// index → (term, payload digest, first node seen committing it).
-    committed: BTreeMap<LogIndex, (Term, u64, NodeId)>,
+    /// index → what is known of the entry committed there.
+    committed: BTreeMap<LogIndex, Committed>,
     /// index → (term, payload digest, first node that applied it).
     applied: BTreeMap<LogIndex, (Term, u64, NodeId)>,
     violations: Vec<Violation>,
@@ -165,7 +181,9 @@ impl Invariants {
                 let watch = self.nodes.entry(id).or_default();
                 watch.matched_upto = node.log().snapshot().last_index;
                 watch.committed_upto = watch.committed_upto.max(*last_index);
-                if let Some((t, _, first)) = self.committed.get(last_index).copied() {
+                if let Some(Committed { term: t, first, .. }) =
+                    self.committed.get(last_index).copied()
+                {
                     if t != *last_term {
                         self.report(
                             record,
@@ -220,9 +238,22 @@ impl Invariants {
             let d = digest(&entry.payload);
             match self.committed.get(&index).copied() {
                 None => {
-                    self.committed.insert(index, (entry.term, d, id));
+                    self.committed.insert(
+                        index,
+                        Committed {
+                            term: entry.term,
+                            digest: d,
+                            first: id,
+                            in_term: node.term(),
+                        },
+                    );
                 }
-                Some((t, pd, first)) if t != entry.term || pd != d => {
+                Some(Committed {
+                    term: t,
+                    digest: pd,
+                    first,
+                    ..
+                }) if t != entry.term || pd != d => {
                     self.report(
                         record,
                         ViolationKind::StateMachineSafety,
@@ -232,25 +263,29 @@ impl Invariants {
                         format!("{id} committed entry {index} of term {}, but {first} had committed a different entry of term {t} at index {index}", entry.term),
                     );
                 }
-                Some(_) => {}
+                Some(c) => {
+                    let in_term = c.in_term.min(node.term());
+                    self.committed.insert(index, Committed { in_term, ..c });
+                }
             }
         }
         self.nodes.entry(id).or_default().committed_upto = upto;
     }
 
-    /// A new leader must hold every entry committed so far (§5.4).
+    /// A new leader must hold every entry committed in an earlier term
+    /// (§5.4, Figure 3).
     fn check_completeness(&mut self, node: &Node, record: &StepRecord, term: Term) {
         let log = node.log();
         let snap = log.snapshot().last_index;
-        let missing = self.committed.iter().find(|(index, (t, _, _))| {
+        let missing = self.committed.iter().find(|(index, c)| {
             let index = **index;
-            if index < snap {
+            if index < snap || c.in_term >= term {
                 return false;
             }
-            log.term_at(index) != Some(*t)
+            log.term_at(index) != Some(c.term)
         });
-        if let Some((index, (t, _, first))) = missing {
-            let (index, t, first, id) = (*index, *t, *first, node.id());
+        if let Some((index, c)) = missing {
+            let (index, t, first, id) = (*index, c.term, c.first, node.id());
             self.report(
                 record,
                 ViolationKind::LeaderCompleteness,

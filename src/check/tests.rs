@@ -144,6 +144,51 @@ fn leader_completeness_fires_when_a_leader_lacks_a_committed_entry() {
 }
 
 #[test]
+fn leader_completeness_concerns_only_leaders_of_later_terms() {
+    // Reference: Figure 3 — "if a log entry is committed in a given term,
+    // that entry will be present in the logs of the leaders for all
+    // higher-numbered terms". A candidate of an older term can still win
+    // with votes delayed by the network (fuzz seed 1030840): not a violation.
+    let w = world_with_logs([&[1, 1], &[1], &[1]], 4);
+    let commit = |inv: &mut Invariants| {
+        inv.check(
+            &w,
+            &step(
+                1,
+                n(1),
+                vec![Event::Committed {
+                    index: 2,
+                    term: 1,
+                    quorum: vec![n(1), n(3)],
+                    rule: crate::raft::Rule::CurrentTermCommit,
+                }],
+            ),
+        )
+    };
+    let elect = |inv: &mut Invariants, term| {
+        inv.check(
+            &w,
+            &step(
+                2,
+                n(2),
+                vec![Event::BecameLeader {
+                    term,
+                    votes: vec![n(2), n(3)],
+                }],
+            ),
+        )
+    };
+    let mut inv = Invariants::new();
+    commit(&mut inv);
+    elect(&mut inv, 3);
+    assert!(inv.violations().is_empty(), "{:?}", inv.violations());
+    let mut inv = Invariants::new();
+    commit(&mut inv);
+    elect(&mut inv, 5);
+    assert_eq!(kinds(&inv), vec![ViolationKind::LeaderCompleteness]);
+}
+
+#[test]
 fn state_machine_safety_fires_when_two_nodes_apply_different_entries_at_one_index() {
     // Reference: §5.4.3, Figure 3.
     let w = world_with_logs([&[1], &[1], &[1]], 3);

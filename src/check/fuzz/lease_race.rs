@@ -1,30 +1,33 @@
 //! A race against a leader's lease (thesis §6.4.1): the fuzzer cuts one node
-//! off from a leader that holds a lease, breaks one promise a lease rests on
+//! off from a leader that holds a lease, breaks the promise a lease rests on
 //! in one of three ways, and the moment another node wins, writes through it
 //! and reads from the old leader in lease mode. With the promise kept, the
 //! old leader refuses the read or its lease is already over; a stale answer
 //! is a linearizability violation.
 //!
 //! The three ways are the ones that once broke leases: a higher term learned
-//! from the reply to a long-delayed message, a forced election timeout on a
-//! follower that acknowledged the leader, and CheckQuorum switched on after
+//! from the answer to a long-delayed message, a forced election timeout on
+//! followers that acknowledged the leader, and CheckQuorum switched on after
 //! acknowledgements collected without it. Random schedules almost never
-//! line these up within a lease, so the race arms each stage on the world
-//! reaching the one before.
+//! line these up within one lease, so the race arms each stage when the
+//! world reaches the one before, with the random workload paused (new
+//! entries would leave the cut-off node's log behind, and the election
+//! restriction alone would then stop it).
 
 use super::Run;
-use crate::raft::MessageKind;
-use crate::raft::{NodeId, Op, ReadMode, Role, Time};
-use crate::sim::{Action, Outcome};
+use crate::raft::{MessageKind, NodeId, Op, ReadMode, Role, Time};
+use crate::sim::{Action, Outcome, Workload};
 
-/// How the race tries to break a follower's promise.
+/// How the race tries to break the followers' promise.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Breach {
     /// The old leader's heartbeat to the lone node is held back, the old
-    /// leader is deposed, and the held message reaches the lone node after
-    /// it campaigned: its answer carries a higher term back to a follower.
+    /// leader is deposed and rejoins as a follower, and the held message
+    /// reaches the lone node after it campaigned: its answer carries a
+    /// higher term back to that follower. Three voters only: one follower
+    /// is all the lone node can win over this way.
     DelayedReply,
-    /// A follower that acknowledged the leader is forced to time out while
+    /// Followers that acknowledged the leader are forced to time out while
     /// the lone node campaigns.
     ForcedTimeout,
     /// CheckQuorum is off while the lone node wins, then switched on.
@@ -34,24 +37,27 @@ pub(super) enum Breach {
 /// Where the race stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Stage {
-    /// `DelayedReply` only: waiting for a heartbeat from `first`, the
-    /// leader, to `lone` to be held back on the slow link.
+    /// `DelayedReply`: waiting for a heartbeat from `first`, the leader, to
+    /// the lone node to be held back on the slow link.
     Holding { first: NodeId },
-    /// `DelayedReply` only: waiting for a leader other than `first`.
+    /// `DelayedReply`: waiting for a leader other than `first`.
     Deposing { first: NodeId },
-    /// `DelayedReply` only: waiting for the loyal follower to learn the lone
+    /// Waiting for every client operation to finish and the lone node's
+    /// log to catch up with the leader's.
+    CatchingUp,
+    /// Waiting for the lone node, cut off from the leader, to campaign.
+    Campaigning,
+    /// `DelayedReply`: waiting for the loyal follower to learn the lone
     /// node's term from its answer to the held-back heartbeat.
     AwaitingReply,
-    /// Waiting for `lone`, cut off from `leader`, to campaign.
-    Campaigning,
-    /// Waiting for a leader other than `leader`.
+    /// Waiting for a leader other than the raced one.
     Electing,
     /// The write through the new leader is history entry `op`.
     Writing { op: u64 },
 }
 
 /// One lease race in progress.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) struct LeaseRace {
     breach: Breach,
     stage: Stage,
@@ -59,14 +65,16 @@ pub(super) struct LeaseRace {
     leader: NodeId,
     /// The node cut off from it, which campaigns.
     lone: NodeId,
-    /// A follower that acknowledged the leader.
-    loyal: NodeId,
+    /// Followers that acknowledged the leader, whose promise is broken.
+    loyal: Vec<NodeId>,
     /// When the race gives up if it has not finished.
     deadline: Time,
+    /// The random workload paused for the race, resumed after it.
+    workload: Option<Workload>,
 }
 
 /// How long a race may take; other faults wait meanwhile.
-const RACE_LIMIT_US: u64 = 3_000_000;
+const RACE_LIMIT_US: u64 = 6_000_000;
 
 impl Run {
     /// Starts a race, if there is a leader with at least two other voters.
@@ -74,62 +82,59 @@ impl Run {
         let Some(leader) = self.world.leader() else {
             return;
         };
-        let voters: Vec<NodeId> = self
-            .world
-            .node(leader)
-            .membership()
+        let config = self.world.node(leader).membership().clone();
+        if config.is_joint() {
+            return;
+        }
+        let mut others: Vec<NodeId> = config
             .voters
             .iter()
             .copied()
             .filter(|id| *id != leader && self.world.is_up(*id))
             .collect();
-        if voters.len() < 2 {
+        if others.len() < 2 {
             return;
         }
-        let lone = voters[self.rng.index(voters.len())];
-        let others: Vec<NodeId> = voters.into_iter().filter(|id| *id != lone).collect();
-        let loyal = others[self.rng.index(others.len())];
+        let lone = others.swap_remove(self.rng.index(others.len()));
+        // Enough followers to make a quorum with the lone node.
+        let mut loyal = Vec::new();
+        while loyal.len() + 1 < config.quorum_size() && !others.is_empty() {
+            loyal.push(others.swap_remove(self.rng.index(others.len())));
+        }
         let breach = match self.rng.index(3) {
-            0 => Breach::DelayedReply,
-            1 => Breach::ForcedTimeout,
+            0 if config.voters.len() == 3 => Breach::DelayedReply,
+            0 | 1 => Breach::ForcedTimeout,
             _ => Breach::CheckQuorumOn,
         };
+        let workload = self.world.workload().cloned();
+        self.act(Action::SetWorkload(None));
+        let mut raft = self.world.config().raft.clone();
+        raft.lease_reads = true;
+        // The settings under which the promise is what keeps leases safe;
+        // for `CheckQuorumOn`, those it will switch to.
+        raft.check_quorum = breach != Breach::CheckQuorumOn;
+        raft.pre_vote = false;
+        self.act(Action::SetRaftConfig(raft));
         let mut race = LeaseRace {
             breach,
-            stage: Stage::Campaigning,
+            stage: Stage::CatchingUp,
             leader,
             lone,
             loyal,
             deadline: self.world.now().plus(RACE_LIMIT_US),
+            workload,
         };
-        if breach != Breach::CheckQuorumOn {
-            // The settings under which the promise is what keeps leases safe.
-            let mut raft = self.world.config().raft.clone();
-            raft.check_quorum = true;
-            raft.lease_reads = true;
-            raft.pre_vote = false;
-            self.act(Action::SetRaftConfig(raft));
-        }
-        match breach {
-            Breach::DelayedReply => {
-                // The current leader plays the old leader of an earlier term.
-                let hold = self.rng.range_inclusive(600_000, 1_000_000);
-                self.act(Action::SetLinkLatency {
-                    from: leader,
-                    to: lone,
-                    range: Some((hold, hold + 100_000)),
-                });
-                self.slow_links.insert((leader, lone));
-                race.loyal = leader;
-                race.stage = Stage::Holding { first: leader };
-            }
-            Breach::ForcedTimeout => self.cut_both_ways(leader, lone),
-            Breach::CheckQuorumOn => {
-                let mut raft = self.world.config().raft.clone();
-                raft.check_quorum = false;
-                self.act(Action::SetRaftConfig(raft));
-                self.cut_both_ways(leader, lone);
-            }
+        if breach == Breach::DelayedReply {
+            // The current leader plays the old leader of an earlier term.
+            let hold = self.rng.range_inclusive(1_500_000, 2_500_000);
+            self.act(Action::SetLinkLatency {
+                from: leader,
+                to: lone,
+                range: Some((hold, hold + 100_000)),
+            });
+            self.slow_links.insert((leader, lone));
+            race.loyal = vec![leader];
+            race.stage = Stage::Holding { first: leader };
         }
         self.race = Some(race);
     }
@@ -139,23 +144,40 @@ impl Run {
         self.act(Action::CutLink { from: b, to: a });
     }
 
-    /// Moves the race on once the world reached its next stage; gives up
-    /// when the world went another way.
-    pub(super) fn advance_lease_race(&mut self) {
-        let Some(mut race) = self.race else { return };
-        if self.world.now() >= race.deadline {
-            self.race = None;
-            return;
+    /// Ends the race and resumes the workload it paused.
+    pub(super) fn end_lease_race(&mut self) {
+        if let Some(race) = self.race.take() {
+            if race.workload.is_some() {
+                self.act(Action::SetWorkload(race.workload));
+            }
         }
+    }
+
+    /// Moves the race on once the world reached its next stage; gives up
+    /// when the world went another way or the time is up.
+    pub(super) fn advance_lease_race(&mut self) {
+        let Some(mut race) = self.race.clone() else {
+            return;
+        };
         let leads = |run: &Run, id: NodeId| {
             run.world.is_up(id) && run.world.node(id).role() == Role::Leader
         };
+        let raced_leader_lost =
+            !matches!(race.stage, Stage::Holding { .. } | Stage::Deposing { .. })
+                && !leads(self, race.leader);
+        if self.world.now() >= race.deadline || raced_leader_lost {
+            self.end_lease_race();
+            return;
+        }
         match race.stage {
             Stage::Holding { first } => {
                 let held = self.world.in_flight_iter().any(|m| {
                     m.from == first
                         && m.to == race.lone
-                        && m.message.kind() == MessageKind::AppendEntries
+                        && matches!(
+                            m.message.kind(),
+                            MessageKind::AppendEntries | MessageKind::Heartbeat
+                        )
                 });
                 if !held {
                     return;
@@ -168,31 +190,49 @@ impl Run {
                     return;
                 };
                 if next == race.lone {
-                    self.race = None;
+                    self.end_lease_race();
                     return;
                 }
                 // The deposed leader rejoins as a follower of the new one.
                 self.act(Action::Heal);
                 race.leader = next;
-                self.cut_both_ways(next, race.lone);
+                race.stage = Stage::CatchingUp;
+            }
+            Stage::CatchingUp => {
+                let (lone, leader) = (self.world.node(race.lone), self.world.node(race.leader));
+                if !self.world.is_up(race.lone) {
+                    self.end_lease_race();
+                    return;
+                }
+                if lone.last_index() < leader.last_index() || lone.term() < leader.term() {
+                    return;
+                }
+                // An operation still retrying would be appended by the
+                // leader after the cut and leave the lone node's log behind.
+                if self
+                    .world
+                    .history()
+                    .iter()
+                    .any(|o| o.outcome == Outcome::Pending)
+                {
+                    return;
+                }
+                self.cut_both_ways(race.leader, race.lone);
                 race.stage = Stage::Campaigning;
             }
             Stage::Campaigning => {
-                if !leads(self, race.leader) {
-                    self.race = None;
-                    return;
-                }
-                let role = self.world.node(race.lone).role();
-                if !self.world.is_up(race.lone) || role == Role::Follower {
+                if self.world.node(race.lone).role() == Role::Follower {
                     return;
                 }
                 match race.breach {
                     Breach::ForcedTimeout => {
-                        // Force the loyal follower, then the lone node at
-                        // once, so its request reaches the follower while
-                        // the leader's lease still runs.
-                        if self.world.is_up(race.loyal) {
-                            self.act(Action::ForceTimeout { node: race.loyal });
+                        // Force the loyal followers, then the lone node at
+                        // once, so its request reaches them while the
+                        // leader's lease still runs.
+                        for node in race.loyal.clone() {
+                            if self.world.is_up(node) {
+                                self.act(Action::ForceTimeout { node });
+                            }
                         }
                         self.act(Action::ForceTimeout { node: race.lone });
                         race.stage = Stage::Electing;
@@ -202,21 +242,17 @@ impl Run {
                 }
             }
             Stage::AwaitingReply => {
-                if !leads(self, race.leader) || !self.world.is_up(race.loyal) {
-                    self.race = None;
+                let loyal = race.loyal[0];
+                if self.world.node(loyal).term() < self.world.node(race.lone).term() {
                     return;
                 }
-                if self.world.node(race.loyal).term() < self.world.node(race.lone).term() {
-                    return;
-                }
+                // The held message has landed: the link is fast again, so
+                // the loyal follower's answer to the campaign arrives in time.
+                self.restore_link_latency(loyal, race.lone);
                 self.act(Action::ForceTimeout { node: race.lone });
                 race.stage = Stage::Electing;
             }
             Stage::Electing => {
-                if !leads(self, race.leader) {
-                    self.race = None;
-                    return;
-                }
                 let Some(new) = self
                     .world
                     .node_ids()
@@ -228,7 +264,6 @@ impl Run {
                 if race.breach == Breach::CheckQuorumOn {
                     let mut raft = self.world.config().raft.clone();
                     raft.check_quorum = true;
-                    raft.lease_reads = true;
                     self.act(Action::SetRaftConfig(raft));
                 }
                 let op = self.world.history().len() as u64;
@@ -252,7 +287,7 @@ impl Run {
                     }),
                     _ => {}
                 }
-                self.race = None;
+                self.end_lease_race();
                 return;
             }
         }

@@ -671,7 +671,7 @@ impl Run {
             }
         }
         self.trigger = None;
-        self.race = None;
+        self.end_lease_race();
         for (from, to) in self.slow_links.clone() {
             self.restore_link_latency(from, to);
         }
