@@ -4,8 +4,9 @@
 //! fault phase (crashes, restarts, disk loss, partitions of every shape,
 //! one-way cuts, loss, duplication, delay spikes, membership changes,
 //! leadership transfers, snapshots, reads in every safe mode, clock drift
-//! inside the lease margin), then heals everything and checks liveness and
-//! the linearizability of the client history. The next fault is chosen from
+//! inside the configured bound, settings flipped mid-run, and races against
+//! a leader's lease, in `lease_race`), then heals everything and checks
+//! liveness and the linearizability of the client history. The next fault is chosen from
 //! the world as it is, so a disk is only lost by a node that was removed
 //! from the cluster first (a voter that forgets its vote or its log breaks
 //! Raft's assumptions, as the `volatile-vote` lesson shows).

@@ -1086,7 +1086,7 @@ fn a_learner_never_counts_toward_a_quorum_and_never_campaigns() {
 
 #[test]
 fn single_server_changes_wait_for_a_commit_in_the_leaders_term_and_go_one_at_a_time() {
-    // Reference: thesis §4.3 and Ongaro's 2015 fix.
+    // Reference: thesis §4.1 and Ongaro's 2015 fix.
     let mut c = Cluster::new(3, Config::default());
     c.drop_rule = Some(Box::new(|e| {
         matches!(e.message, Message::AppendEntries { .. })
