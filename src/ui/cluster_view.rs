@@ -25,7 +25,7 @@ const NODE_R: f64 = 34.0;
 const ARC_R: f64 = NODE_R + 11.0;
 /// How far a message dot sits to the side of its link, so that requests and
 /// replies on one link do not cover each other.
-const LANE: f64 = 9.0;
+const LANE: f64 = 7.0;
 /// Where a message starts and ends, measured from a node's centre.
 const RIM: f64 = NODE_R + 14.0;
 
@@ -404,7 +404,7 @@ fn NodeGlyph(
         >
             <title>{read(NodeCard::describe)}</title>
             <circle class="node-select" r={NODE_R + 20.0} />
-            <circle class="node-outline" r={NODE_R + 4.0} />
+            <circle class="node-outline" r={NODE_R + 3.0} />
             <circle class="node-body" r=NODE_R />
             <path class="timer-arc" d=timer />
             <path class="lease-arc" d=lease />

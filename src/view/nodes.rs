@@ -170,11 +170,11 @@ fn node_card(world: &World, recorder: &Recorder, config: &Configuration, id: Nod
             Role::Leader => Kind::Leader,
             Role::Candidate => Kind::Candidate,
             Role::PreCandidate => Kind::PreCandidate,
-            Role::Follower if config.is_voter(id) && node.is_promotable() => Kind::Follower,
-            Role::Follower if config.is_learner(id) || node.membership().is_learner(id) => {
-                Kind::Learner
-            }
-            Role::Follower if config.is_voter(id) => Kind::Learner,
+            // The cluster's configuration decides, as the Configuration
+            // line says: a node promoted by the leader is a voter even
+            // before the entry reaches it.
+            Role::Follower if config.is_voter(id) => Kind::Follower,
+            Role::Follower if config.is_learner(id) => Kind::Learner,
             Role::Follower => Kind::Outside,
         }
     };
