@@ -12,13 +12,17 @@ use crate::view::{Kind, Link, LinkState, MessageDot, NodeCard};
 use leptos::prelude::*;
 
 /// Size of the drawing, in SVG units.
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 610.0;
+const WIDTH: f64 = 900.0;
+const HEIGHT: f64 = 690.0;
 /// The ring's centre sits this far below the middle: the top node's labels
 /// go above it and need more room than the bottom ones.
-const DROP: f64 = 15.0;
-/// Radius of the ring the nodes sit on.
-const RING: f64 = 175.0;
+const DROP: f64 = 8.0;
+/// Radii of the ring the nodes sit on: an ellipse, wider than tall, like
+/// the panel it fills, so the labels beside the nodes have room.
+const RING_X: f64 = 250.0;
+const RING_Y: f64 = 200.0;
+/// The distance between two lines of a node's labels.
+const LINE: f64 = 24.0;
 /// Radius of one node.
 const NODE_R: f64 = 34.0;
 /// The timer arc's radius.
@@ -45,8 +49,8 @@ fn ring_place(index: usize, count: usize) -> Place {
         -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * index as f64 / count.max(1) as f64;
     let (out_x, out_y) = (angle.cos(), angle.sin());
     Place {
-        x: WIDTH / 2.0 + RING * out_x,
-        y: HEIGHT / 2.0 + DROP + RING * out_y,
+        x: WIDTH / 2.0 + RING_X * out_x,
+        y: HEIGHT / 2.0 + DROP + RING_Y * out_y,
         out_x,
         out_y,
     }
@@ -360,10 +364,9 @@ fn NodeGlyph(
     };
     let votes = move || {
         card.with(|c| {
-            c.as_ref().and_then(|c| c.votes.as_ref()).map(|(v, q)| {
-                let names: Vec<String> = v.iter().map(|n| n.to_string()).collect();
-                format!("votes {}/{q}: {}", v.len(), names.join(" "))
-            })
+            c.as_ref()
+                .and_then(|c| c.votes.as_ref())
+                .map(|(v, q)| format!("votes {}/{q}", v.len()))
         })
     };
 
@@ -376,12 +379,14 @@ fn NodeGlyph(
     } else {
         "middle"
     };
+    // Four lines: above a node at the top, below one at the bottom, and
+    // centred on the others.
     let first_line = if place.out_y < -0.5 {
-        ly - 52.0
+        ly - 3.0 * LINE - 4.0
     } else if place.out_y > 0.5 {
-        ly + 16.0
+        ly + 22.0
     } else {
-        ly - 22.0
+        ly - LINE
     };
     let (x, y) = (place.x, place.y);
     let select = move || lab.selected.set(Selection::Node(id));
@@ -411,9 +416,9 @@ fn NodeGlyph(
             <text class="node-letter" dy="0.35em">{move || kind().letter()}</text>
             <g class="node-labels" text-anchor=anchor>
                 <text class="node-name" x=lx y=first_line>{id.to_string()}</text>
-                <text class="node-term" x=lx y={first_line + 20.0}>{read(|c| format!("term {}", c.term))}</text>
-                <text class="node-vote" x=lx y={first_line + 38.0}>{read(NodeCard::vote_line)}</text>
-                <text class="node-extra" x=lx y={first_line + 56.0}>
+                <text class="node-term" x=lx y={first_line + LINE}>{read(|c| format!("term {}", c.term))}</text>
+                <text class="node-vote" x=lx y={first_line + 2.0 * LINE}>{read(NodeCard::vote_line)}</text>
+                <text class="node-extra" x=lx y={first_line + 3.0 * LINE}>
                     {move || votes().or_else(group).unwrap_or_default()}
                 </text>
             </g>

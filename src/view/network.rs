@@ -246,11 +246,14 @@ pub fn partition_groups(world: &World) -> Option<Vec<Vec<NodeId>>> {
             None => groups.push(vec![id]),
         }
     }
-    // A clique each, or it is not a partition.
-    let cliques = groups
-        .iter()
-        .all(|g| g.iter().all(|x| g.iter().all(|y| open(*x, *y))));
-    (cliques && groups.len() > 1).then_some(groups)
+    // A partition: links are open exactly within the groups.
+    let ids = world.node_ids();
+    let group_of = |n: NodeId| groups.iter().position(|g| g.contains(&n));
+    let exact = ids.iter().all(|x| {
+        ids.iter()
+            .all(|y| open(*x, *y) == (group_of(*x) == group_of(*y)))
+    });
+    (exact && groups.len() > 1).then_some(groups)
 }
 
 /// A partition in words: `{N1, N2} | {N3, N4, N5}`.

@@ -104,7 +104,13 @@ impl NodeCard {
             self.term
         );
         if let Some((votes, quorum)) = &self.votes {
-            s.push_str(&format!(", {} of {} votes needed", votes.len(), quorum));
+            let from: Vec<String> = votes.iter().map(|n| n.to_string()).collect();
+            s.push_str(&format!(
+                ", votes from {} ({} of {} needed)",
+                from.join(" "),
+                votes.len(),
+                quorum
+            ));
         }
         s.push_str(&format!(
             ", log up to {}, committed up to {}",

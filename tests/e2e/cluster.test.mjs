@@ -77,7 +77,7 @@ describe('the live cluster', () => {
   });
 
   test('a deposed leader reading without a check is caught stale; ReadIndex is not', T, async () => {
-    const app = await openApp(lab, '/?speed=1');
+    const app = await openApp(lab, '/?speed=1', { contextOptions: { viewport: { width: 1920, height: 1080 } } });
     const { page } = app;
     const old = await leader(page);
     await page.getByRole('textbox', { name: 'Key', exact: true }).fill('x');
@@ -106,6 +106,8 @@ describe('the live cluster', () => {
     const safe = await result(page, /#3 read x \(ReadIndex\) via N\d — (returned|refused)/);
     assert.doesNotMatch(safe, /stale/);
     assert.match(safe, /returned x = 2|refused/);
+    await button(page, 'Pause').click();
+    await saveScreenshot(page, 'live-stale-read-1920x1080.png', { fullPage: true });
     app.assertClean();
     await app.context.close();
   });
@@ -216,7 +218,7 @@ describe('the live cluster', () => {
   test('volatile-vote: a restarted node forgets its term, and the alert names the broken rule', T, async () => {
     // The same steps without the fault break nothing: the alert is the fault's doing.
     for (const fault of [false, true]) {
-      const app = await openApp(lab, '/?speed=1');
+      const app = await openApp(lab, '/?speed=1', { contextOptions: { viewport: { width: 1920, height: 1080 } } });
       const { page } = app;
       const l = await leader(page);
       const f = l.node === 'N2' ? 'N3' : 'N2';
@@ -243,9 +245,50 @@ describe('the live cluster', () => {
       assert.match(text, new RegExp(`${f} restarted in term \\d+ after having reached term \\d+`));
       assert.match(await nodeButton(page, f).getAttribute('class'), /implicated/);
       assert.ok(await button(page, 'Play').isVisible(), 'playback is paused');
+      await saveScreenshot(page, 'live-violation-1920x1080.png');
       app.assertClean();
       await app.context.close();
     }
+  });
+
+  test('a link is cut one way, then both ways, then restored, from the inspector', T, async () => {
+    const app = await openApp(lab, '/?speed=1');
+    const { page } = app;
+    await leader(page);
+    await button(page, 'Pause').click();
+    const link = page.getByRole('button', { name: /^Link N1 – N2/ });
+    assert.equal(await link.getAttribute('aria-label'), 'Link N1 – N2 (open)');
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await button(page, 'Cut N1 → N2').click();
+    assert.equal(await link.getAttribute('aria-label'), 'Link N1 – N2 (cut N1 → N2)');
+    assert.match(await link.getAttribute('class'), /link-oneway/);
+    assert.equal(await link.locator('[marker-end]').count(), 1, 'a one-way cut is drawn with its direction');
+    await button(page, 'Cut both ways N1 – N2').click();
+    assert.equal(await link.getAttribute('aria-label'), 'Link N1 – N2 (cut both ways)');
+    assert.match(await page.getByTestId('network-status').textContent(), /1 link cut/);
+    await button(page, 'Restore N1 – N2').click();
+    assert.equal(await link.getAttribute('aria-label'), 'Link N1 – N2 (open)');
+    await button(page, 'Split the cluster').click();
+    assert.match(await page.getByTestId('network-status').textContent(), /^Partitioned: \{N1, N2\} \| \{N3, N4, N5, N6, N7\}$/);
+    await button(page, 'Heal the network').click();
+    assert.equal(await page.getByTestId('network-status').textContent(), 'Network whole');
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('changing the cluster size starts a new session of that size', T, async () => {
+    const app = await openApp(lab, '/?speed=1');
+    const { page } = app;
+    await leader(page);
+    await openGroup(page, 'Protocol settings');
+    await page.getByRole('combobox', { name: 'Cluster size' }).selectOption({ label: '3 nodes' });
+    await untilFrame(page, 'five nodes drawn', () => document.querySelectorAll('[data-testid="node"]').length === 5, null, 5_000);
+    assert.match(await page.getByRole('status', { name: 'Configuration' }).textContent(), /voters N1, N2, N3;/);
+    assert.ok((await simMillis(page)) < 1000, 'time starts again');
+    await leader(page);
+    app.assertClean();
+    await app.context.close();
   });
 
   test('bad input is refused next to its control and changes nothing', T, async () => {
