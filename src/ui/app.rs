@@ -142,7 +142,7 @@ fn ViolationAlert() -> impl IntoView {
         <Show when=move || lab.violation.with(Option::is_some)>
             <div class="violation" role="alert" data-testid="violation">
                 <strong>{move || lab.violation.with(|v| v.as_ref().map(|v| format!("{} broken", v.property)).unwrap_or_default())}</strong>
-                <p>{move || lab.violation.with(|v| v.as_ref().map(|v| v.text.clone()).unwrap_or_default())}</p>
+                <p>{move || lab.violation.with(|v| v.as_ref().map(|v| v.detail.clone()).unwrap_or_default())}</p>
                 <p class="hint">"Playback paused where the rule broke. The nodes and entries involved are outlined in red."</p>
             </div>
         </Show>

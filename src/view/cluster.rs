@@ -47,7 +47,7 @@ pub fn configuration(world: &World) -> ConfigurationView {
         (
             "C_old,new",
             format!(
-                "C_old,new (joint consensus): C_old voters {} and C_new voters {}; decisions need a majority of each{learners}",
+                "joint consensus: C_old voters {} and C_new voters {}; decisions need a majority of each{learners}",
                 names(&c.outgoing),
                 names(&c.voters)
             ),
@@ -55,15 +55,12 @@ pub fn configuration(world: &World) -> ConfigurationView {
     } else if !committed {
         (
             "C_new",
-            format!(
-                "C_new, not yet committed: voters {}{learners}",
-                names(&c.voters)
-            ),
+            format!("not yet committed: voters {}{learners}", names(&c.voters)),
         )
     } else {
         (
             "C_old",
-            format!("C_old, committed: voters {}{learners}", names(&c.voters)),
+            format!("committed: voters {}{learners}", names(&c.voters)),
         )
     };
     let mut voters = c.voters.clone();
@@ -82,6 +79,14 @@ pub fn configuration(world: &World) -> ConfigurationView {
     }
 }
 
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
 /// A broken property as the alert shows it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ViolationView {
@@ -89,6 +94,8 @@ pub struct ViolationView {
     pub property: String,
     /// The whole alert text.
     pub text: String,
+    /// The text after the property: when, where and what happened.
+    pub detail: String,
     /// The nodes to highlight.
     pub nodes: Vec<NodeId>,
     /// The log position to highlight, if any.
@@ -119,15 +126,16 @@ fn violation_view(v: &Violation) -> ViolationView {
     } else {
         format!(" ({})", place.join(", "))
     };
+    // The checker's sentence ends by naming the property, which the alert
+    // already does in its first words.
+    let named = format!(" ({})", v.kind.name());
+    let sentence = v.sentence.strip_suffix(&named).unwrap_or(&v.sentence);
+    let property = capitalised(v.kind.name());
+    let detail = format!("at {}, step {}{place}: {sentence}", v.time, v.step);
     ViolationView {
-        property: v.kind.name().to_string(),
-        text: format!(
-            "{} broken at {}, step {}{place}: {}",
-            v.kind.name(),
-            v.time,
-            v.step,
-            v.sentence
-        ),
+        text: format!("{property} broken {detail}"),
+        detail,
+        property,
         nodes: v.nodes.clone(),
         index: v.index,
         term: v.term,
@@ -251,7 +259,13 @@ mod tests {
                 let _ = t.act(Action::Restart { node: n });
                 if let Some(v) = violation(t.observer()) {
                     assert!(!v.property.is_empty());
-                    assert!(v.text.starts_with(&v.property));
+                    assert!(v.text.starts_with(&format!("{} broken at", v.property)));
+                    assert_eq!(
+                        v.text.matches(&v.property).count(),
+                        1,
+                        "named once: {}",
+                        v.text
+                    );
                     assert!(!v.nodes.is_empty());
                     for n in &v.nodes {
                         assert!(v.text.contains(&n.to_string()));

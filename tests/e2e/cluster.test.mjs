@@ -241,7 +241,7 @@ describe('the live cluster', () => {
       }
       await alert.waitFor({ timeout: 5_000 });
       const text = await alert.textContent();
-      assert.match(text, /monotonic terms broken/);
+      assert.match(text, /^Monotonic terms broken/);
       assert.match(text, new RegExp(`${f} restarted in term \\d+ after having reached term \\d+`));
       assert.match(await nodeButton(page, f).getAttribute('class'), /implicated/);
       assert.ok(await button(page, 'Play').isVisible(), 'playback is paused');
