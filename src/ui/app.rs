@@ -110,8 +110,10 @@ pub fn App() -> impl IntoView {
             <p class="tagline">"An interactive lab for the Raft consensus protocol"</p>
             <p class="shortcuts">"Keys: Space play/pause · . one event forward"</p>
         </header>
-        <Controls />
-        <ViolationAlert />
+        <div class="sticky-top">
+            <Controls />
+            <ViolationAlert />
+        </div>
         <main class="lab">
             <div class="stage">
                 {move || {
@@ -143,6 +145,12 @@ fn ViolationAlert() -> impl IntoView {
             <div class="violation" role="alert" data-testid="violation">
                 <strong>{move || lab.violation.with(|v| v.as_ref().map(|v| format!("{} broken", v.property)).unwrap_or_default())}</strong>
                 <p>{move || lab.violation.with(|v| v.as_ref().map(|v| v.detail.clone()).unwrap_or_default())}</p>
+                <ul class="also">
+                    {move || lab.violation.with(|v| v.as_ref().map(|v| v.also.clone()).unwrap_or_default())
+                        .into_iter()
+                        .map(|line| view! { <li>"Also: " {line}</li> })
+                        .collect_view()}
+                </ul>
                 <p class="hint">"Playback paused where the rule broke. The nodes and entries involved are outlined in red."</p>
             </div>
         </Show>

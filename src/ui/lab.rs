@@ -163,8 +163,8 @@ impl Lab {
             set_if_changed(self.workload, world.workload().is_some());
             set_if_changed(self.leader, world.leader());
             let violation = view::violation(recorder);
-            if violation.is_some() && self.violation.with_untracked(Option::is_none) {
-                // A broken rule stops the clock where it broke.
+            if violation.is_some() && self.violation.with_untracked(|old| *old != violation) {
+                // A newly broken rule stops the clock where it broke.
                 self.playing.set(false);
             }
             set_if_changed(self.violation, violation);

@@ -96,17 +96,35 @@ pub struct ViolationView {
     pub text: String,
     /// The text after the property: when, where and what happened.
     pub detail: String,
-    /// The nodes to highlight.
+    /// The nodes to highlight: those of every broken property.
     pub nodes: Vec<NodeId>,
+    /// Other properties broken since, one line each (one per property).
+    pub also: Vec<String>,
     /// The log position to highlight, if any.
     pub index: Option<LogIndex>,
     /// The term involved, if any.
     pub term: Option<Term>,
 }
 
-/// The first broken property, if any.
+/// The first broken property, if any, with the other properties broken
+/// since.
 pub fn violation(recorder: &Recorder) -> Option<ViolationView> {
-    recorder.first_violation().map(violation_view)
+    let all = recorder.violations();
+    let first = all.first()?;
+    let mut view = violation_view(first);
+    let mut seen = vec![first.kind];
+    for v in &all[1..] {
+        for n in &v.nodes {
+            if !view.nodes.contains(n) {
+                view.nodes.push(*n);
+            }
+        }
+        if !seen.contains(&v.kind) {
+            seen.push(v.kind);
+            view.also.push(violation_view(v).text);
+        }
+    }
+    Some(view)
 }
 
 fn violation_view(v: &Violation) -> ViolationView {
@@ -137,6 +155,7 @@ fn violation_view(v: &Violation) -> ViolationView {
         detail,
         property,
         nodes: v.nodes.clone(),
+        also: Vec::new(),
         index: v.index,
         term: v.term,
     }
@@ -275,5 +294,51 @@ mod tests {
             }
         }
         panic!("no violation found with volatile-vote");
+    }
+
+    #[test]
+    fn two_leaders_in_one_term_are_named_after_the_first_broken_rule() {
+        use crate::raft::Role;
+        let raft = Config {
+            faults: Faults::only(Fault::VolatileVote),
+            ..Config::default()
+        };
+        let config = WorldConfig {
+            nodes: 7,
+            voters: 5,
+            raft,
+            ..WorldConfig::default()
+        };
+        let mut t = Timeline::fresh(config, 1, Recorder::new()).unwrap();
+        settle(&mut t, 700);
+        let l = t.world().leader().expect("a leader");
+        let others: Vec<NodeId> = (1..=5).map(NodeId).filter(|n| *n != l).collect();
+        let (a, b, c) = (others[0], others[1], others[2]);
+        t.act(Action::Crash { node: l });
+        t.act(Action::CutLink { from: a, to: b });
+        t.act(Action::ForceTimeout { node: a });
+        while t.world().node(c).voted_for() != Some(a) {
+            t.step();
+        }
+        // c forgets its vote; a's later messages never reach c or l.
+        t.act(Action::CutLink { from: a, to: c });
+        t.act(Action::Crash { node: c });
+        t.act(Action::Restart { node: c });
+        t.act(Action::CutLink { from: a, to: l });
+        while t.world().node(a).role() != Role::Leader {
+            t.step();
+        }
+        t.act(Action::Restart { node: l });
+        t.act(Action::ForceTimeout { node: b });
+        settle(&mut t, 100);
+        let v = violation(t.observer()).expect("broken");
+        assert_eq!(v.property, "Monotonic terms", "c's term went back first");
+        assert_eq!(v.also.len(), 1, "{:?}", v.also);
+        assert!(
+            v.also[0].starts_with("Election Safety broken"),
+            "{}",
+            v.also[0]
+        );
+        assert!(v.nodes.contains(&a) && v.nodes.contains(&b) && v.nodes.contains(&c));
     }
 }

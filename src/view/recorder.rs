@@ -71,6 +71,18 @@ impl Recorder {
         }
     }
 
+    /// Every broken property found so far, in the order they broke.
+    pub fn violations(&self) -> Vec<&Violation> {
+        let mut all: Vec<&Violation> = self
+            .invariants
+            .violations()
+            .iter()
+            .chain(&self.linearizability)
+            .collect();
+        all.sort_by_key(|v| v.step);
+        all
+    }
+
     /// The votes `candidate` holds for `term` (a pre-vote round when
     /// `pre_vote`), itself included; empty if it is not campaigning for it.
     pub fn votes(&self, candidate: NodeId, term: Term, pre_vote: bool) -> Vec<NodeId> {

@@ -251,6 +251,60 @@ describe('the live cluster', () => {
     }
   });
 
+  test('volatile-vote: a node that forgot its vote elects a second leader in the same term (Election Safety)', T, async () => {
+    const app = await openApp(lab, '/?speed=1', { contextOptions: { viewport: { width: 1920, height: 1080 } } });
+    const { page } = app;
+    const l = await leader(page);
+    await openGroup(page, 'Teaching faults');
+    await page.getByRole('checkbox', { name: 'volatile-vote' }).check();
+    await button(page, 'Pause').click();
+    const [a, b, c] = ['N1', 'N2', 'N3', 'N4', 'N5'].filter((n) => n !== l.node);
+    const cut = async (from, to) => {
+      const [x, y] = [from, to].sort();
+      await page.getByRole('button', { name: new RegExp(`^Link ${x} – ${y}`) }).focus();
+      await page.keyboard.press('Enter');
+      await button(page, `Cut ${from} → ${to}`).click();
+    };
+    const stepUntil = async (what, check) => {
+      for (let i = 0; i < 400; i++) {
+        if (await page.evaluate(check)) return;
+        await button(page, 'Step forward').click();
+      }
+      assert.fail(`${what}: not reached in 400 steps`);
+    };
+    await selectNode(page, l.node);
+    await button(page, `Crash ${l.node}`).click();
+    await cut(a, b);
+    await selectNode(page, a);
+    await button(page, `Time out ${a}`).click();
+    // c votes for a; then c crashes and restarts, forgetting that vote,
+    // and a's messages no longer reach c or the old leader.
+    await stepUntil(`${c} votes for ${a}`, new Function(`return document.querySelector('[data-node="${c}"]').getAttribute('aria-label').includes('voted for ${a}')`));
+    await cut(a, c);
+    await selectNode(page, c);
+    await button(page, `Crash ${c}`).click();
+    await button(page, `Restart ${c}`).click();
+    await cut(a, l.node);
+    await stepUntil(`${a} leads`, new Function(`return document.querySelector('[data-node="${a}"]').dataset.role === 'leader'`));
+    const term = Number(await nodeButton(page, a).getAttribute('data-term'));
+    await selectNode(page, l.node);
+    await button(page, `Restart ${l.node}`).click();
+    await selectNode(page, b);
+    await button(page, `Time out ${b}`).click();
+    await button(page, 'Play').click();
+    const alert = page.getByRole('alert');
+    await alert.filter({ hasText: 'Election Safety broken' }).waitFor({ timeout: 10_000 });
+    assert.equal(await nodeButton(page, b).getAttribute('data-role'), 'leader');
+    assert.equal(Number(await nodeButton(page, b).getAttribute('data-term')), term, 'a second leader in the same term');
+    assert.ok(await button(page, 'Play').isVisible(), 'playback paused at the violation');
+    for (const n of [a, b]) assert.match(await nodeButton(page, n).getAttribute('class'), /implicated/);
+    assert.ok(await alert.isVisible(), 'the alert stays in view');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await saveScreenshot(page, 'live-election-safety-1920x1080.png');
+    app.assertClean();
+    await app.context.close();
+  });
+
   test('a link is cut one way, then both ways, then restored, from the inspector', T, async () => {
     const app = await openApp(lab, '/?speed=1');
     const { page } = app;
