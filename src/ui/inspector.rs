@@ -2,7 +2,7 @@
 //! Every action reports its outcome (or the reason it was refused) in a
 //! status line right under the buttons.
 
-use super::lab::{Lab, Selection};
+use super::lab::{done_text, is_done, Lab, Selection};
 use crate::raft::{ConfChange, NodeId};
 use crate::sim::Action;
 use crate::view::{LinkState, MessageDot};
@@ -29,7 +29,7 @@ pub fn Inspector() -> impl IntoView {
                 Selection::Message(m) => view! { <MessageDetails message=*m status=status /> }.into_any(),
                 Selection::Link(a, b) => view! { <LinkActions a=a b=b status=status /> }.into_any(),
             }}
-            <p class="status" role="status" aria-live="polite" data-testid="inspector-status">
+            <p class="status" class:done=move || status.with(|s| is_done(s)) role="status" aria-live="polite" data-testid="inspector-status">
                 {move || status.get()}
             </p>
         </section>
@@ -154,7 +154,7 @@ fn LinkActions(a: NodeId, b: NodeId, status: RwSignal<String>) -> impl IntoView 
         let r1 = lab.act(Action::CutLink { from: a, to: b });
         let r2 = lab.act(Action::CutLink { from: b, to: a });
         status.set(match r1.and(r2) {
-            Ok(()) => format!("{a} and {b} can no longer talk"),
+            Ok(()) => done_text(&format!("{a} and {b} can no longer talk")),
             Err(e) => e,
         });
     };
@@ -162,7 +162,7 @@ fn LinkActions(a: NodeId, b: NodeId, status: RwSignal<String>) -> impl IntoView 
         let r1 = lab.act(Action::RestoreLink { from: a, to: b });
         let r2 = lab.act(Action::RestoreLink { from: b, to: a });
         status.set(match r1.and(r2) {
-            Ok(()) => format!("{a} and {b} can talk again"),
+            Ok(()) => done_text(&format!("{a} and {b} can talk again")),
             Err(e) => e,
         });
     };

@@ -212,7 +212,7 @@ impl Lab {
     /// `done` on success.
     pub fn act_reporting(&self, action: Action, status: RwSignal<String>, done: &str) {
         match self.act(action) {
-            Ok(()) => status.set(done.to_string()),
+            Ok(()) => status.set(done_text(done)),
             Err(e) => status.set(e),
         }
     }
@@ -242,6 +242,17 @@ impl Lab {
     pub fn leader_now(&self) -> Option<NodeId> {
         self.with_world(|w| w.leader())
     }
+}
+
+/// A status line for an action that was carried out: it starts with ✓,
+/// which also styles it apart from refusals.
+pub fn done_text(text: &str) -> String {
+    format!("✓ {text}")
+}
+
+/// Whether a status line reports success.
+pub fn is_done(text: &str) -> bool {
+    text.starts_with('✓')
 }
 
 /// `text` with its first letter in capitals, for messages on screen.

@@ -107,7 +107,7 @@ pub fn MembershipPanel() -> impl IntoView {
                 <div class="checks">{boxes}</div>
                 <button type="button" on:click=change>"Change membership"</button>
             </fieldset>
-            <p class="status" role="status" aria-live="polite" data-testid="membership-status">{move || status.get()}</p>
+            <p class="status" class:done=move || status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="membership-status">{move || status.get()}</p>
         </details>
     }
 }

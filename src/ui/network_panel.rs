@@ -100,7 +100,7 @@ pub fn NetworkPanel() -> impl IntoView {
                         });
                     } />
             </label>
-            <p class="status" role="status" aria-live="polite" data-testid="network-status-line">{move || status.get()}</p>
+            <p class="status" class:done=move || status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="network-status-line">{move || status.get()}</p>
         </details>
     }
 }

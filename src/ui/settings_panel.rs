@@ -1,7 +1,7 @@
 //! Protocol settings (Pre-Vote, CheckQuorum, timing), the session's cluster
 //! size and seed, and the six teaching faults, each with what it breaks.
 
-use super::lab::{Lab, SessionSettings};
+use super::lab::{done_text, Lab, SessionSettings};
 use crate::raft::{Config, Fault};
 use leptos::prelude::*;
 
@@ -49,7 +49,10 @@ pub fn SettingsPanel() -> impl IntoView {
         move |ev| {
             let on = event_target_checked(&ev);
             match lab.set_raft(|c| f(c, on)) {
-                Ok(()) => status.set(format!("{words} {}", if on { "on" } else { "off" })),
+                Ok(()) => status.set(done_text(&format!(
+                    "{words} {}",
+                    if on { "on" } else { "off" }
+                ))),
                 Err(e) => status.set(e),
             }
         }
@@ -73,17 +76,17 @@ pub fn SettingsPanel() -> impl IntoView {
                     c.lease_duration_us = c.lease_duration_us.min(lo * 4 / 5);
                 });
                 status.set(match result {
-                    Ok(()) => "Timing changed on every node".into(),
+                    Ok(()) => done_text("Timing changed on every node"),
                     Err(e) => e,
                 });
             }
         }
     };
     let restart = move |settings: SessionSettings| match lab.restart(settings) {
-        Ok(()) => session_status.set(format!(
+        Ok(()) => session_status.set(done_text(&format!(
             "New session: {} voters, seed {}",
             settings.size, settings.seed
-        )),
+        ))),
         Err(e) => session_status.set(e),
     };
     let on_size = move |ev| {
@@ -134,7 +137,7 @@ pub fn SettingsPanel() -> impl IntoView {
                                 None => Err("This build's nodes have no lease-read switch".to_string()),
                             };
                             status.set(match result {
-                                Ok(()) => format!("Lease reads {}", if on { "on" } else { "off" }),
+                                Ok(()) => done_text(&format!("Lease reads {}", if on { "on" } else { "off" })),
                                 Err(e) => e,
                             });
                         } />
@@ -147,7 +150,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 <label>"Heartbeat interval (ms)"<input type="text" inputmode="decimal" prop:value=move || heartbeat.get() on:input=move |ev| heartbeat.set(event_target_value(&ev)) /></label>
                 <button type="button" on:click=apply_timing>"Apply timing"</button>
             </div>
-            <p class="status" role="status" aria-live="polite" data-testid="settings-status">{move || status.get()}</p>
+            <p class="status" class:done=move || status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="settings-status">{move || status.get()}</p>
             <h3>"Session"</h3>
             <div class="form-grid">
                 <label>"Cluster size"
@@ -165,7 +168,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 <button type="button" on:click=move |_| apply_seed()>"Start a new session"</button>
             </div>
             <p class="hint">"Changing the cluster size or the seed starts a new session."</p>
-            <p class="status" role="status" aria-live="polite" data-testid="session-status">{move || session_status.get()}</p>
+            <p class="status" class:done=move || session_status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="session-status">{move || session_status.get()}</p>
         </details>
         <details class="panel group faults" class:fault-on=any_fault>
             <summary><h2>"Teaching faults"</h2></summary>
@@ -175,7 +178,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     let on_change = move |ev| {
                         let on = event_target_checked(&ev);
                         match lab.set_raft(|c| c.faults.set(f, on)) {
-                            Ok(()) => fault_status.set(format!("{} {}", f.name(), if on { "on" } else { "off" })),
+                            Ok(()) => fault_status.set(done_text(&format!("{} {}", f.name(), if on { "on" } else { "off" }))),
                             Err(e) => fault_status.set(e),
                         }
                     };
@@ -190,7 +193,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <p class="status" role="status" aria-live="polite" data-testid="fault-status">{move || fault_status.get()}</p>
+            <p class="status" class:done=move || fault_status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="fault-status">{move || fault_status.get()}</p>
         </details>
     }
 }

@@ -121,7 +121,7 @@ describe('the live cluster', () => {
     // A new leader takes changes only once it has committed in its term.
     await untilFrame(page, 'a committed entry', () => document.querySelector('.log-cell.committed'), null, 10_000);
     await button(page, 'Add a node').click();
-    assert.match(await page.getByTestId('membership-status').textContent(), /^Adding N6/);
+    assert.match(await page.getByTestId('membership-status').textContent(), /^✓ Adding N6/);
     const learner = await untilFrame(
       page,
       'N6 as a learner',
@@ -352,6 +352,7 @@ describe('the live cluster', () => {
     await page.getByRole('textbox', { name: 'Key', exact: true }).fill('');
     await button(page, 'Write').click();
     assert.equal(await page.getByTestId('write-status').textContent(), 'Enter a key');
+    assert.doesNotMatch(await page.getByTestId('write-status').getAttribute('class'), /done/, 'a refusal is not styled as done');
     await page.getByRole('textbox', { name: 'Key', exact: true }).fill('x');
     await page.getByRole('combobox', { name: 'Operation' }).selectOption({ label: 'increment' });
     await page.getByRole('textbox', { name: 'Value', exact: true }).fill('two');
