@@ -275,7 +275,17 @@ mod tests {
 
     #[test]
     fn a_leader_shows_its_lease_and_followers_their_election_timer() {
-        let mut t = timeline(3, 3);
+        // Leases need CheckQuorum (thesis §6.4).
+        let config = WorldConfig {
+            nodes: 3,
+            voters: 3,
+            raft: crate::raft::Config {
+                check_quorum: true,
+                ..crate::raft::Config::default()
+            },
+            ..WorldConfig::default()
+        };
+        let mut t = Timeline::fresh(config, 7, Recorder::new()).expect("valid config");
         let leader = run_to_leader(&mut t);
         let cards = node_cards(t.world(), t.observer());
         for c in &cards {
