@@ -345,6 +345,66 @@ describe('the live cluster', () => {
     await app.context.close();
   });
 
+  test('increment, compare-and-set and delete through a chosen node, then a steady workload', T, async () => {
+    const app = await openApp(lab, '/?speed=1');
+    const { page } = app;
+    const l = await leader(page);
+    const follower = l.node === 'N1' ? 'N2' : 'N1';
+    const op = page.getByRole('combobox', { name: 'Operation' });
+    const value = page.getByRole('textbox', { name: 'Value', exact: true });
+    await page.getByRole('combobox', { name: 'Send to' }).selectOption({ label: follower });
+    await op.selectOption({ label: 'increment' });
+    await value.fill('5');
+    await button(page, 'Write').click();
+    // Sent to a follower, it is redirected to the leader, which answers.
+    await result(page, new RegExp(`#0 incr x by 5 via ${l.node} — done at .*: now x = 5`));
+    await op.selectOption({ label: 'compare-and-set' });
+    await page.getByRole('textbox', { name: 'Expected value' }).fill('4');
+    await value.fill('9');
+    await button(page, 'Write').click();
+    await result(page, /#1 cas x 4→9 via N\d — not done \(the comparison failed\).*now x = 5/);
+    await page.getByRole('textbox', { name: 'Expected value' }).fill('5');
+    await button(page, 'Write').click();
+    await result(page, /#2 cas x 5→9 via N\d — done .*now x = 9/);
+    await op.selectOption({ label: 'delete' });
+    await button(page, 'Write').click();
+    await result(page, /#3 delete x via N\d — done .*now x is absent/);
+    const row = page.locator(`[data-testid="log-row"][data-node="${l.node}"]`);
+    await row.locator('.log-cell', { hasText: 'del x' }).waitFor();
+    await page.getByRole('checkbox', { name: 'Workload' }).check();
+    await untilFrame(page, 'workload results', () => document.querySelectorAll('[data-testid="client-results"] li').length >= 12, null, 15_000);
+    await page.getByRole('checkbox', { name: 'Workload' }).uncheck();
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('a joint-consensus change goes through C_old,new to the new voters', T, async () => {
+    const app = await openApp(lab, '/');
+    const { page } = app;
+    await leader(page);
+    await untilFrame(page, 'a committed entry', () => document.querySelector('.log-cell.committed'), null, 10_000);
+    await page.getByRole('checkbox', { name: 'Voter N4' }).uncheck();
+    await page.getByRole('checkbox', { name: 'Voter N5' }).uncheck();
+    await button(page, 'Change membership').click();
+    assert.match(await page.getByTestId('membership-status').textContent(), /^✓ Changing to voters N1, N2, N3/);
+    await untilFrame(
+      page,
+      'C_old,new',
+      () => /C_old,new.*C_old voters N1, N2, N3, N4, N5 and C_new voters N1, N2, N3/.test(document.querySelector('[data-testid="configuration"]').textContent),
+      null,
+      10_000,
+    );
+    await untilFrame(
+      page,
+      'C_new committed',
+      () => /^C_old committed: voters N1, N2, N3;/.test(document.querySelector('[data-testid="configuration"]').textContent),
+      null,
+      20_000,
+    );
+    app.assertClean();
+    await app.context.close();
+  });
+
   test('bad input is refused next to its control and changes nothing', T, async () => {
     const app = await openApp(lab, '/?speed=1');
     const { page } = app;
