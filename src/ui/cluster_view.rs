@@ -309,8 +309,8 @@ fn message_view(
             on:keydown=on_activate(select)
         >
             <title>{m.name()}</title>
-            <rect class="message-dot" x={if wide { -20 } else { -14 }} y="-11"
-                width={if wide { 40 } else { 28 }} height="22" rx="11" />
+            <rect class="message-dot" x={if wide { -26 } else { -18 }} y="-13"
+                width={if wide { 52 } else { 36 }} height="26" rx="13" />
             <text class="message-label" dy="0.35em">{m.short.clone()}</text>
         </g>
     }
