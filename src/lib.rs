@@ -1,8 +1,9 @@
 //! Raftlab: an interactive Raft consensus lab.
 //!
 //! Data flows one way: user action → [`sim`] world → [`raft`] nodes → events →
-//! [`check`] checkers → view. `raft`, `sim`, `check` and `scenario` never touch
-//! the DOM, the wall clock or global randomness; they build and test natively.
+//! [`check`] checkers → [`view`]. `raft`, `sim`, `check`, `scenario` and `view`
+//! never touch the DOM, the wall clock or global randomness; they build and
+//! test natively.
 //! Only [`ui`] is web-only, and it is compiled for `wasm32` alone.
 
 pub mod check;
@@ -10,6 +11,7 @@ pub mod raft;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod view;
 
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]
 pub mod ui;

@@ -1,14 +1,23 @@
-//! The top-level component: owns the simulated world and the playback state,
-//! advances the world once per animation frame, and lays out the screen.
+//! The top-level component: owns the [`Lab`] (the timeline and its
+//! signals), advances it once per animation frame, handles the keyboard
+//! shortcuts, and lays out the screen for a lecture-room projector: the top
+//! bar; the cluster with the logs under it on the left; the inspector and
+//! the control groups on the right.
 
 use super::{
-    cluster_view::{ClusterView, MessageView, NodeView},
+    client_panel::ClientPanel,
+    cluster_view::ClusterView,
     controls::Controls,
     frame_loop,
+    inspector::Inspector,
+    lab::{Lab, SessionSettings},
+    logs_panel::LogsPanel,
+    membership_panel::MembershipPanel,
+    network_panel::NetworkPanel,
+    settings_panel::SettingsPanel,
 };
-use crate::raft::Time;
-use crate::sim::{World, WorldConfig};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The seed of the first screen's world.
 const SEED: u64 = 1;
@@ -18,79 +27,132 @@ const SEED: u64 = 1;
 /// election (about half a simulated second) is over within a few seconds.
 pub const DEFAULT_SPEED: f64 = 0.1;
 
-/// What the screen shows of the world, copied out of it after each frame.
-#[derive(Clone, Copy)]
-pub struct Scene {
-    /// Global simulated time.
-    pub now: RwSignal<Time>,
-    /// One entry per node, in id order.
-    pub nodes: RwSignal<Vec<NodeView>>,
-    /// Messages on the wire.
-    pub messages: RwSignal<Vec<MessageView>>,
+/// A number from the page's query string (`?speed=1&seed=4&size=3`).
+fn query_number(name: &str) -> Option<f64> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| v.is_finite())
 }
 
-impl Scene {
-    fn new(world: &World) -> Scene {
-        Scene {
-            now: RwSignal::new(world.now()),
-            nodes: RwSignal::new(NodeView::all(world)),
-            messages: RwSignal::new(MessageView::all(world)),
-        }
+/// Whether a key press belongs to the element that has focus (typing in a
+/// field, or Space on a button), so the page's shortcuts leave it alone.
+fn typing_target(ev: &web_sys::KeyboardEvent, space: bool) -> bool {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return false;
+    };
+    let tag = el.tag_name().to_ascii_lowercase();
+    if matches!(tag.as_str(), "input" | "textarea" | "select") {
+        return true;
     }
-
-    /// Copies the world into the signals, touching only those that changed.
-    fn refresh(&self, world: &World) {
-        self.now.set(world.now());
-        let nodes = NodeView::all(world);
-        if self.nodes.with_untracked(|old| *old != nodes) {
-            self.nodes.set(nodes);
-        }
-        let messages = MessageView::all(world);
-        if self.messages.with_untracked(|old| *old != messages) {
-            self.messages.set(messages);
-        }
-    }
+    space
+        && (matches!(tag.as_str(), "button" | "summary" | "a")
+            || el.get_attribute("role").as_deref() == Some("button"))
 }
 
-/// Raftlab's whole screen: a header, the cluster drawing and the controls.
+/// Raftlab's whole screen.
 #[component]
 pub fn App() -> impl IntoView {
-    let world = StoredValue::new_local(World::new(WorldConfig::default(), SEED));
-    let scene = world.with_value(Scene::new);
-    let playing = RwSignal::new(true);
-    let speed = RwSignal::new(DEFAULT_SPEED);
+    let speed = query_number("speed")
+        .filter(|s| (0.001..=10.0).contains(s))
+        .unwrap_or(DEFAULT_SPEED);
+    let seed = query_number("seed").map_or(SEED, |s| s as u64);
+    let size = query_number("size")
+        .map(|s| s as u8)
+        .filter(|s| [3, 5, 7, 9].contains(s))
+        .unwrap_or(5);
+    let lab = Lab::new(SessionSettings { size, seed }, speed);
+    provide_context(lab);
     let reduced_motion = frame_loop::prefers_reduced_motion();
 
     // Fractions of a microsecond carried over between frames, so slow speeds
     // do not lose time to rounding.
     let mut carry = 0.0_f64;
     frame_loop::start(move |elapsed_ms| {
-        if !playing.get_untracked() {
+        if !lab.playing.get_untracked() {
+            carry = 0.0;
             return;
         }
-        let micros = elapsed_ms * 1000.0 * speed.get_untracked() + carry;
+        let micros = elapsed_ms * 1000.0 * lab.speed.get_untracked() + carry;
         let whole = micros.floor();
         carry = micros - whole;
-        world.update_value(|w| {
-            let target = w.now().plus(whole as u64);
-            w.run_until(target);
-        });
-        world.with_value(|w| scene.refresh(w));
+        lab.advance(whole as u64);
     });
+
+    let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        match ev.key().as_str() {
+            " " if !typing_target(&ev, true) => {
+                ev.prevent_default();
+                lab.playing.update(|p| *p = !*p);
+            }
+            "." if !typing_target(&ev, false) => {
+                ev.prevent_default();
+                lab.playing.set(false);
+                lab.step_forward();
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || on_key.remove());
 
     view! {
         <header class="site-header">
             <h1>"Raftlab"</h1>
             <p class="tagline">"An interactive lab for the Raft consensus protocol"</p>
+            <p class="shortcuts">"Keys: Space play/pause · . one event forward"</p>
         </header>
+        <div class="sticky-top">
+            <Controls />
+            <ViolationAlert />
+        </div>
         <main class="lab">
-            <ClusterView
-                nodes=scene.nodes
-                messages=scene.messages
-                now=scene.now
-                reduced_motion=reduced_motion
-            />
-            <Controls playing=playing speed=speed now=scene.now />
+            <div class="stage">
+                {move || {
+                    lab.generation.track();
+                    view! {
+                        <ClusterView reduced_motion=reduced_motion />
+                        <LogsPanel />
+                    }
+                }}
+            </div>
+            <div class="side">
+                <Inspector />
+                <ClientPanel />
+                <NetworkPanel />
+                <MembershipPanel />
+                <SettingsPanel />
+            </div>
         </main>
+    }
+}
+
+/// The alert for a broken property: it names the property in words, says
+/// where and when, and stays until a new session starts.
+#[component]
+fn ViolationAlert() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    view! {
+        <Show when=move || lab.violation.with(Option::is_some)>
+            <div class="violation" role="alert" data-testid="violation">
+                <strong>{move || lab.violation.with(|v| v.as_ref().map(|v| format!("{} broken", v.property)).unwrap_or_default())}</strong>
+                <p>{move || lab.violation.with(|v| v.as_ref().map(|v| v.detail.clone()).unwrap_or_default())}</p>
+                <ul class="also">
+                    {move || lab.violation.with(|v| v.as_ref().map(|v| v.also.clone()).unwrap_or_default())
+                        .into_iter()
+                        .map(|line| view! { <li>"Also: " {line}</li> })
+                        .collect_view()}
+                </ul>
+                <p class="hint">"Playback paused where the rule broke. The nodes and entries involved are outlined in red."</p>
+            </div>
+        </Show>
     }
 }

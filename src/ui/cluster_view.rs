@@ -1,180 +1,37 @@
-//! The cluster drawing: nodes on a ring and the messages flying between them.
+//! The cluster drawing: nodes on a ring, the links between them (cut ones
+//! drawn cut, one-way cuts with their direction), and the messages flying.
 //!
-//! Every role has its own colour, letter and outline (F, P, C, L; a crashed
-//! node is grey with ✕), so colour is never the only signal. Messages are
-//! dots labelled with their type's initials, placed along their link by how
-//! far they are between send and delivery; with reduced motion they sit still
-//! at the middle of the link while they are in flight.
+//! Every role has its own colour, letter and outline, so colour is never the
+//! only signal. Nodes, links and messages are buttons: selecting one opens
+//! it in the inspector with its actions. With reduced motion, messages sit
+//! still at the middle of their link while they are in flight.
 
-use crate::raft::{MessageKind, NodeId, Role, Time};
-use crate::sim::World;
+use super::lab::{message_family, Lab, Selection};
+use crate::raft::NodeId;
+use crate::view::{Kind, Link, LinkState, MessageDot, NodeCard};
 use leptos::prelude::*;
 
-/// Size of the drawing, in SVG units: wider than tall, for the labels beside
-/// the nodes on the left and right.
-const WIDTH: f64 = 560.0;
-const HEIGHT: f64 = 480.0;
-/// Radius of the ring the nodes sit on.
-const RING: f64 = 140.0;
+/// Size of the drawing, in SVG units.
+const WIDTH: f64 = 900.0;
+const HEIGHT: f64 = 690.0;
+/// The ring's centre sits this far below the middle: the top node's labels
+/// go above it and need more room than the bottom ones.
+const DROP: f64 = 8.0;
+/// Radii of the ring the nodes sit on: an ellipse, wider than tall, like
+/// the panel it fills, so the labels beside the nodes have room.
+const RING_X: f64 = 250.0;
+const RING_Y: f64 = 200.0;
+/// The distance between two lines of a node's labels.
+const LINE: f64 = 24.0;
 /// Radius of one node.
 const NODE_R: f64 = 34.0;
+/// The timer arc's radius.
+const ARC_R: f64 = NODE_R + 11.0;
 /// How far a message dot sits to the side of its link, so that requests and
 /// replies on one link do not cover each other.
 const LANE: f64 = 7.0;
-/// Where a message starts and ends, measured from a node's centre: just
-/// outside the node's role outline.
-const RIM: f64 = NODE_R + 10.0;
-
-/// What the screen shows of one node.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NodeView {
-    pub id: NodeId,
-    pub up: bool,
-    pub role: Role,
-    pub term: u64,
-    pub voted_for: Option<NodeId>,
-    pub commit_index: u64,
-    pub last_index: u64,
-}
-
-impl NodeView {
-    /// Every node of `world`, in id order.
-    pub fn all(world: &World) -> Vec<NodeView> {
-        world
-            .node_ids()
-            .into_iter()
-            .map(|id| {
-                let node = world.node(id);
-                NodeView {
-                    id,
-                    up: world.is_up(id),
-                    role: node.role(),
-                    term: node.term(),
-                    voted_for: node.voted_for(),
-                    commit_index: node.commit_index(),
-                    last_index: node.last_index(),
-                }
-            })
-            .collect()
-    }
-
-    /// The value of `data-role`: the role's label, or `crashed`.
-    fn role_label(&self) -> &'static str {
-        if self.up {
-            self.role.label()
-        } else {
-            "crashed"
-        }
-    }
-
-    /// The letter drawn inside the node.
-    fn letter(&self) -> &'static str {
-        match (self.up, self.role) {
-            (false, _) => "✕",
-            (true, Role::Follower) => "F",
-            (true, Role::PreCandidate) => "P",
-            (true, Role::Candidate) => "C",
-            (true, Role::Leader) => "L",
-        }
-    }
-
-    /// The node in words, for assistive technology and tooltips.
-    fn describe(&self) -> String {
-        if !self.up {
-            return format!("{}: crashed, term {}", self.id, self.term);
-        }
-        let vote = match self.voted_for {
-            Some(v) => format!("voted for {v}"),
-            None => "no vote".to_owned(),
-        };
-        format!(
-            "{}: {}, term {}, {vote}, log up to {}, committed up to {}",
-            self.id,
-            self.role.label(),
-            self.term,
-            self.last_index,
-            self.commit_index
-        )
-    }
-}
-
-/// What the screen shows of one message in flight.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MessageView {
-    pub from: NodeId,
-    pub to: NodeId,
-    pub sent_at: Time,
-    pub deliver_at: Time,
-    pub kind: MessageKind,
-}
-
-impl MessageView {
-    /// Every message on the wire in `world`.
-    pub fn all(world: &World) -> Vec<MessageView> {
-        world
-            .in_flight_iter()
-            .map(|m| MessageView {
-                from: m.from,
-                to: m.to,
-                sent_at: m.sent_at,
-                deliver_at: m.deliver_at,
-                kind: m.message.kind(),
-            })
-            .collect()
-    }
-
-    /// How far along its link the message is at `now`, from 0 to 1.
-    fn progress(&self, now: Time) -> f64 {
-        let total = self
-            .deliver_at
-            .as_micros()
-            .saturating_sub(self.sent_at.as_micros());
-        if total == 0 {
-            return 1.0;
-        }
-        let done = now.as_micros().saturating_sub(self.sent_at.as_micros());
-        (done as f64 / total as f64).clamp(0.0, 1.0)
-    }
-
-    /// The initials drawn on the message: `AppendEntries` → `AE`.
-    fn initials(&self) -> &'static str {
-        match self.kind {
-            MessageKind::PreVote => "PV",
-            MessageKind::RequestVote => "RV",
-            MessageKind::VoteResponse => "V",
-            MessageKind::AppendEntries => "AE",
-            MessageKind::Heartbeat => "HB",
-            MessageKind::AppendResponse => "AR",
-            MessageKind::InstallSnapshot => "IS",
-            MessageKind::SnapshotResponse => "SR",
-            MessageKind::TimeoutNow => "TN",
-        }
-    }
-
-    /// CSS classes: the message family (its colour) and, for replies, a
-    /// hollow dot, so colour is never the only signal.
-    fn classes(&self) -> String {
-        let family = match self.kind {
-            MessageKind::AppendEntries | MessageKind::Heartbeat | MessageKind::AppendResponse => {
-                "msg-append"
-            }
-            MessageKind::PreVote | MessageKind::RequestVote | MessageKind::VoteResponse => {
-                "msg-vote"
-            }
-            MessageKind::InstallSnapshot | MessageKind::SnapshotResponse => "msg-snapshot",
-            MessageKind::TimeoutNow => "msg-other",
-        };
-        let reply = matches!(
-            self.kind,
-            MessageKind::VoteResponse | MessageKind::AppendResponse | MessageKind::SnapshotResponse
-        );
-        if reply {
-            format!("message {family} msg-reply")
-        } else {
-            format!("message {family}")
-        }
-    }
-}
+/// Where a message starts and ends, measured from a node's centre.
+const RIM: f64 = NODE_R + 14.0;
 
 /// Where a node sits on the ring (the first at the top), and the unit vector
 /// pointing outwards from the ring's centre through it.
@@ -192,72 +49,109 @@ fn ring_place(index: usize, count: usize) -> Place {
         -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * index as f64 / count.max(1) as f64;
     let (out_x, out_y) = (angle.cos(), angle.sin());
     Place {
-        x: WIDTH / 2.0 + RING * out_x,
-        y: HEIGHT / 2.0 + RING * out_y,
+        x: WIDTH / 2.0 + RING_X * out_x,
+        y: HEIGHT / 2.0 + DROP + RING_Y * out_y,
         out_x,
         out_y,
     }
 }
 
+/// An SVG path for an arc of `fraction` of a circle of radius `r` around the
+/// origin, clockwise from the top.
+fn arc_path(r: f64, fraction: f64) -> String {
+    let f = fraction.clamp(0.0, 0.9999);
+    if f <= 0.0 {
+        return String::new();
+    }
+    let angle = std::f64::consts::TAU * f - std::f64::consts::FRAC_PI_2;
+    let (x, y) = (r * angle.cos(), r * angle.sin());
+    let large = if f > 0.5 { 1 } else { 0 };
+    format!("M 0 {:.1} A {r} {r} 0 {large} 1 {x:.1} {y:.1}", -r)
+}
+
+/// Activates `f` on Enter or Space, as a button does.
+fn on_activate(f: impl Fn() + 'static) -> impl Fn(leptos::ev::KeyboardEvent) + 'static {
+    move |ev| {
+        if ev.key() == "Enter" || ev.key() == " " {
+            ev.prevent_default();
+            ev.stop_propagation();
+            f();
+        }
+    }
+}
+
 /// The ring of nodes, the links between them and the messages in flight,
-/// with a one-line summary of who leads.
+/// with a one-line summary of who leads and how the network is split.
 #[component]
 pub fn ClusterView(
-    /// The nodes to draw, in id order.
-    #[prop(into)]
-    nodes: Signal<Vec<NodeView>>,
-    /// The messages on the wire.
-    #[prop(into)]
-    messages: Signal<Vec<MessageView>>,
-    /// Global simulated time, which places the messages along their links.
-    #[prop(into)]
-    now: Signal<Time>,
     /// When true, messages do not glide: each sits at its link's middle.
     #[prop(into)]
     reduced_motion: Signal<bool>,
 ) -> impl IntoView {
-    let ids: Vec<NodeId> = nodes.with_untracked(|ns| ns.iter().map(|n| n.id).collect());
+    let lab = expect_context::<Lab>();
+    let ids = lab.node_ids();
     let count = ids.len();
     let places: Vec<(NodeId, Place)> = ids
         .iter()
         .enumerate()
         .map(|(i, &id)| (id, ring_place(i, count)))
         .collect();
-
-    let links = {
-        let mut lines = Vec::new();
-        for (i, &(_, a)) in places.iter().enumerate() {
-            for &(_, b) in &places[i + 1..] {
-                lines.push(view! { <line class="link" x1=a.x y1=a.y x2=b.x y2=b.y /> });
-            }
+    let place_of = {
+        let places = places.clone();
+        move |id: NodeId| {
+            places
+                .iter()
+                .find(|(n, _)| *n == id)
+                .map_or((WIDTH / 2.0, HEIGHT / 2.0), |&(_, p)| (p.x, p.y))
         }
-        lines
+    };
+
+    let link_views = {
+        let place_of = place_of.clone();
+        move || {
+            lab.links
+                .get()
+                .into_iter()
+                .map(|l| link_view(lab, l, place_of(l.a), place_of(l.b)))
+                .collect_view()
+        }
     };
 
     let glyphs = places
         .iter()
-        .map(|&(id, place)| view! { <NodeGlyph id=id place=place nodes=nodes /> })
+        .map(|&(id, place)| view! { <NodeGlyph id=id place=place /> })
         .collect_view();
 
-    let place_of = move |id: NodeId| {
-        places
-            .iter()
-            .find(|(n, _)| *n == id)
-            .map_or((WIDTH / 2.0, HEIGHT / 2.0), |&(_, p)| (p.x, p.y))
+    let place_msg = place_of.clone();
+    let leader_line = move || match lab.leader.get() {
+        Some(id) => {
+            let term = lab
+                .cards
+                .with(|c| c.iter().find(|c| c.id == id).map(|c| c.term));
+            format!("Leader: {id} (term {})", term.unwrap_or(0))
+        }
+        None => "No leader".to_owned(),
+    };
+    let network_line = move || match lab.groups.get() {
+        Some(groups) => format!("Partitioned: {}", crate::view::groups_text(&groups)),
+        None => {
+            let cut = lab
+                .links
+                .with(|ls| ls.iter().filter(|l| l.state != LinkState::Open).count());
+            match cut {
+                0 => "Network whole".to_owned(),
+                1 => "1 link cut".to_owned(),
+                n => format!("{n} links cut"),
+            }
+        }
+    };
+    let in_flight = move || match lab.messages.with(Vec::len) {
+        1 => "1 message in flight".to_owned(),
+        n => format!("{n} messages in flight"),
     };
 
-    let leader = Memo::new(move |_| {
-        nodes.with(|ns| {
-            ns.iter()
-                .filter(|n| n.up && n.role == Role::Leader)
-                .max_by_key(|n| n.term)
-                .map(|n| (n.id, n.term))
-        })
-    });
-    let in_flight = move || messages.with(Vec::len);
-
     view! {
-        <figure class="cluster">
+        <figure class="cluster panel" role="region" aria-label="Cluster">
             <svg
                 class="cluster-svg"
                 viewBox={format!("0 0 {WIDTH} {HEIGHT}")}
@@ -265,100 +159,218 @@ pub fn ClusterView(
                 aria-label={format!("Cluster of {count} nodes")}
                 data-testid="cluster"
             >
-                <g class="links" aria-hidden="true">{links}</g>
-                <g class="messages" aria-hidden="true">
+                <defs>
+                    <marker id="cut-arrow" viewBox="0 0 10 10" refX="9" refY="5"
+                        markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="cut-arrow-head" />
+                    </marker>
+                </defs>
+                <g class="links">{link_views}</g>
+                <g class="messages">
                     <For
-                        each=move || messages.get()
-                        key=|m| (m.from, m.to, m.sent_at, m.deliver_at, m.kind)
+                        each=move || lab.messages.get()
+                        key=|m| m.id
                         children=move |m| {
-                            let (ax, ay) = place_of(m.from);
-                            let (bx, by) = place_of(m.to);
-                            let len = ((bx - ax).powi(2) + (by - ay).powi(2)).sqrt().max(1.0);
-                            // Unit vectors along the link and to the right of travel.
-                            let (ux, uy) = ((bx - ax) / len, (by - ay) / len);
-                            let (nx, ny) = (-uy, ux);
-                            // The dot travels from the sender's rim to the receiver's.
-                            let (sx, sy) = (ax + ux * RIM, ay + uy * RIM);
-                            let (ex, ey) = (bx - ux * RIM, by - uy * RIM);
-                            let transform = {
-                                let m = m.clone();
-                                move || {
-                                    let f = if reduced_motion.get() { 0.5 } else { m.progress(now.get()) };
-                                    let x = sx + (ex - sx) * f + nx * LANE;
-                                    let y = sy + (ey - sy) * f + ny * LANE;
-                                    format!("translate({x:.1} {y:.1})")
-                                }
-                            };
-                            view! {
-                                <g
-                                    class=m.classes()
-                                    data-testid="message"
-                                    data-kind=m.kind.label()
-                                    data-from=m.from.to_string()
-                                    data-to=m.to.to_string()
-                                    transform=transform
-                                >
-                                    <title>{format!("{} {} → {}", m.kind.label(), m.from, m.to)}</title>
-                                    <circle r="10" />
-                                    <text class="message-label" dy="0.35em">{m.initials()}</text>
-                                </g>
-                            }
+                            let (from, to) = (place_msg(m.from), place_msg(m.to));
+                            message_view(lab, m, from, to, reduced_motion)
                         }
                     />
                 </g>
                 <g class="nodes">{glyphs}</g>
             </svg>
             <figcaption>
-                <span data-testid="leader-status" aria-live="polite">
-                    {move || match leader.get() {
-                        Some((id, term)) => format!("Leader: {id} (term {term})"),
-                        None => "No leader".to_owned(),
-                    }}
-                </span>
+                <span data-testid="leader-status" aria-live="polite">{leader_line}</span>
                 " · "
-                <span data-testid="in-flight">
-                    {move || match in_flight() {
-                        1 => "1 message in flight".to_owned(),
-                        n => format!("{n} messages in flight"),
-                    }}
-                </span>
+                <span data-testid="network-status">{network_line}</span>
+                " · "
+                <span data-testid="in-flight">{in_flight}</span>
             </figcaption>
             <Legend />
         </figure>
     }
 }
 
-/// One node: a disc with its role letter and an outline for its role, and
-/// beside it, on the side away from the ring's centre (so that no link or
-/// message crosses them), its name, term and vote.
+/// One link: a thin line when open; red and dashed with ✕ when cut; with an
+/// arrow and ✕ on the lost direction when cut one way. A wide transparent
+/// line makes it easy to click.
+fn link_view(lab: Lab, link: Link, a: (f64, f64), b: (f64, f64)) -> impl IntoView {
+    let (ax, ay) = a;
+    let (bx, by) = b;
+    let (class, mark) = match link.state {
+        LinkState::Open => ("link", None),
+        LinkState::Cut => ("link link-cut", Some(0.5)),
+        LinkState::OneWay { from, .. } => (
+            "link link-oneway",
+            Some(if from == link.a { 0.7 } else { 0.3 }),
+        ),
+    };
+    // For a one-way cut, the arrow points the way messages are lost.
+    let (x1, y1, x2, y2) = match link.state {
+        LinkState::OneWay { from, .. } if from == link.b => (bx, by, ax, ay),
+        _ => (ax, ay, bx, by),
+    };
+    let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
+    let (ux, uy) = ((x2 - x1) / len, (y2 - y1) / len);
+    let (ex, ey) = (x2 - ux * (NODE_R + 12.0), y2 - uy * (NODE_R + 12.0));
+    let one_way = matches!(link.state, LinkState::OneWay { .. });
+    let selected = move || lab.selected.with(|s| *s == Selection::Link(link.a, link.b));
+    let select = move || lab.selected.set(Selection::Link(link.a, link.b));
+    view! {
+        <g
+            class=class
+            class:selected=selected
+            role="button"
+            tabindex="0"
+            aria-label=link.name()
+            data-testid="link"
+            data-link={format!("{}-{}", link.a, link.b)}
+            on:click=move |_| select()
+            on:keydown=on_activate(select)
+        >
+            <line class="link-hit" x1=x1 y1=y1 x2=x2 y2=y2 />
+            {if one_way {
+                view! {
+                    <line class="link-line" x1=x1 y1=y1 x2=ex y2=ey marker-end="url(#cut-arrow)" />
+                }
+                    .into_any()
+            } else {
+                view! { <line class="link-line" x1=x1 y1=y1 x2=x2 y2=y2 /> }.into_any()
+            }}
+            {mark.map(|f| {
+                let (mx, my) = (ax + (bx - ax) * f, ay + (by - ay) * f);
+                view! {
+                    <text class="cut-mark" x=mx y=my dy="0.35em" aria-hidden="true">"✕"</text>
+                }
+            })}
+        </g>
+    }
+}
+
+/// One message: a dot with its short label, gliding from sender to receiver.
+fn message_view(
+    lab: Lab,
+    m: MessageDot,
+    from: (f64, f64),
+    to: (f64, f64),
+    reduced_motion: Signal<bool>,
+) -> impl IntoView {
+    let (ax, ay) = from;
+    let (bx, by) = to;
+    let len = ((bx - ax).powi(2) + (by - ay).powi(2)).sqrt().max(1.0);
+    let (ux, uy) = ((bx - ax) / len, (by - ay) / len);
+    let (nx, ny) = (-uy, ux);
+    let (sx, sy) = (ax + ux * RIM, ay + uy * RIM);
+    let (ex, ey) = (bx - ux * RIM, by - uy * RIM);
+    let transform = {
+        let m = m.clone();
+        move || {
+            let f = if reduced_motion.get() {
+                0.5
+            } else {
+                m.progress(lab.now.get())
+            };
+            let x = sx + (ex - sx) * f + nx * LANE;
+            let y = sy + (ey - sy) * f + ny * LANE;
+            format!("translate({x:.1} {y:.1})")
+        }
+    };
+    let class = format!(
+        "message {}{}",
+        message_family(m.kind),
+        if m.reply { " msg-reply" } else { "" }
+    );
+    let id = m.id;
+    let selected = move || {
+        lab.selected
+            .with(|s| matches!(s, Selection::Message(d) if d.id == id))
+    };
+    let chosen = m.clone();
+    let select = move || {
+        lab.selected
+            .set(Selection::Message(Box::new(chosen.clone())))
+    };
+    let wide = m.short.chars().count() > 2;
+    view! {
+        <g
+            class=class
+            class:selected=selected
+            role="button"
+            tabindex="0"
+            aria-label=m.name()
+            data-testid="message"
+            data-kind=m.kind.label()
+            data-from=m.from.to_string()
+            data-to=m.to.to_string()
+            transform=transform
+            on:click={
+                let select = select.clone();
+                move |_| select()
+            }
+            on:keydown=on_activate(select)
+        >
+            <title>{m.name()}</title>
+            <rect class="message-dot" x={if wide { -26 } else { -18 }} y="-13"
+                width={if wide { 52 } else { 36 }} height="26" rx="13" />
+            <text class="message-label" dy="0.35em">{m.short.clone()}</text>
+        </g>
+    }
+}
+
+/// One node: a disc with its role letter, an outline for its role, the arc
+/// of its election timer (or lease), and beside it, on the side away from the
+/// ring's centre, its name, term, vote and votes.
 #[component]
 fn NodeGlyph(
     /// Which node.
     id: NodeId,
     /// Where it sits.
     place: Place,
-    /// All nodes; this glyph picks out its own.
-    #[prop(into)]
-    nodes: Signal<Vec<NodeView>>,
 ) -> impl IntoView {
-    let state = Memo::new(move |_| nodes.with(|ns| ns.iter().find(|n| n.id == id).cloned()));
-    let read = move |f: fn(&NodeView) -> String| {
-        move || state.with(|s| s.as_ref().map(f).unwrap_or_default())
+    let lab = expect_context::<Lab>();
+    let card = Memo::new(move |_| lab.cards.with(|cs| cs.iter().find(|c| c.id == id).cloned()));
+    let read = move |f: fn(&NodeCard) -> String| {
+        move || card.with(|c| c.as_ref().map(f).unwrap_or_default())
     };
-    let role = read(|n| n.role_label().to_owned());
-    let term_number = read(|n| n.term.to_string());
-    let class = read(|n| format!("node role-{}", n.role_label()));
-    let letter = read(|n| n.letter().to_owned());
-    let label = read(NodeView::describe);
-    let term = read(|n| format!("term {}", n.term));
-    let vote = read(|n| match n.voted_for {
-        Some(v) => format!("vote {v}"),
-        None => "no vote".to_owned(),
-    });
+    let kind = move || card.with(|c| c.as_ref().map_or(Kind::Outside, |c| c.kind));
+    let in_violation = move || {
+        lab.violation
+            .with(|v| v.as_ref().is_some_and(|v| v.nodes.contains(&id)))
+    };
+    let selected = move || lab.selected.with(|s| *s == Selection::Node(id));
+    let group = move || {
+        lab.groups.with(|g| {
+            g.as_ref().and_then(|gs| {
+                gs.iter()
+                    .position(|g| g.contains(&id))
+                    .map(|i| format!("group {}", (b'A' + i as u8) as char))
+            })
+        })
+    };
+    let timer = move || {
+        card.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.timer)
+                .map(|f| arc_path(ARC_R, f))
+                .unwrap_or_default()
+        })
+    };
+    let lease = move || {
+        card.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.lease)
+                .map(|f| arc_path(ARC_R, f))
+                .unwrap_or_default()
+        })
+    };
+    let votes = move || {
+        card.with(|c| {
+            c.as_ref()
+                .and_then(|c| c.votes.as_ref())
+                .map(|(v, q)| format!("votes {}/{q}", v.len()))
+        })
+    };
 
-    // The three label lines, outside the node's outline on its outer side:
-    // above a node at the top, below one at the bottom, beside the others.
-    let gap = NODE_R + 12.0;
+    let gap = NODE_R + 16.0;
     let (lx, ly) = (place.out_x * gap, place.out_y * gap);
     let anchor = if place.out_x > 0.35 {
         "start"
@@ -367,33 +379,48 @@ fn NodeGlyph(
     } else {
         "middle"
     };
+    // Four lines: above a node at the top, below one at the bottom, and
+    // centred on the others.
     let first_line = if place.out_y < -0.5 {
-        ly - 30.0
+        ly - 3.0 * LINE - 4.0
     } else if place.out_y > 0.5 {
-        ly + 12.0
+        ly + 22.0
     } else {
-        ly - 10.0
+        ly - LINE
     };
     let (x, y) = (place.x, place.y);
+    let select = move || lab.selected.set(Selection::Node(id));
     view! {
         <g
-            class=class
+            class=move || format!("node role-{}", kind().class())
+            class:selected=selected
+            class:implicated=in_violation
             data-testid="node"
             data-node=id.to_string()
-            data-role=role
-            data-term=term_number
+            data-role=move || kind().class().to_string()
+            data-term=read(|c| c.term.to_string())
             transform={format!("translate({x:.1} {y:.1})")}
-            role="img"
-            aria-label=label
+            role="button"
+            tabindex="0"
+            aria-label=read(NodeCard::describe)
+            aria-pressed=move || selected().to_string()
+            on:click=move |_| select()
+            on:keydown=on_activate(select)
         >
-            <title>{label}</title>
-            <circle class="node-outline" r={NODE_R + 6.0} />
+            <title>{read(NodeCard::describe)}</title>
+            <circle class="node-select" r={NODE_R + 20.0} />
+            <circle class="node-outline" r={NODE_R + 3.0} />
             <circle class="node-body" r=NODE_R />
-            <text class="node-letter" dy="0.35em">{letter}</text>
+            <path class="timer-arc" d=timer />
+            <path class="lease-arc" d=lease />
+            <text class="node-letter" dy="0.35em">{move || kind().letter()}</text>
             <g class="node-labels" text-anchor=anchor>
                 <text class="node-name" x=lx y=first_line>{id.to_string()}</text>
-                <text class="node-term" x=lx y={first_line + 15.0}>{term}</text>
-                <text class="node-vote" x=lx y={first_line + 30.0}>{vote}</text>
+                <text class="node-term" x=lx y={first_line + LINE}>{read(|c| format!("term {}", c.term))}</text>
+                <text class="node-vote" x=lx y={first_line + 2.0 * LINE}>{read(NodeCard::vote_line)}</text>
+                <text class="node-extra" x=lx y={first_line + 3.0 * LINE}>
+                    {move || votes().or_else(group).unwrap_or_default()}
+                </text>
             </g>
         </g>
     }
@@ -403,48 +430,51 @@ fn NodeGlyph(
 #[component]
 fn Legend() -> impl IntoView {
     let roles = [
-        ("follower", "F", "follower"),
-        ("pre-candidate", "P", "pre-candidate"),
-        ("candidate", "C", "candidate"),
-        ("leader", "L", "leader"),
-        ("crashed", "✕", "crashed"),
+        Kind::Follower,
+        Kind::PreCandidate,
+        Kind::Candidate,
+        Kind::Leader,
+        Kind::Learner,
+        Kind::Crashed,
+        Kind::Outside,
     ];
     let messages = [
-        ("message msg-append", "AE", "AppendEntries (HB: heartbeat)"),
+        ("message msg-append", "AE2", "AppendEntries with 2 entries"),
+        ("message msg-append", "HB", "heartbeat"),
         ("message msg-vote", "RV", "RequestVote (PV: pre-vote)"),
         (
-            "message msg-append msg-reply",
-            "AR",
-            "a reply: hollow (AR, V)",
+            "message msg-vote msg-reply",
+            "V✓",
+            "reply: ✓ granted/success, ✗ refused/failure",
         ),
     ];
     view! {
         <ul class="legend" aria-label="Legend">
             {roles
                 .into_iter()
-                .map(|(role, letter, words)| {
+                .map(|k| {
                     view! {
                         <li>
-                            <svg class="legend-mark" viewBox="-12 -12 24 24" aria-hidden="true">
-                                <g class={format!("node role-{role}")}>
-                                    <circle class="node-body" r="10" />
-                                    <text class="node-letter legend-letter" dy="0.35em">{letter}</text>
+                            <svg class="legend-mark" viewBox="-14 -14 28 28" aria-hidden="true">
+                                <g class={format!("node role-{}", k.class())}>
+                                    <circle class="node-body" r="12" />
+                                    <text class="node-letter legend-letter" dy="0.35em">{k.letter()}</text>
                                 </g>
                             </svg>
-                            {words}
+                            {k.word()}
                         </li>
                     }
                 })
                 .collect_view()}
             {messages
                 .into_iter()
-                .map(|(class, initials, words)| {
+                .map(|(class, short, words)| {
                     view! {
                         <li>
-                            <svg class="legend-mark" viewBox="-12 -12 24 24" aria-hidden="true">
+                            <svg class="legend-mark legend-msg" viewBox="-22 -13 44 26" aria-hidden="true">
                                 <g class=class>
-                                    <circle r="10" />
-                                    <text class="message-label" dy="0.35em">{initials}</text>
+                                    <rect class="message-dot" x="-20" y="-11" width="40" height="22" rx="11" />
+                                    <text class="message-label" dy="0.35em">{short}</text>
                                 </g>
                             </svg>
                             {words}
@@ -452,6 +482,12 @@ fn Legend() -> impl IntoView {
                     }
                 })
                 .collect_view()}
+            <li>
+                <svg class="legend-mark" viewBox="-14 -14 28 28" aria-hidden="true">
+                    <path class="timer-arc" d=arc_path(11.0, 0.6) />
+                </svg>
+                "election timer left (lease on a leader)"
+            </li>
         </ul>
     }
 }

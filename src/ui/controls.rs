@@ -1,42 +1,60 @@
-//! Playback controls: play/pause, speed and the simulated-time readout.
+//! The top bar: play/pause, speed, one event forward, the simulated-time
+//! readout, and a marker that stays while any teaching fault is on.
 
-use crate::raft::Time;
+use super::lab::Lab;
+use crate::raft::Fault;
 use leptos::prelude::*;
 
-/// Playback speeds offered, in simulated seconds per wall-clock second.
-const SPEEDS: [(f64, &str); 6] = [
-    (0.02, "0.02× (1 s in 50 s)"),
-    (0.05, "0.05× (1 s in 20 s)"),
-    (0.1, "0.1× (1 s in 10 s)"),
-    (0.25, "0.25× (1 s in 4 s)"),
-    (0.5, "0.5× (1 s in 2 s)"),
+/// Playback speeds offered, in simulated seconds per wall-clock second,
+/// from 1/1000 of real time to ten times real time.
+pub const SPEEDS: [(f64, &str); 13] = [
+    (0.001, "1/1000×"),
+    (0.002, "1/500×"),
+    (0.005, "1/200×"),
+    (0.01, "1/100×"),
+    (0.02, "1/50×"),
+    (0.05, "1/20×"),
+    (0.1, "1/10×"),
+    (0.25, "1/4×"),
+    (0.5, "1/2×"),
     (1.0, "1× (real time)"),
+    (2.0, "2×"),
+    (5.0, "5×"),
+    (10.0, "10×"),
 ];
 
-/// A toolbar with the play/pause button, the speed menu and the clock.
+/// The playback toolbar.
 #[component]
-pub fn Controls(
-    /// Whether simulated time is advancing.
-    playing: RwSignal<bool>,
-    /// Simulated seconds per wall-clock second.
-    speed: RwSignal<f64>,
-    /// Global simulated time, shown as a readout.
-    #[prop(into)]
-    now: Signal<Time>,
-) -> impl IntoView {
+pub fn Controls() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let playing = lab.playing;
     let toggle = move |_| playing.update(|p| *p = !*p);
     let on_speed = move |ev| {
         if let Ok(value) = event_target_value(&ev).parse::<f64>() {
-            speed.set(value);
+            lab.speed.set(value);
         }
     };
+    let step = move |_| {
+        playing.set(false);
+        lab.step_forward();
+    };
+    let faults_on = move || {
+        lab.raft.with(|c| {
+            Fault::ALL
+                .into_iter()
+                .filter(|f| c.faults.has(*f))
+                .map(|f| f.name())
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
-        <section class="controls" aria-label="Playback">
+        <section class="controls topbar" aria-label="Playback">
             <button
                 type="button"
-                class="play-pause"
+                class="play-pause primary"
                 data-testid="play-pause"
                 aria-label=move || if playing.get() { "Pause" } else { "Play" }
+                aria-keyshortcuts="Space"
                 on:click=toggle
             >
                 {move || {
@@ -59,6 +77,9 @@ pub fn Controls(
                 }}
                 <span class="button-text">{move || if playing.get() { "Pause" } else { "Play" }}</span>
             </button>
+            <button type="button" class="step" aria-keyshortcuts="." on:click=step>
+                "Step forward"
+            </button>
             <label class="speed">
                 "Speed "
                 <select data-testid="speed" on:change=on_speed>
@@ -66,7 +87,7 @@ pub fn Controls(
                         .into_iter()
                         .map(|(value, words)| {
                             view! {
-                                <option value=value.to_string() selected=move || speed.get() == value>
+                                <option value=value.to_string() selected=move || lab.speed.get() == value>
                                     {words}
                                 </option>
                             }
@@ -77,9 +98,15 @@ pub fn Controls(
             <p class="clock">
                 "Simulated time "
                 <output data-testid="sim-time" role="timer" aria-label="Simulated time">
-                    {move || now.get().to_string()}
+                    {move || lab.now.get().to_string()}
                 </output>
             </p>
+            <p class="steps" data-testid="steps">{move || format!("step {}", lab.steps.get())}</p>
+            <Show when=move || !faults_on().is_empty()>
+                <p class="fault-marker" data-testid="fault-marker" role="status">
+                    {move || format!("⚠ Teaching fault on: {}", faults_on().join(", "))}
+                </p>
+            </Show>
         </section>
     }
 }

@@ -1,14 +1,22 @@
 //! The browser app: Leptos components drawing the simulated cluster.
 //!
-//! Compiled for `wasm32` only. The heavy model (the [`World`](crate::sim::World))
-//! lives in one `StoredValue` owned by [`App`]; everything the screen shows is
-//! copied out of it into small signals once per frame.
+//! Compiled for `wasm32` only. The model (a [`Timeline`](crate::sim::Timeline)
+//! whose observer runs the checkers) lives in one `StoredValue` inside
+//! [`lab::Lab`]; what the screen shows is computed by [`crate::view`] and
+//! copied into fine-grained signals, each set only when its data changed.
 
 mod app;
+mod client_panel;
 mod cluster_view;
 mod controls;
 mod frame_loop;
+mod inspector;
+mod lab;
+mod logs_panel;
+mod membership_panel;
+mod network_panel;
 mod panic_banner;
+mod settings_panel;
 
 pub use app::App;
 

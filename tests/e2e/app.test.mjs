@@ -40,20 +40,23 @@ describe('Raftlab in the browser', () => {
     await app.context.close();
   });
 
-  test('draws five nodes, N1 to N5, each with a role and a term', T, async () => {
+  test('draws five voters, N1 to N5, each with a role and a term, and two spare servers', T, async () => {
     const app = await openApp(lab, '/');
     const { page } = app;
     const nodes = page.getByTestId('node');
     await nodes.first().waitFor();
-    assert.equal(await nodes.count(), 5);
+    assert.equal(await nodes.count(), 7);
     const names = await nodes.evaluateAll((els) => els.map((e) => e.dataset.node));
-    assert.deepEqual(names, ['N1', 'N2', 'N3', 'N4', 'N5']);
+    assert.deepEqual(names, ['N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7']);
     for (const el of await nodes.all()) {
-      assert.match(await el.getAttribute('data-role'), /^(follower|pre-candidate|candidate|leader)$/);
+      const spare = ['N6', 'N7'].includes(await el.getAttribute('data-node'));
+      const role = await el.getAttribute('data-role');
+      if (spare) assert.equal(role, 'outside', 'a spare server is not a member until added');
+      else assert.match(role, /^(follower|pre-candidate|candidate|leader)$/);
       const term = await el.locator('.node-term').textContent();
       assert.match(term, /^term \d+$/);
       assert.equal(`term ${await el.getAttribute('data-term')}`, term);
-      assert.match(await el.locator('.node-letter').textContent(), /^[FPCL]$/);
+      assert.match(await el.locator('.node-letter').textContent(), spare ? /^–$/ : /^[FPCL]$/);
       assert.ok((await el.getAttribute('aria-label')).startsWith(await el.getAttribute('data-node')));
     }
     app.assertClean();

@@ -1,0 +1,186 @@
+//! The inspector: the selected node, message or link, with its actions.
+//! Every action reports its outcome (or the reason it was refused) in a
+//! status line right under the buttons.
+
+use super::lab::{done_text, is_done, Lab, Selection};
+use crate::raft::{ConfChange, NodeId};
+use crate::sim::Action;
+use crate::view::{LinkState, MessageDot};
+use leptos::prelude::*;
+
+/// The inspector panel.
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let status = RwSignal::new(String::new());
+    // A new selection starts with a clean status line.
+    Effect::new(move |_| {
+        lab.selected.track();
+        status.set(String::new());
+    });
+    view! {
+        <section class="panel inspector" role="region" aria-label="Inspector">
+            <h2>"Inspector"</h2>
+            {move || match lab.selected.get() {
+                Selection::None => view! {
+                    <p class="hint">"Select a node, a link or a message in the drawing (click it, or Tab to it and press Enter) to see it here with its actions."</p>
+                }.into_any(),
+                Selection::Node(id) => view! { <NodeActions id=id status=status /> }.into_any(),
+                Selection::Message(m) => view! { <MessageDetails message=*m status=status /> }.into_any(),
+                Selection::Link(a, b) => view! { <LinkActions a=a b=b status=status /> }.into_any(),
+            }}
+            <p class="status" class:done=move || status.with(|s| is_done(s)) role="status" aria-live="polite" data-testid="inspector-status">
+                {move || status.get()}
+            </p>
+        </section>
+    }
+}
+
+/// One action button: runs `action()` through the lab and reports.
+fn action_button(
+    lab: Lab,
+    label: String,
+    class: &'static str,
+    status: RwSignal<String>,
+    done: String,
+    action: impl Fn() -> Action + 'static,
+) -> impl IntoView {
+    view! {
+        <button type="button" class=class on:click=move |_| lab.act_reporting(action(), status, &done)>
+            {label}
+        </button>
+    }
+}
+
+/// The selected node's state and actions.
+#[component]
+fn NodeActions(id: NodeId, status: RwSignal<String>) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let card = Memo::new(move |_| lab.cards.with(|cs| cs.iter().find(|c| c.id == id).cloned()));
+    let describe = move || card.with(|c| c.as_ref().map(|c| c.describe()).unwrap_or_default());
+    let drift = RwSignal::new(
+        card.with_untracked(|c| c.as_ref().map_or(0, |c| c.drift_ppm))
+            .to_string(),
+    );
+    let set_drift = move || {
+        match drift.get_untracked().trim().parse::<i64>() {
+        Ok(ppm) => lab.act_reporting(
+            Action::SetClockDrift { node: id, drift_ppm: ppm },
+            status,
+            &format!("{id}'s clock now drifts {ppm} ppm"),
+        ),
+        Err(_) => status.set(format!("Clock drift must be a whole number of ppm (parts per million), such as 0 or -20000, not “{}”", drift.get_untracked())),
+    }
+    };
+    let isolate = move || {
+        let others: Vec<NodeId> = lab.node_ids().into_iter().filter(|n| *n != id).collect();
+        Action::Partition {
+            groups: vec![others],
+        }
+    };
+    view! {
+        <div class="node-actions" data-testid="node-actions">
+            <h3>{id.to_string()}</h3>
+            <p class="describe">{describe}</p>
+            <div class="buttons">
+                {action_button(lab, format!("Crash {id}"), "danger", status, format!("{id} crashed"), move || Action::Crash { node: id })}
+                {action_button(lab, format!("Restart {id}"), "", status, format!("{id} restarted from its disk"), move || Action::Restart { node: id })}
+                {action_button(lab, format!("Time out {id}"), "", status, format!("{id}'s election timer fired"), move || Action::ForceTimeout { node: id })}
+                {action_button(lab, format!("Transfer leadership to {id}"), "", status, format!("The leader is handing over to {id}"), move || Action::TransferLeadership { target: id })}
+                {action_button(lab, format!("Isolate {id}"), "", status, format!("{id} is cut off from every other node"), isolate)}
+                {action_button(lab, format!("Remove {id} from the cluster"), "", status, format!("The leader is removing {id}"), move || Action::ChangeMembership { change: ConfChange::Remove(id) })}
+                {action_button(lab, format!("Restart {id} with an empty disk (hazard: it forgets its term, vote and log)"), "hazard", status, format!("{id} restarted with an empty disk"), move || Action::RestartBlank { node: id })}
+            </div>
+            <div class="field-row">
+                <label>
+                    {format!("Clock drift of {id}")}
+                    " (ppm)"
+                    <input
+                        type="number"
+                        step="1000"
+                        prop:value=move || drift.get()
+                        on:input=move |ev| drift.set(event_target_value(&ev))
+                        on:keydown=move |ev| if ev.key() == "Enter" { set_drift() }
+                    />
+                </label>
+                <button type="button" on:click=move |_| set_drift()>{format!("Set drift of {id}")}</button>
+            </div>
+        </div>
+    }
+}
+
+/// A message's fields and the button to drop it.
+#[component]
+fn MessageDetails(message: MessageDot, status: RwSignal<String>) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let id = message.id;
+    let in_flight = move || lab.messages.with(|ms| ms.iter().any(|m| m.id == id));
+    let drop = move |_| {
+        lab.act_reporting(
+            Action::DropMessage { id },
+            status,
+            "Dropped: it will never arrive",
+        );
+    };
+    view! {
+        <div class="message-details" data-testid="message-details">
+            <h3>{message.name()}</h3>
+            <p>{move || if in_flight() { "In flight." } else { "No longer in flight (it arrived or was dropped)." }}</p>
+            <dl class="fields">
+                {message
+                    .fields
+                    .iter()
+                    .map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> })
+                    .collect_view()}
+            </dl>
+            <button type="button" class="danger" on:click=drop>"Drop message"</button>
+        </div>
+    }
+}
+
+/// A link's state and its cuts.
+#[component]
+fn LinkActions(a: NodeId, b: NodeId, status: RwSignal<String>) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let state = move || {
+        lab.links.with(|ls| {
+            ls.iter()
+                .find(|l| l.a == a && l.b == b)
+                .map(|l| l.name())
+                .unwrap_or_default()
+        })
+    };
+    let cut_both = move || {
+        let r1 = lab.act(Action::CutLink { from: a, to: b });
+        let r2 = lab.act(Action::CutLink { from: b, to: a });
+        status.set(match r1.and(r2) {
+            Ok(()) => done_text(&format!("{a} and {b} can no longer talk")),
+            Err(e) => e,
+        });
+    };
+    let restore = move || {
+        let r1 = lab.act(Action::RestoreLink { from: a, to: b });
+        let r2 = lab.act(Action::RestoreLink { from: b, to: a });
+        status.set(match r1.and(r2) {
+            Ok(()) => done_text(&format!("{a} and {b} can talk again")),
+            Err(e) => e,
+        });
+    };
+    let is_open = move || {
+        lab.links.with(|ls| {
+            ls.iter()
+                .any(|l| l.a == a && l.b == b && l.state == LinkState::Open)
+        })
+    };
+    view! {
+        <div class="link-actions" data-testid="link-actions">
+            <h3>{move || state()}</h3>
+            <div class="buttons">
+                {action_button(lab, format!("Cut {a} → {b}"), "", status, format!("Messages from {a} to {b} are lost"), move || Action::CutLink { from: a, to: b })}
+                {action_button(lab, format!("Cut {b} → {a}"), "", status, format!("Messages from {b} to {a} are lost"), move || Action::CutLink { from: b, to: a })}
+                <button type="button" on:click=move |_| cut_both()>{format!("Cut both ways {a} – {b}")}</button>
+                <button type="button" disabled=is_open on:click=move |_| restore()>{format!("Restore {a} – {b}")}</button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,279 @@
+//! The app's state: one [`Timeline`] in a `StoredValue`, and the
+//! fine-grained signals the components read, each set only when its view
+//! data changed.
+//!
+//! Every user action goes through [`Lab::act`], which carries it out with
+//! [`Timeline::act`] and returns the world's refusal in words, so the
+//! control that caused it can say why next to itself.
+
+use crate::raft::{Config, MessageKind, NodeId, Time};
+use crate::sim::{Action, NetworkConfig, Timeline, What, WorldConfig};
+use crate::view::{
+    self, ConfigurationView, Link, LogRow, MessageDot, NodeCard, Recorder, ResultRow, ViolationView,
+};
+use leptos::prelude::*;
+
+/// What the inspector shows: the node, message or link last selected.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Selection {
+    /// Nothing.
+    None,
+    /// A node.
+    Node(NodeId),
+    /// A message, as it was when selected (it may since have arrived).
+    Message(Box<MessageDot>),
+    /// The link between two nodes (lower id first).
+    Link(NodeId, NodeId),
+}
+
+/// The session settings that start a new world when changed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionSettings {
+    /// Voters at the start (3, 5, 7, 9).
+    pub size: u8,
+    /// The seed.
+    pub seed: u64,
+}
+
+impl SessionSettings {
+    /// The world for these settings: `size` voters plus spare servers that
+    /// can be added (two, within the nine-node limit).
+    pub fn world_config(&self) -> WorldConfig {
+        WorldConfig {
+            nodes: (self.size + 2).min(9),
+            voters: self.size,
+            ..WorldConfig::default()
+        }
+    }
+}
+
+/// The whole app state. `Copy`: every field is a handle.
+#[derive(Clone, Copy)]
+pub struct Lab {
+    timeline: StoredValue<Timeline<Recorder>, LocalStorage>,
+    /// Bumped when a new session starts: components that depend on the
+    /// number of nodes rebuild.
+    pub generation: RwSignal<u64>,
+    /// Whether time advances.
+    pub playing: RwSignal<bool>,
+    /// Simulated seconds per wall-clock second.
+    pub speed: RwSignal<f64>,
+    /// The session's size and seed.
+    pub session: RwSignal<SessionSettings>,
+    /// Global simulated time.
+    pub now: RwSignal<Time>,
+    /// Steps run so far.
+    pub steps: RwSignal<u64>,
+    /// Node cards, in id order.
+    pub cards: RwSignal<Vec<NodeCard>>,
+    /// Messages in flight.
+    pub messages: RwSignal<Vec<MessageDot>>,
+    /// Every link's state.
+    pub links: RwSignal<Vec<Link>>,
+    /// The partition groups, if the network is split into groups.
+    pub groups: RwSignal<Option<Vec<Vec<NodeId>>>>,
+    /// One row per node.
+    pub logs: RwSignal<Vec<LogRow>>,
+    /// Client results, newest first.
+    pub results: RwSignal<Vec<ResultRow>>,
+    /// The configuration.
+    pub configuration: RwSignal<ConfigurationView>,
+    /// The first broken property.
+    pub violation: RwSignal<Option<ViolationView>>,
+    /// The nodes' settings now.
+    pub raft: RwSignal<Config>,
+    /// The network's settings now.
+    pub network: RwSignal<NetworkConfig>,
+    /// Whether the random workload runs.
+    pub workload: RwSignal<bool>,
+    /// The leader, if any.
+    pub leader: RwSignal<Option<NodeId>>,
+    /// What the inspector shows.
+    pub selected: RwSignal<Selection>,
+}
+
+fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    if signal.with_untracked(|old| *old != value) {
+        signal.set(value);
+    }
+}
+
+impl Lab {
+    /// A lab on a fresh world of `settings`, playing at `speed`.
+    pub fn new(settings: SessionSettings, speed: f64) -> Lab {
+        let timeline = Timeline::fresh(settings.world_config(), settings.seed, Recorder::new())
+            .or_else(|_| {
+                let fallback = SessionSettings { size: 5, seed: 1 };
+                Timeline::fresh(fallback.world_config(), 1, Recorder::new())
+            })
+            .unwrap_or_else(|e| unreachable!("the default world is valid: {e}"));
+        let world = timeline.world();
+        let lab = Lab {
+            generation: RwSignal::new(0),
+            playing: RwSignal::new(true),
+            speed: RwSignal::new(speed),
+            session: RwSignal::new(settings),
+            now: RwSignal::new(world.now()),
+            steps: RwSignal::new(world.steps()),
+            cards: RwSignal::new(view::node_cards(world, timeline.observer())),
+            messages: RwSignal::new(view::message_dots(world)),
+            links: RwSignal::new(view::links(world)),
+            groups: RwSignal::new(None),
+            logs: RwSignal::new(view::log_rows(world)),
+            results: RwSignal::new(Vec::new()),
+            configuration: RwSignal::new(view::configuration(world)),
+            violation: RwSignal::new(None),
+            raft: RwSignal::new(world.config().raft.clone()),
+            network: RwSignal::new(world.config().network.clone()),
+            workload: RwSignal::new(false),
+            leader: RwSignal::new(None),
+            selected: RwSignal::new(Selection::None),
+            timeline: StoredValue::new_local(timeline),
+        };
+        lab.refresh(true);
+        lab
+    }
+
+    /// Ids of every node.
+    pub fn node_ids(&self) -> Vec<NodeId> {
+        self.cards
+            .with_untracked(|c| c.iter().map(|c| c.id).collect())
+    }
+
+    /// Copies what changed into the signals. The logs, results and
+    /// configuration only change when a step ran (`stepped`).
+    pub fn refresh(&self, stepped: bool) {
+        self.timeline.with_value(|t| {
+            let world = t.world();
+            let recorder = t.observer();
+            self.now.set(world.now());
+            set_if_changed(self.cards, view::node_cards(world, recorder));
+            set_if_changed(self.messages, view::message_dots(world));
+            if !stepped {
+                return;
+            }
+            set_if_changed(self.steps, world.steps());
+            set_if_changed(self.links, view::links(world));
+            set_if_changed(self.groups, view::partition_groups(world));
+            set_if_changed(self.logs, view::log_rows(world));
+            set_if_changed(self.results, view::result_rows(world, recorder));
+            set_if_changed(self.configuration, view::configuration(world));
+            set_if_changed(self.raft, world.config().raft.clone());
+            set_if_changed(self.network, world.config().network.clone());
+            set_if_changed(self.workload, world.workload().is_some());
+            set_if_changed(self.leader, world.leader());
+            let violation = view::violation(recorder);
+            if violation.is_some() && self.violation.with_untracked(|old| *old != violation) {
+                // A newly broken rule stops the clock where it broke.
+                self.playing.set(false);
+            }
+            set_if_changed(self.violation, violation);
+        });
+    }
+
+    /// Advances simulated time by `micros`.
+    pub fn advance(&self, micros: u64) {
+        let before = self.timeline.with_value(|t| t.cursor());
+        self.timeline.update_value(|t| {
+            let target = t.world().now().plus(micros);
+            t.run_until(target);
+        });
+        let after = self.timeline.with_value(|t| t.cursor());
+        self.refresh(after != before);
+    }
+
+    /// Runs exactly one event.
+    pub fn step_forward(&self) {
+        self.timeline.update_value(|t| {
+            t.step();
+        });
+        self.refresh(true);
+    }
+
+    /// Reads the world.
+    pub fn with_world<R>(&self, f: impl FnOnce(&crate::sim::World) -> R) -> R {
+        self.timeline.with_value(|t| f(t.world()))
+    }
+
+    /// Carries out `action`; the error is the world's refusal in words.
+    pub fn act(&self, action: Action) -> Result<(), String> {
+        let mut outcome = Ok(());
+        self.timeline.update_value(|t| {
+            let record = t.act(action);
+            if let What::Action { result: Err(e), .. } = record.what {
+                outcome = Err(capitalise(&e.to_string()));
+            }
+        });
+        self.refresh(true);
+        outcome
+    }
+
+    /// Carries out `action` and reports into `status`: the error, or
+    /// `done` on success.
+    pub fn act_reporting(&self, action: Action, status: RwSignal<String>, done: &str) {
+        match self.act(action) {
+            Ok(()) => status.set(done_text(done)),
+            Err(e) => status.set(e),
+        }
+    }
+
+    /// Starts a new session with `settings`.
+    pub fn restart(&self, settings: SessionSettings) -> Result<(), String> {
+        let timeline = Timeline::fresh(settings.world_config(), settings.seed, Recorder::new())
+            .map_err(|e| capitalise(&e.to_string()))?;
+        self.timeline.set_value(timeline);
+        self.session.set(settings);
+        self.selected.set(Selection::None);
+        self.violation.set(None);
+        self.results.set(Vec::new());
+        self.refresh(true);
+        self.generation.update(|g| *g += 1);
+        Ok(())
+    }
+
+    /// Changes the nodes' settings with `change`, applied to the current ones.
+    pub fn set_raft(&self, change: impl FnOnce(&mut Config)) -> Result<(), String> {
+        let mut config = self.raft.get_untracked();
+        change(&mut config);
+        self.act(Action::SetRaftConfig(config))
+    }
+
+    /// The node that leads now, if any.
+    pub fn leader_now(&self) -> Option<NodeId> {
+        self.with_world(|w| w.leader())
+    }
+}
+
+/// A status line for an action that was carried out: it starts with ✓,
+/// which also styles it apart from refusals.
+pub fn done_text(text: &str) -> String {
+    format!("✓ {text}")
+}
+
+/// Whether a status line reports success.
+pub fn is_done(text: &str) -> bool {
+    text.starts_with('✓')
+}
+
+/// `text` with its first letter in capitals, for messages on screen.
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The CSS family (colour) of a message kind.
+pub fn message_family(kind: MessageKind) -> &'static str {
+    use MessageKind as K;
+    if matches!(kind, K::AppendEntries | K::Heartbeat | K::AppendResponse) {
+        "msg-append"
+    } else if matches!(kind, K::PreVote | K::RequestVote | K::VoteResponse) {
+        "msg-vote"
+    } else if matches!(kind, K::InstallSnapshot | K::SnapshotResponse) {
+        "msg-snapshot"
+    } else {
+        "msg-other"
+    }
+}

@@ -1,0 +1,113 @@
+//! Membership: the configuration always shown in the paper's terms, adding a
+//! node (it joins as a learner, catches up and is promoted), and changing
+//! several voters at once by joint consensus. Removing one node is in the
+//! inspector.
+
+use super::lab::Lab;
+use crate::raft::{ConfChange, NodeId};
+use crate::sim::Action;
+use leptos::prelude::*;
+use std::collections::BTreeSet;
+
+/// The membership panel.
+#[component]
+pub fn MembershipPanel() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let status = RwSignal::new(String::new());
+    let target: RwSignal<BTreeSet<NodeId>> = RwSignal::new(BTreeSet::new());
+    // The target voters start as the current ones, and follow them until edited.
+    Effect::new(move |_| {
+        let voters = lab.configuration.with(|c| c.voters.clone());
+        target.set(voters);
+    });
+    let add = move |_| {
+        let (voters, learners) = lab
+            .configuration
+            .with_untracked(|c| (c.voters.clone(), c.learners.clone()));
+        let spare = lab
+            .node_ids()
+            .into_iter()
+            .find(|n| !voters.contains(n) && !learners.contains(n));
+        match spare {
+            Some(n) => lab.act_reporting(
+                Action::ChangeMembership { change: ConfChange::AddVoter(n) },
+                status,
+                &format!("Adding {n}: it joins as a learner, catches up, then is promoted to voter"),
+            ),
+            None => status.set(
+                "Every server is already a member: remove one first, or start a session with a smaller cluster size".into(),
+            ),
+        }
+    };
+    let change = move |_| {
+        let voters = target.get_untracked();
+        if voters.is_empty() {
+            status.set("Choose at least one voter".into());
+            return;
+        }
+        let learners = lab.configuration.with_untracked(|c| {
+            c.learners
+                .iter()
+                .copied()
+                .filter(|l| !voters.contains(l))
+                .collect()
+        });
+        let words = format!(
+            "Changing to voters {} through C_old,new",
+            voters
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        lab.act_reporting(
+            Action::ChangeMembership {
+                change: ConfChange::Joint { voters, learners },
+            },
+            status,
+            &words,
+        );
+    };
+    let boxes = move || {
+        lab.generation.track();
+        lab.node_ids()
+            .into_iter()
+            .map(|n| {
+                view! {
+                    <label class="check">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || target.with(|t| t.contains(&n))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                target.update(|t| {
+                                    if on { t.insert(n); } else { t.remove(&n); }
+                                });
+                            }
+                        />
+                        {format!("Voter {n}")}
+                    </label>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <details class="panel group" open>
+            <summary><h2>"Membership"</h2></summary>
+            <p class="configuration" role="status" aria-label="Configuration" data-testid="configuration">
+                <strong>{move || lab.configuration.with(|c| c.phase)}</strong>
+                " "
+                {move || lab.configuration.with(|c| c.text.clone())}
+            </p>
+            <div class="buttons">
+                <button type="button" on:click=add>"Add a node"</button>
+            </div>
+            <fieldset class="joint">
+                <legend>"Voters after a joint-consensus change"</legend>
+                <div class="checks">{boxes}</div>
+                <button type="button" on:click=change>"Change membership"</button>
+            </fieldset>
+            <p class="status" class:done=move || status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="membership-status">{move || status.get()}</p>
+        </details>
+    }
+}

@@ -1,0 +1,106 @@
+//! Network controls: isolate the leader, split the cluster into two groups
+//! of a chosen shape, heal, and the loss, duplication and latency sliders.
+//! Single links are cut by selecting them in the drawing.
+
+use super::lab::Lab;
+use crate::raft::NodeId;
+use crate::sim::{Action, NetworkConfig};
+use leptos::prelude::*;
+
+/// The two groups of a split: the first `k` nodes, and the rest.
+fn split(ids: &[NodeId], k: usize) -> Vec<Vec<NodeId>> {
+    let k = k.clamp(1, ids.len().saturating_sub(1).max(1));
+    vec![ids[..k].to_vec(), ids[k..].to_vec()]
+}
+
+/// The network panel.
+#[component]
+pub fn NetworkPanel() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let status = RwSignal::new(String::new());
+    let shape = RwSignal::new(2usize);
+    let isolate_leader = move |_| match lab.leader_now() {
+        Some(l) => {
+            let others: Vec<NodeId> = lab.node_ids().into_iter().filter(|n| *n != l).collect();
+            lab.act_reporting(
+                Action::Partition {
+                    groups: vec![others],
+                },
+                status,
+                &format!("{l} (the leader) is cut off from every other node"),
+            );
+        }
+        None => status.set("No node is leader right now, so there is no leader to isolate".into()),
+    };
+    let do_split = move |_| {
+        let groups = split(&lab.node_ids(), shape.get_untracked());
+        let words = format!("Split into {}", crate::view::groups_text(&groups));
+        lab.act_reporting(Action::Partition { groups }, status, &words);
+    };
+    let heal = move |_| lab.act_reporting(Action::Heal, status, "Every link is restored");
+    let set_network = move |change: &dyn Fn(&mut NetworkConfig)| {
+        let mut n = lab.network.get_untracked();
+        change(&mut n);
+        lab.act_reporting(Action::SetNetwork(n), status, "Network settings changed");
+    };
+    let shapes = move || {
+        lab.generation.track();
+        let ids = lab.node_ids();
+        (1..ids.len())
+            .map(|k| {
+                let words = crate::view::groups_text(&split(&ids, k));
+                view! { <option value=k.to_string() selected=move || shape.get() == k>{words}</option> }
+            })
+            .collect_view()
+    };
+    let loss = move || lab.network.with(|n| n.loss_permille);
+    let dup = move || lab.network.with(|n| n.duplicate_permille);
+    let latency = move || lab.network.with(|n| n.latency_min_us / 1000);
+    view! {
+        <details class="panel group" open>
+            <summary><h2>"Network"</h2></summary>
+            <div class="buttons">
+                <button type="button" on:click=isolate_leader>"Isolate the leader"</button>
+                <button type="button" class="danger" on:click=do_split>"Split the cluster"</button>
+                <label>"into "
+                    <select aria-label="Groups of the split" on:change=move |ev| shape.set(event_target_value(&ev).parse().unwrap_or(2))>
+                        {shapes}
+                    </select>
+                </label>
+                <button type="button" on:click=heal>"Heal the network"</button>
+            </div>
+            <p class="hint">"To cut a single link, one way or both, select it in the drawing."</p>
+            <label class="slider">
+                <span>"Message loss " <output>{move || format!("{:.0} %", f64::from(loss()) / 10.0)}</output></span>
+                <input type="range" min="0" max="500" step="10" aria-label="Message loss"
+                    prop:value=move || loss().to_string()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev).parse::<u16>().unwrap_or(0);
+                        set_network(&move |n| n.loss_permille = v);
+                    } />
+            </label>
+            <label class="slider">
+                <span>"Duplication " <output>{move || format!("{:.0} %", f64::from(dup()) / 10.0)}</output></span>
+                <input type="range" min="0" max="500" step="10" aria-label="Duplication"
+                    prop:value=move || dup().to_string()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev).parse::<u16>().unwrap_or(0);
+                        set_network(&move |n| n.duplicate_permille = v);
+                    } />
+            </label>
+            <label class="slider">
+                <span>"Latency " <output>{move || format!("{} to {} ms", latency(), latency() * 3)}</output></span>
+                <input type="range" min="1" max="200" step="1" aria-label="Latency"
+                    prop:value=move || latency().to_string()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev).parse::<u64>().unwrap_or(5).max(1);
+                        set_network(&move |n| {
+                            n.latency_min_us = v * 1000;
+                            n.latency_max_us = v * 3000;
+                        });
+                    } />
+            </label>
+            <p class="status" class:done=move || status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="network-status-line">{move || status.get()}</p>
+        </details>
+    }
+}

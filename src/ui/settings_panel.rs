@@ -1,0 +1,199 @@
+//! Protocol settings (Pre-Vote, CheckQuorum, timing), the session's cluster
+//! size and seed, and the six teaching faults, each with what it breaks.
+
+use super::lab::{done_text, Lab, SessionSettings};
+use crate::raft::{Config, Fault};
+use leptos::prelude::*;
+
+/// What each teaching fault breaks, in one line a student can act on.
+pub fn fault_line(f: Fault) -> &'static str {
+    match f {
+        Fault::FixedTimeouts => "Every election timeout is the same: split votes repeat and no leader may ever win.",
+        Fault::CommitAnyTerm => "A leader commits old-term entries by counting replicas: a committed entry can be overwritten (Figure 8).",
+        Fault::NoElectionRestriction => "Votes ignore how up to date the candidate's log is: a leader can lack committed entries.",
+        Fault::NaiveMembership => "Membership changes skip joint consensus: two majorities can elect two leaders.",
+        Fault::VolatileVote => "Term and vote are not saved to disk: a restarted node can vote twice in one term.",
+        Fault::StaleLocalRead => "The leader answers reads from local state without confirming it still leads: stale reads.",
+    }
+}
+
+fn ms(text: &str, what: &str) -> Result<u64, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .map(|v| (v * 1000.0).round() as u64)
+        .ok_or_else(|| {
+            format!(
+                "{what} must be a positive number of milliseconds, not “{}”",
+                text.trim()
+            )
+        })
+}
+
+/// The settings panel.
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let status = RwSignal::new(String::new());
+    let session_status = RwSignal::new(String::new());
+    let fault_status = RwSignal::new(String::new());
+    let fmt_ms = |us: u64| format!("{}", us as f64 / 1000.0);
+    let raft0 = lab.raft.get_untracked();
+    let t_min = RwSignal::new(fmt_ms(raft0.election_timeout_min_us));
+    let t_max = RwSignal::new(fmt_ms(raft0.election_timeout_max_us));
+    let heartbeat = RwSignal::new(fmt_ms(raft0.heartbeat_interval_us));
+    let seed = RwSignal::new(lab.session.get_untracked().seed.to_string());
+
+    let toggle = move |words: &'static str, f: fn(&mut Config, bool)| {
+        move |ev| {
+            let on = event_target_checked(&ev);
+            match lab.set_raft(|c| f(c, on)) {
+                Ok(()) => status.set(done_text(&format!(
+                    "{words} {}",
+                    if on { "on" } else { "off" }
+                ))),
+                Err(e) => status.set(e),
+            }
+        }
+    };
+    let apply_timing = move |_| {
+        let parsed = (|| {
+            Ok::<_, String>((
+                ms(&t_min.get_untracked(), "The minimum election timeout")?,
+                ms(&t_max.get_untracked(), "The maximum election timeout")?,
+                ms(&heartbeat.get_untracked(), "The heartbeat interval")?,
+            ))
+        })();
+        match parsed {
+            Err(e) => status.set(e),
+            Ok((lo, hi, hb)) => {
+                let result = lab.set_raft(|c| {
+                    c.election_timeout_min_us = lo;
+                    c.election_timeout_max_us = hi;
+                    c.heartbeat_interval_us = hb;
+                    // Keep the lease inside the new minimum timeout.
+                    c.lease_duration_us = c.lease_duration_us.min(lo * 4 / 5);
+                });
+                status.set(match result {
+                    Ok(()) => done_text("Timing changed on every node"),
+                    Err(e) => e,
+                });
+            }
+        }
+    };
+    let restart = move |settings: SessionSettings| match lab.restart(settings) {
+        Ok(()) => session_status.set(done_text(&format!(
+            "New session: {} voters, seed {}",
+            settings.size, settings.seed
+        ))),
+        Err(e) => session_status.set(e),
+    };
+    let on_size = move |ev| {
+        let size = event_target_value(&ev).parse::<u8>().unwrap_or(5);
+        let mut s = lab.session.get_untracked();
+        s.size = size;
+        restart(s);
+    };
+    let apply_seed = move || match seed.get_untracked().trim().parse::<u64>() {
+        Ok(v) => {
+            let mut s = lab.session.get_untracked();
+            s.seed = v;
+            restart(s);
+        }
+        Err(_) => session_status.set(format!(
+            "The seed must be a whole number from 0 to 18446744073709551615, not “{}”",
+            seed.get_untracked().trim()
+        )),
+    };
+    let any_fault = move || {
+        lab.raft
+            .with(|c| Fault::ALL.iter().any(|f| c.faults.has(*f)))
+    };
+
+    view! {
+        <details class="panel group">
+            <summary><h2>"Protocol settings"</h2></summary>
+            <label class="switch">
+                <input type="checkbox" prop:checked=move || lab.raft.with(|c| c.pre_vote)
+                    on:change=toggle("Pre-Vote", |c, on| c.pre_vote = on) />
+                "Pre-Vote"
+            </label>
+            <label class="switch">
+                <input type="checkbox" prop:checked=move || lab.raft.with(|c| c.check_quorum)
+                    on:change=toggle("CheckQuorum", |c, on| c.check_quorum = on) />
+                "CheckQuorum"
+            </label>
+            // Shown only when the core has the `lease_reads` switch.
+            <Show when=move || lab.raft.with(|c| crate::view::config_flag(c, "lease_reads").is_some())>
+                <label class="switch">
+                    <input type="checkbox"
+                        prop:checked=move || lab.raft.with(|c| crate::view::config_flag(c, "lease_reads").unwrap_or(false))
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            let next = lab.raft.with_untracked(|c| crate::view::with_config_flag(c, "lease_reads", on));
+                            let result = match next {
+                                Some(config) => lab.act(crate::sim::Action::SetRaftConfig(config)),
+                                None => Err("This build's nodes have no lease-read switch".to_string()),
+                            };
+                            status.set(match result {
+                                Ok(()) => done_text(&format!("Lease reads {}", if on { "on" } else { "off" })),
+                                Err(e) => e,
+                            });
+                        } />
+                    "Lease reads"
+                </label>
+            </Show>
+            <div class="form-grid">
+                <label>"Election timeout min (ms)"<input type="text" inputmode="decimal" prop:value=move || t_min.get() on:input=move |ev| t_min.set(event_target_value(&ev)) /></label>
+                <label>"Election timeout max (ms)"<input type="text" inputmode="decimal" prop:value=move || t_max.get() on:input=move |ev| t_max.set(event_target_value(&ev)) /></label>
+                <label>"Heartbeat interval (ms)"<input type="text" inputmode="decimal" prop:value=move || heartbeat.get() on:input=move |ev| heartbeat.set(event_target_value(&ev)) /></label>
+                <button type="button" on:click=apply_timing>"Apply timing"</button>
+            </div>
+            <p class="status" class:done=move || status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="settings-status">{move || status.get()}</p>
+            <h3>"Session"</h3>
+            <div class="form-grid">
+                <label>"Cluster size"
+                    <select aria-label="Cluster size" on:change=on_size>
+                        {[3u8, 5, 7, 9].into_iter().map(|n| view! {
+                            <option value=n.to_string() selected=move || lab.session.with(|s| s.size == n)>{format!("{n} nodes")}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>"Seed"
+                    <input type="text" inputmode="numeric" aria-label="Seed" prop:value=move || seed.get()
+                        on:input=move |ev| seed.set(event_target_value(&ev))
+                        on:keydown=move |ev| if ev.key() == "Enter" { apply_seed() } />
+                </label>
+                <button type="button" on:click=move |_| apply_seed()>"Start a new session"</button>
+            </div>
+            <p class="hint">"Changing the cluster size or the seed starts a new session."</p>
+            <p class="status" class:done=move || session_status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="session-status">{move || session_status.get()}</p>
+        </details>
+        <details class="panel group faults" class:fault-on=any_fault>
+            <summary><h2>"Teaching faults"</h2></summary>
+            <p class="hint">"Each switch breaks one rule on every node, to show what the rule prevents."</p>
+            <ul class="fault-list">
+                {Fault::ALL.into_iter().map(|f| {
+                    let on_change = move |ev| {
+                        let on = event_target_checked(&ev);
+                        match lab.set_raft(|c| c.faults.set(f, on)) {
+                            Ok(()) => fault_status.set(done_text(&format!("{} {}", f.name(), if on { "on" } else { "off" }))),
+                            Err(e) => fault_status.set(e),
+                        }
+                    };
+                    view! {
+                        <li>
+                            <label class="switch">
+                                <input type="checkbox" prop:checked=move || lab.raft.with(|c| c.faults.has(f)) on:change=on_change />
+                                <code>{f.name()}</code>
+                            </label>
+                            <span class="fault-line">{fault_line(f)}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <p class="status" class:done=move || fault_status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="fault-status">{move || fault_status.get()}</p>
+        </details>
+    }
+}

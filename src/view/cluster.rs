@@ -1,0 +1,344 @@
+//! The cluster as a whole: its configuration in the paper's terms, and the
+//! broken property (if any) with what it involves.
+
+use super::nodes::cluster_configuration;
+use super::recorder::Recorder;
+use crate::check::Violation;
+use crate::raft::{LogIndex, NodeId, Term};
+use crate::sim::World;
+use std::collections::BTreeSet;
+
+fn names(set: &BTreeSet<NodeId>) -> String {
+    if set.is_empty() {
+        return "none".to_string();
+    }
+    set.iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The configuration the cluster runs under, in the paper's terms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigurationView {
+    /// `C_old,new` during joint consensus; `C_new` while a new configuration
+    /// is not yet committed; otherwise `C_old` (the stable one).
+    pub phase: &'static str,
+    /// The configuration in words.
+    pub text: String,
+    /// Voters (both halves during joint consensus).
+    pub voters: BTreeSet<NodeId>,
+    /// Learners.
+    pub learners: BTreeSet<NodeId>,
+}
+
+/// The cluster's configuration as shown.
+pub fn configuration(world: &World) -> ConfigurationView {
+    let c = cluster_configuration(world);
+    let committed = world
+        .leader()
+        .map(|l| {
+            let n = world.node(l);
+            n.membership_index() <= n.commit_index()
+        })
+        .unwrap_or(true);
+    let learners = format!("; learners: {}", names(&c.learners));
+    let (phase, text) = if c.is_joint() {
+        (
+            "C_old,new",
+            format!(
+                "joint consensus: C_old voters {} and C_new voters {}; decisions need a majority of each{learners}",
+                names(&c.outgoing),
+                names(&c.voters)
+            ),
+        )
+    } else if !committed {
+        (
+            "C_new",
+            format!("not yet committed: voters {}{learners}", names(&c.voters)),
+        )
+    } else {
+        (
+            "C_old",
+            format!("committed: voters {}{learners}", names(&c.voters)),
+        )
+    };
+    let mut voters = c.voters.clone();
+    voters.extend(c.outgoing.iter().copied());
+    let learners = c
+        .learners
+        .iter()
+        .copied()
+        .filter(|l| !voters.contains(l))
+        .collect();
+    ConfigurationView {
+        phase,
+        text,
+        voters,
+        learners,
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A broken property as the alert shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViolationView {
+    /// The property, in words (`Election Safety`).
+    pub property: String,
+    /// The whole alert text.
+    pub text: String,
+    /// The text after the property: when, where and what happened.
+    pub detail: String,
+    /// The nodes to highlight: those of every broken property.
+    pub nodes: Vec<NodeId>,
+    /// Other properties broken since, one line each (one per property).
+    pub also: Vec<String>,
+    /// The log position to highlight, if any.
+    pub index: Option<LogIndex>,
+    /// The term involved, if any.
+    pub term: Option<Term>,
+}
+
+/// The first broken property, if any, with the other properties broken
+/// since.
+pub fn violation(recorder: &Recorder) -> Option<ViolationView> {
+    let all = recorder.violations();
+    let first = all.first()?;
+    let mut view = violation_view(first);
+    let mut seen = vec![first.kind];
+    for v in &all[1..] {
+        for n in &v.nodes {
+            if !view.nodes.contains(n) {
+                view.nodes.push(*n);
+            }
+        }
+        if !seen.contains(&v.kind) {
+            seen.push(v.kind);
+            view.also.push(violation_view(v).text);
+        }
+    }
+    Some(view)
+}
+
+fn violation_view(v: &Violation) -> ViolationView {
+    let mut place = Vec::new();
+    if !v.nodes.is_empty() {
+        let n: BTreeSet<NodeId> = v.nodes.iter().copied().collect();
+        place.push(format!("nodes {}", names(&n)));
+    }
+    if let Some(i) = v.index {
+        place.push(format!("index {i}"));
+    }
+    if let Some(t) = v.term {
+        place.push(format!("term {t}"));
+    }
+    let place = if place.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", place.join(", "))
+    };
+    // The checker's sentence ends by naming the property, which the alert
+    // already does in its first words.
+    let named = format!(" ({})", v.kind.name());
+    let sentence = v.sentence.strip_suffix(&named).unwrap_or(&v.sentence);
+    let property = capitalised(v.kind.name());
+    let detail = format!("at {}, step {}{place}: {sentence}", v.time, v.step);
+    ViolationView {
+        text: format!("{property} broken {detail}"),
+        detail,
+        property,
+        nodes: v.nodes.clone(),
+        also: Vec::new(),
+        index: v.index,
+        term: v.term,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{ConfChange, Config, Fault, Faults};
+    use crate::sim::{Action, Timeline, WorldConfig};
+
+    fn settle(t: &mut Timeline<Recorder>, ms: u64) {
+        let until = t.world().now().plus(ms * 1000);
+        t.run_until(until);
+    }
+
+    #[test]
+    fn adding_a_node_shows_it_as_a_learner_then_as_a_voter() {
+        let config = WorldConfig {
+            nodes: 4,
+            voters: 3,
+            ..WorldConfig::default()
+        };
+        let mut t = Timeline::fresh(config, 9, Recorder::new()).unwrap();
+        settle(&mut t, 1_000);
+        let before = configuration(t.world());
+        assert_eq!(before.phase, "C_old");
+        assert_eq!(before.voters.len(), 3);
+        assert!(!before.voters.contains(&NodeId(4)));
+        t.act(Action::ChangeMembership {
+            change: ConfChange::AddVoter(NodeId(4)),
+        });
+        let mut was_learner = false;
+        for _ in 0..400 {
+            settle(&mut t, 5);
+            let c = configuration(t.world());
+            was_learner |= c.learners.contains(&NodeId(4)) && c.text.contains("learners: N4");
+            if c.voters.contains(&NodeId(4)) {
+                assert!(was_learner, "N4 joined as a learner first");
+                return;
+            }
+        }
+        panic!("N4 was never promoted: {}", configuration(t.world()).text);
+    }
+
+    #[test]
+    fn a_joint_change_is_shown_as_c_old_new_with_both_halves() {
+        let mut t = Timeline::fresh(
+            WorldConfig {
+                nodes: 5,
+                voters: 3,
+                ..WorldConfig::default()
+            },
+            4,
+            Recorder::new(),
+        )
+        .unwrap();
+        settle(&mut t, 1_000);
+        let voters: BTreeSet<NodeId> = [1, 4, 5].into_iter().map(NodeId).collect();
+        // Bring N4 and N5 in as learners first so they can vote (catch-up rule).
+        for n in [4, 5] {
+            t.act(Action::ChangeMembership {
+                change: ConfChange::AddLearner(NodeId(n)),
+            });
+            settle(&mut t, 300);
+        }
+        t.act(Action::ChangeMembership {
+            change: ConfChange::Joint {
+                voters: voters.clone(),
+                learners: BTreeSet::new(),
+            },
+        });
+        let mut seen_joint = false;
+        for _ in 0..400 {
+            let c = configuration(t.world());
+            if c.phase == "C_old,new" {
+                assert!(c.text.contains("C_old voters N1, N2, N3"), "{}", c.text);
+                assert!(c.text.contains("C_new voters N1, N4, N5"), "{}", c.text);
+                seen_joint = true;
+            }
+            if seen_joint && c.phase == "C_old" {
+                assert_eq!(c.voters, voters);
+                return;
+            }
+            settle(&mut t, 2);
+        }
+        panic!(
+            "joint phase seen: {seen_joint}; now {}",
+            configuration(t.world()).text
+        );
+    }
+
+    #[test]
+    fn a_broken_rule_is_named_in_words_with_its_nodes() {
+        // volatile-vote: a restarted node forgets its vote and can vote twice.
+        // Search a few seeds for the classic double vote.
+        for seed in 0..40 {
+            let raft = Config {
+                faults: Faults::only(Fault::VolatileVote),
+                ..Config::default()
+            };
+            let mut t = Timeline::fresh(
+                WorldConfig {
+                    nodes: 3,
+                    voters: 3,
+                    raft,
+                    ..WorldConfig::default()
+                },
+                seed,
+                Recorder::new(),
+            )
+            .unwrap();
+            for round in 0..30u8 {
+                settle(&mut t, 170);
+                let n = crate::raft::NodeId(round % 3 + 1);
+                if t.world().is_up(n) {
+                    t.act(Action::Crash { node: n });
+                }
+                settle(&mut t, 20);
+                let _ = t.act(Action::Restart { node: n });
+                if let Some(v) = violation(t.observer()) {
+                    assert!(!v.property.is_empty());
+                    assert!(v.text.starts_with(&format!("{} broken at", v.property)));
+                    assert_eq!(
+                        v.text.matches(&v.property).count(),
+                        1,
+                        "named once: {}",
+                        v.text
+                    );
+                    assert!(!v.nodes.is_empty());
+                    for n in &v.nodes {
+                        assert!(v.text.contains(&n.to_string()));
+                    }
+                    return;
+                }
+            }
+        }
+        panic!("no violation found with volatile-vote");
+    }
+
+    #[test]
+    fn two_leaders_in_one_term_are_named_after_the_first_broken_rule() {
+        use crate::raft::Role;
+        let raft = Config {
+            faults: Faults::only(Fault::VolatileVote),
+            ..Config::default()
+        };
+        let config = WorldConfig {
+            nodes: 7,
+            voters: 5,
+            raft,
+            ..WorldConfig::default()
+        };
+        let mut t = Timeline::fresh(config, 1, Recorder::new()).unwrap();
+        settle(&mut t, 700);
+        let l = t.world().leader().expect("a leader");
+        let others: Vec<NodeId> = (1..=5).map(NodeId).filter(|n| *n != l).collect();
+        let (a, b, c) = (others[0], others[1], others[2]);
+        t.act(Action::Crash { node: l });
+        t.act(Action::CutLink { from: a, to: b });
+        t.act(Action::ForceTimeout { node: a });
+        while t.world().node(c).voted_for() != Some(a) {
+            t.step();
+        }
+        // c forgets its vote; a's later messages never reach c or l.
+        t.act(Action::CutLink { from: a, to: c });
+        t.act(Action::Crash { node: c });
+        t.act(Action::Restart { node: c });
+        t.act(Action::CutLink { from: a, to: l });
+        while t.world().node(a).role() != Role::Leader {
+            t.step();
+        }
+        t.act(Action::Restart { node: l });
+        t.act(Action::ForceTimeout { node: b });
+        settle(&mut t, 100);
+        let v = violation(t.observer()).expect("broken");
+        assert_eq!(v.property, "Monotonic terms", "c's term went back first");
+        assert_eq!(v.also.len(), 1, "{:?}", v.also);
+        assert!(
+            v.also[0].starts_with("Election Safety broken"),
+            "{}",
+            v.also[0]
+        );
+        assert!(v.nodes.contains(&a) && v.nodes.contains(&b) && v.nodes.contains(&c));
+    }
+}

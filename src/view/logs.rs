@@ -1,0 +1,287 @@
+//! Log rows: one per node, its entries by index with their terms and
+//! commands, what is committed and applied, the leader's view of each
+//! follower, the snapshot boundary and the node's key-value state.
+
+use crate::raft::{Entry, LogIndex, Node, NodeId, Payload, Term};
+use crate::sim::World;
+
+/// The most entries drawn per row: the newest ones, so a long log keeps its
+/// tail in view (the older ones are counted, not drawn).
+pub const MAX_CELLS: usize = 48;
+
+/// One log entry as drawn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogCell {
+    /// Its index.
+    pub index: LogIndex,
+    /// Its term (which picks its colour).
+    pub term: Term,
+    /// The command written inside, short: `x=3`, `del x`, `x+=2`, `no-op`, `config`.
+    pub text: String,
+    /// The full payload, in words.
+    pub title: String,
+    /// At or below the node's commit index: drawn solid; otherwise dashed.
+    pub committed: bool,
+    /// Applied to the node's state machine.
+    pub applied: bool,
+}
+
+/// What the leader knows about one follower (Figure 2).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowerProgress {
+    /// The follower.
+    pub node: NodeId,
+    /// nextIndex.
+    pub next: LogIndex,
+    /// matchIndex.
+    pub matched: LogIndex,
+}
+
+/// One node's log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogRow {
+    /// The node.
+    pub node: NodeId,
+    /// Whether it runs.
+    pub up: bool,
+    /// The newest entries, oldest first (at most [`MAX_CELLS`]).
+    pub cells: Vec<LogCell>,
+    /// Entries held but not drawn, before the first cell.
+    pub hidden: u64,
+    /// The snapshot's last index and term; `None` when nothing is compacted.
+    pub snapshot: Option<(LogIndex, Term)>,
+    /// The commit index.
+    pub commit: LogIndex,
+    /// The last applied index.
+    pub applied: LogIndex,
+    /// The last index.
+    pub last: LogIndex,
+    /// On a leader: every follower's next and match index.
+    pub progress: Vec<FollowerProgress>,
+    /// The state machine, key by key.
+    pub kv: Vec<(String, i64)>,
+}
+
+impl LogRow {
+    /// The markers line in words, for the screen and screen readers.
+    pub fn markers(&self) -> String {
+        let mut s = format!("commit {} · applied {}", self.commit, self.applied);
+        if let Some((i, t)) = self.snapshot {
+            s.push_str(&format!(" · snapshot to {i} (term {t})"));
+        }
+        s
+    }
+
+    /// The key-value state in words.
+    pub fn kv_text(&self) -> String {
+        if self.kv.is_empty() {
+            return "empty".to_string();
+        }
+        self.kv
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// The short text written inside an entry.
+pub fn entry_text(payload: &Payload) -> String {
+    use crate::raft::Op;
+    match payload {
+        Payload::Noop => "no-op".to_string(),
+        Payload::Config(_) => "config".to_string(),
+        Payload::Command(c) => match &c.op {
+            Op::Set { key, value } => format!("{key}={value}"),
+            Op::Delete { key } => format!("del {key}"),
+            Op::Increment { key, by } => format!("{key}+={by}"),
+            Op::CompareAndSet { key, new, .. } => format!("{key}?={new}"),
+        },
+    }
+}
+
+fn cell(node: &Node, e: &Entry) -> LogCell {
+    LogCell {
+        index: e.index,
+        term: e.term,
+        text: entry_text(&e.payload),
+        title: format!("index {}, term {}: {}", e.index, e.term, e.payload),
+        committed: e.index <= node.commit_index(),
+        applied: e.index <= node.last_applied(),
+    }
+}
+
+/// One node's row.
+pub fn log_row(world: &World, id: NodeId) -> LogRow {
+    let node = world.node(id);
+    let log = node.log();
+    let entries = log.entries();
+    let skip = entries.len().saturating_sub(MAX_CELLS);
+    let snapshot = log.snapshot();
+    let progress = node
+        .membership()
+        .members()
+        .into_iter()
+        .filter(|p| *p != id)
+        .filter_map(|p| {
+            node.progress(p).map(|pr| FollowerProgress {
+                node: p,
+                next: pr.next,
+                matched: pr.matched,
+            })
+        })
+        .collect();
+    LogRow {
+        node: id,
+        up: world.is_up(id),
+        cells: entries[skip..].iter().map(|e| cell(node, e)).collect(),
+        hidden: skip as u64,
+        snapshot: (snapshot.last_index > 0).then_some((snapshot.last_index, snapshot.last_term)),
+        commit: node.commit_index(),
+        applied: node.last_applied(),
+        last: node.last_index(),
+        progress,
+        kv: node
+            .kv()
+            .entries()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    }
+}
+
+/// Every node's row, in id order.
+pub fn log_rows(world: &World) -> Vec<LogRow> {
+    world
+        .node_ids()
+        .into_iter()
+        .map(|id| log_row(world, id))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::{Config, Op};
+    use crate::sim::{Action, Timeline, WorldConfig};
+    use crate::view::Recorder;
+
+    fn leader_of(t: &mut Timeline<Recorder>) -> NodeId {
+        for _ in 0..200_000 {
+            if let Some(l) = t.world().leader() {
+                if t.world().node(l).commit_index() > 0 {
+                    return l;
+                }
+            }
+            t.step();
+        }
+        panic!("no leader");
+    }
+
+    fn timeline(config: WorldConfig) -> Timeline<Recorder> {
+        Timeline::fresh(config, 3, Recorder::new()).unwrap()
+    }
+
+    #[test]
+    fn an_entry_on_a_minority_is_uncommitted_and_shown_dashed() {
+        let mut t = timeline(WorldConfig::default());
+        let leader = leader_of(&mut t);
+        t.act(Action::Partition {
+            groups: vec![vec![leader]],
+        });
+        t.act(Action::Write {
+            node: leader,
+            op: Op::Set {
+                key: "x".into(),
+                value: 9,
+            },
+        });
+        let until = t.world().now().plus(50_000);
+        t.run_until(until);
+        let row = log_row(t.world(), leader);
+        let last = row.cells.last().unwrap();
+        assert_eq!(last.text, "x=9");
+        assert!(!last.committed, "only the isolated leader holds it");
+        assert!(!last.applied);
+        assert!(
+            row.cells.first().unwrap().committed,
+            "its no-op was committed"
+        );
+        assert!(row.commit < row.last);
+    }
+
+    #[test]
+    fn a_committed_write_is_solid_applied_and_in_the_state_machine() {
+        let mut t = timeline(WorldConfig::default());
+        let leader = leader_of(&mut t);
+        t.act(Action::Write {
+            node: leader,
+            op: Op::Increment {
+                key: "y".into(),
+                by: 4,
+            },
+        });
+        let until = t.world().now().plus(200_000);
+        t.run_until(until);
+        for row in log_rows(t.world()) {
+            let cell = row.cells.iter().find(|c| c.text == "y+=4").unwrap();
+            assert!(cell.committed && cell.applied, "{}: {cell:?}", row.node);
+            assert_eq!(row.kv, vec![("y".to_string(), 4)]);
+            assert_eq!(row.kv_text(), "y=4");
+        }
+    }
+
+    #[test]
+    fn only_the_leader_row_carries_next_and_match_for_each_follower() {
+        let mut t = timeline(WorldConfig::default());
+        let leader = leader_of(&mut t);
+        let until = t.world().now().plus(100_000);
+        t.run_until(until);
+        for row in log_rows(t.world()) {
+            if row.node == leader {
+                assert_eq!(row.progress.len(), 4);
+                for p in &row.progress {
+                    assert!(p.node != leader);
+                    assert_eq!(p.matched, row.last, "caught up");
+                    assert_eq!(p.next, row.last + 1);
+                }
+            } else {
+                assert!(row.progress.is_empty());
+            }
+        }
+    }
+
+    #[test]
+    fn a_compacted_log_shows_its_snapshot_boundary_and_keeps_the_newest_entries() {
+        let config = WorldConfig {
+            raft: Config {
+                snapshot_threshold: 5,
+                ..Config::default()
+            },
+            ..WorldConfig::default()
+        };
+        let mut t = timeline(config);
+        let leader = leader_of(&mut t);
+        for i in 0..(MAX_CELLS as i64 + 20) {
+            t.act(Action::Write {
+                node: leader,
+                op: Op::Set {
+                    key: "k".into(),
+                    value: i,
+                },
+            });
+            let until = t.world().now().plus(30_000);
+            t.run_until(until);
+        }
+        let until = t.world().now().plus(300_000);
+        t.run_until(until);
+        let row = log_row(t.world(), leader);
+        let (snap, _) = row.snapshot.expect("the log was compacted");
+        assert!(snap > 0);
+        assert_eq!(
+            row.cells.first().map(|c| c.index),
+            Some(snap + 1 + row.hidden)
+        );
+        assert_eq!(row.cells.last().map(|c| c.index), Some(row.last));
+        assert!(row.markers().contains(&format!("snapshot to {snap}")));
+    }
+}

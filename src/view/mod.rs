@@ -1,0 +1,24 @@
+//! What the screen shows, as plain data computed from the world and its
+//! observer: node cards, log rows, messages and links, the configuration,
+//! client results and the broken property, if any.
+//!
+//! Nothing here touches the DOM, so every sentence and every mark the screen
+//! shows is tested natively; the Leptos components in `ui` only draw these.
+
+mod cluster;
+mod logs;
+mod network;
+mod nodes;
+mod recorder;
+mod results;
+mod settings;
+
+pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
+pub use logs::{entry_text, log_row, log_rows, FollowerProgress, LogCell, LogRow, MAX_CELLS};
+pub use network::{
+    groups_text, links, message_dot, message_dots, partition_groups, Link, LinkState, MessageDot,
+};
+pub use nodes::{cluster_configuration, node_cards, Kind, NodeCard};
+pub use recorder::{Recorder, StaleRead, STALE_CHECK_BUDGET};
+pub use results::{mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS};
+pub use settings::{config_flag, with_config_flag};

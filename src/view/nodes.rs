@@ -1,0 +1,371 @@
+//! Node cards: what the cluster drawing and the inspector say about each
+//! node, computed from the world and the recorder.
+
+use super::recorder::Recorder;
+use crate::raft::{Configuration, LogIndex, NodeId, Role, Term, Time};
+use crate::sim::World;
+
+/// What a node is, as drawn: its Raft role, or where it stands outside one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A voter that follows.
+    Follower,
+    /// Asking for pre-votes (thesis §9.6).
+    PreCandidate,
+    /// Asking for votes.
+    Candidate,
+    /// Leading.
+    Leader,
+    /// Receiving the log without a vote (thesis §4.2.1).
+    Learner,
+    /// Running, but not a member of the cluster's configuration: a spare
+    /// server that can be added, or one that was removed.
+    Outside,
+    /// Crashed: only its disk (term, vote, log) survives.
+    Crashed,
+}
+
+impl Kind {
+    /// The word for it, also the CSS class suffix.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Follower => "follower",
+            Kind::PreCandidate => "pre-candidate",
+            Kind::Candidate => "candidate",
+            Kind::Leader => "leader",
+            Kind::Learner => "learner",
+            Kind::Outside => "not a member",
+            Kind::Crashed => "crashed",
+        }
+    }
+
+    /// A class-safe name.
+    pub fn class(self) -> &'static str {
+        match self {
+            Kind::Outside => "outside",
+            k => k.word(),
+        }
+    }
+
+    /// The letter or sign drawn inside the node, so colour is never the only cue.
+    pub fn letter(self) -> &'static str {
+        match self {
+            Kind::Follower => "F",
+            Kind::PreCandidate => "P",
+            Kind::Candidate => "C",
+            Kind::Leader => "L",
+            Kind::Learner => "Ln",
+            Kind::Outside => "–",
+            Kind::Crashed => "✕",
+        }
+    }
+}
+
+/// Everything the screen shows about one node.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeCard {
+    /// Its id.
+    pub id: NodeId,
+    /// Whether it runs.
+    pub up: bool,
+    /// What it is.
+    pub kind: Kind,
+    /// Its current term (persistent, so shown for a crashed node too).
+    pub term: Term,
+    /// Whom it voted for in that term (persistent).
+    pub voted_for: Option<NodeId>,
+    /// While a (pre-)candidate: the votes received, itself included, and how
+    /// many make a quorum.
+    pub votes: Option<(Vec<NodeId>, usize)>,
+    /// The share of its election timeout still to run, 0 to 1; `None` when
+    /// no election timer runs (a leader, a crashed node).
+    pub timer: Option<f64>,
+    /// On a leader, the share of its lease still to run, 0 to 1.
+    pub lease: Option<f64>,
+    /// The last log index (persistent).
+    pub last_index: LogIndex,
+    /// Its commit index (volatile: as it was when it crashed, for a crashed node).
+    pub commit_index: LogIndex,
+    /// Its clock's drift, ppm.
+    pub drift_ppm: i64,
+}
+
+impl NodeCard {
+    /// The node in words: its accessible name, starting with its id.
+    pub fn describe(&self) -> String {
+        let vote = match self.voted_for {
+            Some(v) => format!("voted for {v}"),
+            None => "no vote".to_string(),
+        };
+        let mut s = format!(
+            "{}: {}, term {}, {vote}",
+            self.id,
+            self.kind.word(),
+            self.term
+        );
+        if let Some((votes, quorum)) = &self.votes {
+            let from: Vec<String> = votes.iter().map(|n| n.to_string()).collect();
+            s.push_str(&format!(
+                ", votes from {} ({} of {} needed)",
+                from.join(" "),
+                votes.len(),
+                quorum
+            ));
+        }
+        s.push_str(&format!(
+            ", log up to {}, committed up to {}",
+            self.last_index, self.commit_index
+        ));
+        s
+    }
+
+    /// The vote line drawn beside the node.
+    pub fn vote_line(&self) -> String {
+        match self.voted_for {
+            Some(v) => format!("vote {v}"),
+            None => "no vote".to_string(),
+        }
+    }
+}
+
+/// The configuration the cluster runs under: the leader's, or with no
+/// leader, the newest one any running node holds (the crashed nodes' too if
+/// none runs).
+pub fn cluster_configuration(world: &World) -> Configuration {
+    if let Some(l) = world.leader() {
+        return world.node(l).membership().clone();
+    }
+    let ids = world.node_ids();
+    let newest = |up_only: bool| {
+        ids.iter()
+            .filter(|id| !up_only || world.is_up(**id))
+            .map(|id| world.node(*id))
+            .filter(|n| !n.membership().voters.is_empty())
+            .max_by_key(|n| (n.membership_index(), n.term()))
+            .map(|n| n.membership().clone())
+    };
+    newest(true).or_else(|| newest(false)).unwrap_or_default()
+}
+
+/// The share of `total` that is left between `now` and `deadline`, 0 to 1.
+fn share_left(now: Time, deadline: Time, total: u64) -> f64 {
+    if total == 0 {
+        return 0.0;
+    }
+    (deadline.since(now) as f64 / total as f64).clamp(0.0, 1.0)
+}
+
+/// The card of every node, in id order.
+pub fn node_cards(world: &World, recorder: &Recorder) -> Vec<NodeCard> {
+    let config = cluster_configuration(world);
+    world
+        .node_ids()
+        .into_iter()
+        .map(|id| node_card(world, recorder, &config, id))
+        .collect()
+}
+
+fn node_card(world: &World, recorder: &Recorder, config: &Configuration, id: NodeId) -> NodeCard {
+    let node = world.node(id);
+    let up = world.is_up(id);
+    let role = node.role();
+    let kind = if !up {
+        Kind::Crashed
+    } else {
+        match role {
+            Role::Leader => Kind::Leader,
+            Role::Candidate => Kind::Candidate,
+            Role::PreCandidate => Kind::PreCandidate,
+            // The cluster's configuration decides, as the Configuration
+            // line says: a node promoted by the leader is a voter even
+            // before the entry reaches it.
+            Role::Follower if config.is_voter(id) => Kind::Follower,
+            Role::Follower if config.is_learner(id) => Kind::Learner,
+            Role::Follower => Kind::Outside,
+            #[allow(unreachable_patterns)]
+            _ => Kind::Follower,
+        }
+    };
+    let local_now = world
+        .clock(id)
+        .map_or(world.now(), |c| c.local(world.now()));
+    let settings = node.config();
+    let deadline = node.election_deadline();
+    let timer = (up && deadline != Time::NEVER && kind != Kind::Leader && kind != Kind::Outside)
+        .then(|| {
+            let total = recorder
+                .timer_set_at(id, deadline)
+                .map_or(settings.election_timeout_max_us, |set| deadline.since(set));
+            share_left(local_now, deadline, total)
+        });
+    let lease = (up && kind == Kind::Leader && node.lease_until() > local_now)
+        .then(|| share_left(local_now, node.lease_until(), settings.lease_duration_us));
+    let votes = match role {
+        Role::Candidate if up => Some((
+            recorder.votes(id, node.term(), false),
+            node.membership().quorum_size(),
+        )),
+        Role::PreCandidate if up => Some((
+            recorder.votes(id, node.term() + 1, true),
+            node.membership().quorum_size(),
+        )),
+        _ => None,
+    };
+    NodeCard {
+        id,
+        up,
+        kind,
+        term: node.term(),
+        voted_for: node.voted_for(),
+        votes,
+        timer,
+        lease,
+        last_index: node.last_index(),
+        commit_index: node.commit_index(),
+        drift_ppm: world.clock(id).map_or(0, |c| c.drift_ppm()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{Action, Timeline, WorldConfig};
+
+    fn timeline(nodes: u8, voters: u8) -> Timeline<Recorder> {
+        let config = WorldConfig {
+            nodes,
+            voters,
+            ..WorldConfig::default()
+        };
+        Timeline::fresh(config, 7, Recorder::new()).expect("valid config")
+    }
+
+    fn run_to_leader(t: &mut Timeline<Recorder>) -> NodeId {
+        for _ in 0..200_000 {
+            if let Some(l) = t.world().leader() {
+                if t.world().node(l).commit_index() > 0 {
+                    return l;
+                }
+            }
+            t.step();
+        }
+        panic!("no leader");
+    }
+
+    #[test]
+    fn a_crashed_node_keeps_showing_its_persistent_term_vote_and_log() {
+        let mut t = timeline(5, 5);
+        let leader = run_to_leader(&mut t);
+        let before = node_cards(t.world(), t.observer());
+        let card = before.iter().find(|c| c.id == leader).unwrap().clone();
+        t.act(Action::Crash { node: leader });
+        let after = node_cards(t.world(), t.observer());
+        let crashed = after.iter().find(|c| c.id == leader).unwrap();
+        assert_eq!(crashed.kind, Kind::Crashed);
+        assert!(!crashed.up);
+        assert_eq!(crashed.term, card.term);
+        assert_eq!(crashed.voted_for, card.voted_for);
+        assert_eq!(crashed.last_index, card.last_index);
+        assert!(crashed.last_index > 0, "the leader had logged its no-op");
+        assert_eq!(crashed.timer, None, "a crashed node runs no timer");
+        assert!(crashed
+            .describe()
+            .starts_with(&format!("{leader}: crashed, term {}", card.term)));
+    }
+
+    #[test]
+    fn a_leader_shows_its_lease_and_followers_their_election_timer() {
+        // Leases need CheckQuorum (thesis §6.4).
+        let config = WorldConfig {
+            nodes: 3,
+            voters: 3,
+            raft: crate::raft::Config {
+                check_quorum: true,
+                ..crate::raft::Config::default()
+            },
+            ..WorldConfig::default()
+        };
+        let mut t = Timeline::fresh(config, 7, Recorder::new()).expect("valid config");
+        let leader = run_to_leader(&mut t);
+        let cards = node_cards(t.world(), t.observer());
+        for c in &cards {
+            if c.id == leader {
+                assert_eq!(c.kind, Kind::Leader);
+                assert_eq!(c.timer, None);
+            } else {
+                assert_eq!(c.kind, Kind::Follower);
+                let left = c.timer.expect("a follower's election timer runs");
+                assert!((0.0..=1.0).contains(&left));
+            }
+        }
+        // A quorum acknowledged its heartbeats: it holds a lease, running out.
+        let lease = cards.iter().find(|c| c.id == leader).unwrap().lease;
+        assert!(lease.is_some_and(|l| l > 0.0 && l <= 1.0), "{lease:?}");
+        // After a crash, no lease and no timer.
+        t.act(Action::Crash { node: leader });
+        let cards = node_cards(t.world(), t.observer());
+        let c = cards.iter().find(|c| c.id == leader).unwrap();
+        assert_eq!((c.lease, c.timer), (None, None));
+    }
+
+    #[test]
+    fn a_candidate_counts_a_vote_when_the_grant_arrives_not_when_it_is_sent() {
+        use crate::raft::{Event, MessageKind};
+        use crate::sim::What;
+        let mut t = timeline(5, 5);
+        let (mut granted_seen, mut delivered_seen) = (false, false);
+        for _ in 0..100_000 {
+            let record = t.step().expect("the world keeps running");
+            let cards = node_cards(t.world(), t.observer());
+            let card = |id: NodeId| cards.iter().find(|c| c.id == id).unwrap();
+            for (voter, e) in &record.events {
+                if let Event::VoteGranted {
+                    candidate,
+                    pre_vote: false,
+                    ..
+                } = e
+                {
+                    let c = card(*candidate);
+                    if c.kind == Kind::Candidate {
+                        let (votes, _) = c.votes.clone().unwrap();
+                        assert!(!votes.contains(voter), "{voter}'s vote is still on its way");
+                        assert!(votes.contains(candidate), "a candidate votes for itself");
+                        granted_seen = true;
+                    }
+                }
+            }
+            if let What::Delivered {
+                from,
+                to,
+                kind: MessageKind::VoteResponse,
+                ..
+            } = record.what
+            {
+                let c = card(to);
+                if c.kind == Kind::Candidate && t.world().node(from).voted_for() == Some(to) {
+                    let (votes, quorum) = c.votes.clone().unwrap();
+                    assert!(votes.contains(&from), "{from}'s grant has arrived");
+                    assert!(votes.len() < quorum, "with a quorum it would lead");
+                    delivered_seen = true;
+                }
+            }
+            if granted_seen && delivered_seen {
+                return;
+            }
+        }
+        panic!(
+            "no contested election was seen (granted {granted_seen}, delivered {delivered_seen})"
+        );
+    }
+
+    #[test]
+    fn a_spare_server_is_outside_the_cluster_and_never_campaigns() {
+        let mut t = timeline(4, 3);
+        run_to_leader(&mut t);
+        let cards = node_cards(t.world(), t.observer());
+        let spare = cards.iter().find(|c| c.id == NodeId(4)).unwrap();
+        assert_eq!(spare.kind, Kind::Outside);
+        assert_eq!(spare.timer, None);
+        assert_eq!(cluster_configuration(t.world()).voters.len(), 3);
+    }
+}

@@ -1,0 +1,260 @@
+//! The app's observer of every step: the safety checkers, plus what the
+//! screen needs that a single snapshot of the world cannot tell.
+//!
+//! The world shows where things are; some of what the screen says depends on
+//! how they got there: which granted votes a candidate has actually received,
+//! when a node's election timer was last reset (for the arc of time left),
+//! why a client operation was last refused, and which reads are proven stale.
+//! The [`Timeline`](crate::sim::Timeline) clones its observer into every
+//! checkpoint, so all of this is restored with the world when seeking.
+
+use crate::check::{check_history, Invariants, Linearizability, Violation, ViolationKind};
+use crate::raft::{Answer, Event, MessageKind, NodeId, Term, Time};
+use crate::sim::{ClientOp, Observer, OpId, OpKind, Outcome, StepRecord, What, World};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How many search steps the linearizability checker may spend on one key
+/// when a read is answered. Past it the read is left unmarked: a mark must be
+/// a proof, never a guess.
+pub const STALE_CHECK_BUDGET: u64 = 200_000;
+
+/// A read the linearizability checker proved wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaleRead {
+    /// The read.
+    pub op: OpId,
+    /// The write it missed: the latest write in the checker's witness that
+    /// had completed before the read began. `None` when the value returned
+    /// could not have been written by anyone (not merely stale).
+    pub missed: Option<OpId>,
+    /// The checker's explanation.
+    pub sentence: String,
+}
+
+/// The votes a (pre-)candidate has received so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Ballot {
+    term: Term,
+    pre_vote: bool,
+    from: BTreeSet<NodeId>,
+}
+
+/// The observer the app's timeline runs after every step.
+#[derive(Clone, Debug, Default)]
+pub struct Recorder {
+    invariants: Invariants,
+    ballots: BTreeMap<NodeId, Ballot>,
+    /// Votes granted but not yet delivered: (voter, candidate, term, pre-vote).
+    granted: BTreeSet<(NodeId, NodeId, Term, bool)>,
+    /// Per node: its election deadline and the local time it was set at.
+    timers: BTreeMap<NodeId, (Time, Time)>,
+    refusals: BTreeMap<OpId, String>,
+    stale: BTreeMap<OpId, StaleRead>,
+    /// A stale read answered in a mode that promises linearizability.
+    linearizability: Vec<Violation>,
+}
+
+impl Recorder {
+    /// A recorder that has seen nothing.
+    pub fn new() -> Recorder {
+        Recorder::default()
+    }
+
+    /// The first broken property: a safety invariant, or a read in a
+    /// linearizable mode that returned a stale value.
+    pub fn first_violation(&self) -> Option<&Violation> {
+        let safety = self.invariants.first_violation();
+        let lin = self.linearizability.first();
+        match (safety, lin) {
+            (Some(a), Some(b)) => Some(if b.step < a.step { b } else { a }),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Every broken property found so far, in the order they broke.
+    pub fn violations(&self) -> Vec<&Violation> {
+        let mut all: Vec<&Violation> = self
+            .invariants
+            .violations()
+            .iter()
+            .chain(&self.linearizability)
+            .collect();
+        all.sort_by_key(|v| v.step);
+        all
+    }
+
+    /// The votes `candidate` holds for `term` (a pre-vote round when
+    /// `pre_vote`), itself included; empty if it is not campaigning for it.
+    pub fn votes(&self, candidate: NodeId, term: Term, pre_vote: bool) -> Vec<NodeId> {
+        self.ballots
+            .get(&candidate)
+            .filter(|b| b.term == term && b.pre_vote == pre_vote)
+            .map(|b| b.from.iter().copied().collect())
+            .unwrap_or_default()
+    }
+
+    /// When `node`'s current election deadline was set, on its own clock,
+    /// if the recorder saw it being set to `deadline`.
+    pub fn timer_set_at(&self, node: NodeId, deadline: Time) -> Option<Time> {
+        self.timers
+            .get(&node)
+            .filter(|(d, _)| *d == deadline)
+            .map(|(_, at)| *at)
+    }
+
+    /// Why the operation was last refused by a node, in words.
+    pub fn refusal(&self, op: OpId) -> Option<&str> {
+        self.refusals.get(&op).map(String::as_str)
+    }
+
+    /// The proof that `op` is a stale read, if there is one.
+    pub fn stale_read(&self, op: OpId) -> Option<&StaleRead> {
+        self.stale.get(&op)
+    }
+
+    fn on_event(&mut self, node: NodeId, event: &Event) {
+        match event {
+            Event::BecamePreCandidate { term } => self.open_ballot(node, *term, true),
+            Event::BecameCandidate { term, .. } => self.open_ballot(node, *term, false),
+            Event::VoteGranted {
+                candidate,
+                term,
+                pre_vote,
+                ..
+            } => {
+                self.granted.insert((node, *candidate, *term, *pre_vote));
+            }
+            _ => {}
+        }
+    }
+
+    fn open_ballot(&mut self, node: NodeId, term: Term, pre_vote: bool) {
+        self.ballots.insert(
+            node,
+            Ballot {
+                term,
+                pre_vote,
+                from: BTreeSet::from([node]),
+            },
+        );
+        // Grants for an older round can no longer count.
+        self.granted.retain(|g| g.1 != node || g.2 >= term);
+    }
+
+    fn on_vote_delivered(&mut self, voter: NodeId, candidate: NodeId) {
+        let delivered: Vec<_> = self
+            .granted
+            .iter()
+            .filter(|g| g.0 == voter && g.1 == candidate)
+            .copied()
+            .collect();
+        for g in delivered {
+            self.granted.remove(&g);
+            if let Some(b) = self.ballots.get_mut(&candidate) {
+                if b.term == g.2 && b.pre_vote == g.3 {
+                    b.from.insert(voter);
+                }
+            }
+        }
+    }
+
+    fn note_timers(&mut self, world: &World) {
+        for id in world.node_ids() {
+            let node = world.node(id);
+            let deadline = node.election_deadline();
+            let changed = self.timers.get(&id).is_none_or(|(d, _)| *d != deadline);
+            if changed {
+                self.timers.insert(id, (deadline, node.now()));
+            }
+        }
+    }
+
+    /// Checks whether the read `op`, just answered, is proven stale: its
+    /// key's history (without reads already proven stale) cannot be
+    /// linearized with it, and can without it.
+    fn check_read(&mut self, world: &World, op: OpId) {
+        let history = world.history();
+        let Some(read) = history.get(op as usize) else {
+            return;
+        };
+        if !matches!(read.outcome, Outcome::ReadOk { .. }) || self.stale.contains_key(&op) {
+            return;
+        }
+        let key = read.kind.key();
+        let others: Vec<&ClientOp> = history
+            .iter()
+            .map(|o| o.as_ref())
+            .filter(|o| o.kind.key() == key && o.id != op && !self.stale.contains_key(&o.id))
+            .collect();
+        let mut with = others.clone();
+        with.push(read);
+        let Linearizability::Violation(proof) = check_history(&with, STALE_CHECK_BUDGET) else {
+            return;
+        };
+        if check_history(&others, STALE_CHECK_BUDGET) != Linearizability::Ok {
+            return; // something else is wrong on this key: not this read's fault
+        }
+        let invoked = read.invoked_at;
+        let missed = proof
+            .ops
+            .iter()
+            .filter_map(|id| history.get(*id as usize))
+            .filter(|o| matches!(o.kind, OpKind::Write(_)))
+            .filter_map(|o| match o.outcome {
+                Outcome::WriteOk { at, .. } if at < invoked => Some((at, o.id)),
+                _ => None,
+            })
+            .max()
+            .map(|(_, id)| id);
+        let stale = StaleRead {
+            op,
+            missed,
+            sentence: proof.sentence.clone(),
+        };
+        if read.mode.is_some_and(|m| m.is_safe()) && self.linearizability.is_empty() {
+            self.linearizability.push(Violation {
+                kind: ViolationKind::Linearizability,
+                step: world.steps(),
+                time: world.now(),
+                nodes: vec![read.node],
+                index: None,
+                term: None,
+                ops: proof.ops.clone(),
+                sentence: format!(
+                    "{} from {} in {} mode returned a stale value: {}",
+                    read.kind,
+                    read.node,
+                    read.mode.map(|m| m.name()).unwrap_or("read"),
+                    proof.sentence
+                ),
+            });
+        }
+        self.stale.insert(op, stale);
+    }
+}
+
+impl Observer for Recorder {
+    fn observe(&mut self, world: &World, record: &StepRecord) {
+        self.invariants.check(world, record);
+        for (node, event) in &record.events {
+            self.on_event(*node, event);
+        }
+        match &record.what {
+            What::Delivered {
+                from,
+                to,
+                kind: MessageKind::VoteResponse,
+                ..
+            } => self.on_vote_delivered(*from, *to),
+            What::Reply { op, answer, .. } => match answer {
+                Answer::Refused(reason) => {
+                    self.refusals.insert(*op, reason.to_string());
+                }
+                Answer::Read { .. } => self.check_read(world, *op),
+                _ => {}
+            },
+            _ => {}
+        }
+        self.note_timers(world);
+    }
+}
