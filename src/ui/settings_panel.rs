@@ -124,26 +124,11 @@ pub fn SettingsPanel() -> impl IntoView {
                     on:change=toggle("CheckQuorum", |c, on| c.check_quorum = on) />
                 "CheckQuorum"
             </label>
-            // Shown only when the core has the `lease_reads` switch.
-            <Show when=move || lab.raft.with(|c| crate::view::config_flag(c, "lease_reads").is_some())>
-                <label class="switch">
-                    <input type="checkbox"
-                        prop:checked=move || lab.raft.with(|c| crate::view::config_flag(c, "lease_reads").unwrap_or(false))
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            let next = lab.raft.with_untracked(|c| crate::view::with_config_flag(c, "lease_reads", on));
-                            let result = match next {
-                                Some(config) => lab.act(crate::sim::Action::SetRaftConfig(config)),
-                                None => Err("This build's nodes have no lease-read switch".to_string()),
-                            };
-                            status.set(match result {
-                                Ok(()) => done_text(&format!("Lease reads {}", if on { "on" } else { "off" })),
-                                Err(e) => e,
-                            });
-                        } />
-                    "Lease reads"
-                </label>
-            </Show>
+            <label class="switch">
+                <input type="checkbox" prop:checked=move || lab.raft.with(|c| c.lease_reads)
+                    on:change=toggle("Lease reads", |c, on| c.lease_reads = on) />
+                "Lease reads"
+            </label>
             <div class="form-grid">
                 <label>"Election timeout min (ms)"<input type="text" inputmode="decimal" prop:value=move || t_min.get() on:input=move |ev| t_min.set(event_target_value(&ev)) /></label>
                 <label>"Election timeout max (ms)"<input type="text" inputmode="decimal" prop:value=move || t_max.get() on:input=move |ev| t_max.set(event_target_value(&ev)) /></label>

@@ -42,7 +42,15 @@ pub fn configuration(world: &World) -> ConfigurationView {
             n.membership_index() <= n.commit_index()
         })
         .unwrap_or(true);
-    let learners = format!("; learners: {}", names(&c.learners));
+    let mut learners = format!("; learners: {}", names(&c.learners));
+    if !c.promoting.is_empty() {
+        // An accepted request to add a voter, kept in the configuration
+        // itself, so it survives a change of leader.
+        learners.push_str(&format!(
+            " ({} to become voter once caught up)",
+            names(&c.promoting)
+        ));
+    }
     let (phase, text) = if c.is_joint() {
         (
             "C_old,new",
@@ -192,7 +200,9 @@ mod tests {
         for _ in 0..400 {
             settle(&mut t, 5);
             let c = configuration(t.world());
-            was_learner |= c.learners.contains(&NodeId(4)) && c.text.contains("learners: N4");
+            was_learner |= c.learners.contains(&NodeId(4))
+                && c.text
+                    .contains("learners: N4 (N4 to become voter once caught up)");
             if c.voters.contains(&NodeId(4)) {
                 assert!(was_learner, "N4 joined as a learner first");
                 return;

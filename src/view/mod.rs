@@ -11,7 +11,6 @@ mod network;
 mod nodes;
 mod recorder;
 mod results;
-mod settings;
 
 pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
 pub use logs::{entry_text, log_row, log_rows, FollowerProgress, LogCell, LogRow, MAX_CELLS};
@@ -21,4 +20,3 @@ pub use network::{
 pub use nodes::{cluster_configuration, node_cards, Kind, NodeCard};
 pub use recorder::{Recorder, StaleRead, STALE_CHECK_BUDGET};
 pub use results::{mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS};
-pub use settings::{config_flag, with_config_flag};

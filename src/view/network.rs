@@ -141,9 +141,6 @@ pub fn message_dot(m: &InFlight) -> MessageDot {
             ("SR".to_string(), "SnapshotResponse".to_string(), true)
         }
         Message::TimeoutNow { .. } => ("TN".to_string(), "TimeoutNow".to_string(), false),
-        // A message kind added to the core later still gets drawn, by its label.
-        #[allow(unreachable_patterns)]
-        _ => (kind.label().to_string(), kind.label().to_string(), false),
     };
     MessageDot {
         id: m.id,

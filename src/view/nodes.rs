@@ -182,8 +182,6 @@ fn node_card(world: &World, recorder: &Recorder, config: &Configuration, id: Nod
             Role::Follower if config.is_voter(id) => Kind::Follower,
             Role::Follower if config.is_learner(id) => Kind::Learner,
             Role::Follower => Kind::Outside,
-            #[allow(unreachable_patterns)]
-            _ => Kind::Follower,
         }
     };
     let local_now = world

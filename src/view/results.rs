@@ -54,8 +54,6 @@ pub fn mode_words(mode: ReadMode) -> &'static str {
         ReadMode::Lease => "Lease",
         ReadMode::LeaderNoCheck => "Leader without check",
         ReadMode::LocalAnyNode => "Any node, local",
-        #[allow(unreachable_patterns)]
-        _ => mode.name(),
     }
 }
 
