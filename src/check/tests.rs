@@ -106,13 +106,10 @@ fn log_matching_fires_when_equal_index_and_term_follow_different_histories() {
     assert_eq!(inv.violations()[0].index, Some(3));
 }
 
-#[test]
-fn leader_completeness_fires_when_a_leader_lacks_a_committed_entry() {
-    // Reference: §5.4, Figure 3.
-    let w = world_with_logs([&[1, 1], &[1], &[1]], 2);
-    let mut inv = Invariants::new();
+/// N1 commits index 2 (term 1) in world `w`.
+fn n1_commits_index_2(w: &World, inv: &mut Invariants) {
     inv.check(
-        &w,
+        w,
         &step(
             1,
             n(1),
@@ -124,17 +121,30 @@ fn leader_completeness_fires_when_a_leader_lacks_a_committed_entry() {
             }],
         ),
     );
+}
+
+/// N2 becomes leader of `term` in world `w`.
+fn n2_elected(w: &World, inv: &mut Invariants, term: u64) {
     inv.check(
-        &w,
+        w,
         &step(
             2,
             n(2),
             vec![Event::BecameLeader {
-                term: 3,
+                term,
                 votes: vec![n(2), n(3)],
             }],
         ),
     );
+}
+
+#[test]
+fn leader_completeness_fires_when_a_leader_lacks_a_committed_entry() {
+    // Reference: §5.4, Figure 3.
+    let w = world_with_logs([&[1, 1], &[1], &[1]], 2);
+    let mut inv = Invariants::new();
+    n1_commits_index_2(&w, &mut inv);
+    n2_elected(&w, &mut inv, 3);
     assert_eq!(kinds(&inv), vec![ViolationKind::LeaderCompleteness]);
     assert!(
         inv.violations()[0].sentence.contains("without entry 2"),
@@ -150,41 +160,13 @@ fn leader_completeness_concerns_only_leaders_of_later_terms() {
     // higher-numbered terms". A candidate of an older term can still win
     // with votes delayed by the network (fuzz seed 1030840): not a violation.
     let w = world_with_logs([&[1, 1], &[1], &[1]], 4);
-    let commit = |inv: &mut Invariants| {
-        inv.check(
-            &w,
-            &step(
-                1,
-                n(1),
-                vec![Event::Committed {
-                    index: 2,
-                    term: 1,
-                    quorum: vec![n(1), n(3)],
-                    rule: crate::raft::Rule::CurrentTermCommit,
-                }],
-            ),
-        )
-    };
-    let elect = |inv: &mut Invariants, term| {
-        inv.check(
-            &w,
-            &step(
-                2,
-                n(2),
-                vec![Event::BecameLeader {
-                    term,
-                    votes: vec![n(2), n(3)],
-                }],
-            ),
-        )
-    };
     let mut inv = Invariants::new();
-    commit(&mut inv);
-    elect(&mut inv, 3);
+    n1_commits_index_2(&w, &mut inv);
+    n2_elected(&w, &mut inv, 3);
     assert!(inv.violations().is_empty(), "{:?}", inv.violations());
     let mut inv = Invariants::new();
-    commit(&mut inv);
-    elect(&mut inv, 5);
+    n1_commits_index_2(&w, &mut inv);
+    n2_elected(&w, &mut inv, 5);
     assert_eq!(kinds(&inv), vec![ViolationKind::LeaderCompleteness]);
 }
 

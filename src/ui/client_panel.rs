@@ -4,6 +4,7 @@
 //! refused next to the control and changes nothing.
 
 use super::lab::Lab;
+use super::status_line::StatusLine;
 use crate::raft::{NodeId, Op, ReadMode};
 use crate::sim::{Action, Workload};
 use crate::view::mode_words;
@@ -177,7 +178,7 @@ pub fn ClientPanel() -> impl IntoView {
                 </label>
                 <button type="button" class="primary" on:click=move |_| write()>"Write"</button>
             </div>
-            <p class="status" class:done=move || write_status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="write-status">{move || write_status.get()}</p>
+            <StatusLine text=write_status testid="write-status"/>
             <div class="form-grid">
                 <label>"Read mode"
                     <select aria-label="Read mode" on:change=move |ev| mode.set(event_target_value(&ev).parse().unwrap_or(0))>
@@ -192,13 +193,13 @@ pub fn ClientPanel() -> impl IntoView {
                 </label>
                 <button type="button" class="primary" on:click=move |_| read()>"Read"</button>
             </div>
-            <p class="status" class:done=move || read_status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="read-status">{move || read_status.get()}</p>
+            <StatusLine text=read_status testid="read-status"/>
             <label class="switch">
                 <input type="checkbox" prop:checked=move || lab.workload.get() on:change=toggle_workload />
                 "Workload"
                 <span class="note">" (a steady stream of random reads and writes)"</span>
             </label>
-            <p class="status" class:done=move || workload_status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite">{move || workload_status.get()}</p>
+            <StatusLine text=workload_status/>
             <h3 id="results-heading">"Client results"</h3>
             <ol class="results" role="log" aria-label="Client results" data-testid="client-results">
                 <For

@@ -2,7 +2,8 @@
 //! Every action reports its outcome (or the reason it was refused) in a
 //! status line right under the buttons.
 
-use super::lab::{done_text, is_done, Lab, Selection};
+use super::lab::{done_text, Lab, Selection};
+use super::status_line::StatusLine;
 use crate::raft::{ConfChange, NodeId};
 use crate::sim::Action;
 use crate::view::{LinkState, MessageDot};
@@ -29,9 +30,7 @@ pub fn Inspector() -> impl IntoView {
                 Selection::Message(m) => view! { <MessageDetails message=*m status=status /> }.into_any(),
                 Selection::Link(a, b) => view! { <LinkActions a=a b=b status=status /> }.into_any(),
             }}
-            <p class="status" class:done=move || status.with(|s| is_done(s)) role="status" aria-live="polite" data-testid="inspector-status">
-                {move || status.get()}
-            </p>
+            <StatusLine text=status testid="inspector-status"/>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 //! inspector.
 
 use super::lab::Lab;
+use super::status_line::StatusLine;
 use crate::raft::{ConfChange, NodeId};
 use crate::sim::Action;
 use leptos::prelude::*;
@@ -107,7 +108,7 @@ pub fn MembershipPanel() -> impl IntoView {
                 <div class="checks">{boxes}</div>
                 <button type="button" on:click=change>"Change membership"</button>
             </fieldset>
-            <p class="status" class:done=move || status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="membership-status">{move || status.get()}</p>
+            <StatusLine text=status testid="membership-status"/>
         </details>
     }
 }

@@ -17,6 +17,7 @@ mod membership_panel;
 mod network_panel;
 mod panic_banner;
 mod settings_panel;
+mod status_line;
 
 pub use app::App;
 

@@ -3,6 +3,7 @@
 //! Single links are cut by selecting them in the drawing.
 
 use super::lab::Lab;
+use super::status_line::StatusLine;
 use crate::raft::NodeId;
 use crate::sim::{Action, NetworkConfig};
 use leptos::prelude::*;
@@ -100,7 +101,7 @@ pub fn NetworkPanel() -> impl IntoView {
                         });
                     } />
             </label>
-            <p class="status" class:done=move || status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="network-status-line">{move || status.get()}</p>
+            <StatusLine text=status testid="network-status-line"/>
         </details>
     }
 }

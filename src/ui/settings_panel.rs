@@ -2,6 +2,7 @@
 //! size and seed, and the six teaching faults, each with what it breaks.
 
 use super::lab::{done_text, Lab, SessionSettings};
+use super::status_line::StatusLine;
 use crate::raft::{Config, Fault};
 use leptos::prelude::*;
 
@@ -135,7 +136,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 <label>"Heartbeat interval (ms)"<input type="text" inputmode="decimal" prop:value=move || heartbeat.get() on:input=move |ev| heartbeat.set(event_target_value(&ev)) /></label>
                 <button type="button" on:click=apply_timing>"Apply timing"</button>
             </div>
-            <p class="status" class:done=move || status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="settings-status">{move || status.get()}</p>
+            <StatusLine text=status testid="settings-status"/>
             <h3>"Session"</h3>
             <div class="form-grid">
                 <label>"Cluster size"
@@ -153,7 +154,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 <button type="button" on:click=move |_| apply_seed()>"Start a new session"</button>
             </div>
             <p class="hint">"Changing the cluster size or the seed starts a new session."</p>
-            <p class="status" class:done=move || session_status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="session-status">{move || session_status.get()}</p>
+            <StatusLine text=session_status testid="session-status"/>
         </details>
         <details class="panel group faults" class:fault-on=any_fault>
             <summary><h2>"Teaching faults"</h2></summary>
@@ -178,7 +179,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
-            <p class="status" class:done=move || fault_status.with(|s| super::lab::is_done(s)) role="status" aria-live="polite" data-testid="fault-status">{move || fault_status.get()}</p>
+            <StatusLine text=fault_status testid="fault-status"/>
         </details>
     }
 }

@@ -174,11 +174,7 @@ mod tests {
     use super::*;
     use crate::raft::{ConfChange, Config, Fault, Faults};
     use crate::sim::{Action, Timeline, WorldConfig};
-
-    fn settle(t: &mut Timeline<Recorder>, ms: u64) {
-        let until = t.world().now().plus(ms * 1000);
-        t.run_until(until);
-    }
+    use crate::view::testing::settle;
 
     #[test]
     fn adding_a_node_shows_it_as_a_learner_then_as_a_voter() {

@@ -163,19 +163,8 @@ mod tests {
     use super::*;
     use crate::raft::{Config, Op};
     use crate::sim::{Action, Timeline, WorldConfig};
+    use crate::view::testing::leader_of;
     use crate::view::Recorder;
-
-    fn leader_of(t: &mut Timeline<Recorder>) -> NodeId {
-        for _ in 0..200_000 {
-            if let Some(l) = t.world().leader() {
-                if t.world().node(l).commit_index() > 0 {
-                    return l;
-                }
-            }
-            t.step();
-        }
-        panic!("no leader");
-    }
 
     fn timeline(config: WorldConfig) -> Timeline<Recorder> {
         Timeline::fresh(config, 3, Recorder::new()).unwrap()

@@ -11,6 +11,8 @@ mod network;
 mod nodes;
 mod recorder;
 mod results;
+#[cfg(test)]
+mod testing;
 
 pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
 pub use logs::{entry_text, log_row, log_rows, FollowerProgress, LogCell, LogRow, MAX_CELLS};

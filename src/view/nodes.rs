@@ -228,6 +228,7 @@ fn node_card(world: &World, recorder: &Recorder, config: &Configuration, id: Nod
 mod tests {
     use super::*;
     use crate::sim::{Action, Timeline, WorldConfig};
+    use crate::view::testing::leader_of;
 
     fn timeline(nodes: u8, voters: u8) -> Timeline<Recorder> {
         let config = WorldConfig {
@@ -238,22 +239,10 @@ mod tests {
         Timeline::fresh(config, 7, Recorder::new()).expect("valid config")
     }
 
-    fn run_to_leader(t: &mut Timeline<Recorder>) -> NodeId {
-        for _ in 0..200_000 {
-            if let Some(l) = t.world().leader() {
-                if t.world().node(l).commit_index() > 0 {
-                    return l;
-                }
-            }
-            t.step();
-        }
-        panic!("no leader");
-    }
-
     #[test]
     fn a_crashed_node_keeps_showing_its_persistent_term_vote_and_log() {
         let mut t = timeline(5, 5);
-        let leader = run_to_leader(&mut t);
+        let leader = leader_of(&mut t);
         let before = node_cards(t.world(), t.observer());
         let card = before.iter().find(|c| c.id == leader).unwrap().clone();
         t.act(Action::Crash { node: leader });
@@ -284,7 +273,7 @@ mod tests {
             ..WorldConfig::default()
         };
         let mut t = Timeline::fresh(config, 7, Recorder::new()).expect("valid config");
-        let leader = run_to_leader(&mut t);
+        let leader = leader_of(&mut t);
         let cards = node_cards(t.world(), t.observer());
         for c in &cards {
             if c.id == leader {
@@ -359,7 +348,7 @@ mod tests {
     #[test]
     fn a_spare_server_is_outside_the_cluster_and_never_campaigns() {
         let mut t = timeline(4, 3);
-        run_to_leader(&mut t);
+        leader_of(&mut t);
         let cards = node_cards(t.world(), t.observer());
         let spare = cards.iter().find(|c| c.id == NodeId(4)).unwrap();
         assert_eq!(spare.kind, Kind::Outside);

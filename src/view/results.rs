@@ -150,23 +150,7 @@ mod tests {
     use super::*;
     use crate::raft::{NodeId, Op};
     use crate::sim::{Action, Timeline, WorldConfig};
-
-    fn settle(t: &mut Timeline<Recorder>, ms: u64) {
-        let until = t.world().now().plus(ms * 1000);
-        t.run_until(until);
-    }
-
-    fn leader_of(t: &mut Timeline<Recorder>) -> NodeId {
-        for _ in 0..200_000 {
-            if let Some(l) = t.world().leader() {
-                if t.world().node(l).commit_index() > 0 {
-                    return l;
-                }
-            }
-            t.step();
-        }
-        panic!("no leader");
-    }
+    use crate::view::testing::{leader_of, settle};
 
     /// Isolates the leader, writes x = 2 through the majority, then reads x
     /// from the old leader in `mode`; returns the read's row and the write's id.
