@@ -657,3 +657,26 @@ fn deeply_nested_json_is_refused_without_overflowing_the_stack() {
         Err(SessionError::Malformed(_))
     ));
 }
+
+#[test]
+fn run_until_never_runs_an_event_scheduled_after_its_time() {
+    // A superseded timer at or before `t` used to let `step` run the next
+    // event too, even one after `t` (a crash at 3,200 ms ran inside
+    // run_until(3,199 ms) in the split-vote lesson).
+    use crate::raft::NodeId;
+    use crate::sim::{Action, TimedAction};
+    let crash = TimedAction {
+        at: Time::from_millis(3_200),
+        action: Action::Crash { node: NodeId(1) },
+    };
+    for ms in (3_100..3_200).step_by(7) {
+        let mut w =
+            World::with_actions(WorldConfig::default(), 12, std::slice::from_ref(&crash)).unwrap();
+        w.run_until(Time::from_millis(ms));
+        assert!(
+            w.is_up(NodeId(1)),
+            "the crash ran inside run_until({ms} ms)"
+        );
+        assert_eq!(w.now(), Time::from_millis(ms));
+    }
+}

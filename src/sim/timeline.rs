@@ -103,8 +103,8 @@ impl<O: Observer> Timeline<O> {
 
     /// Forward until global time `t`.
     pub fn run_until(&mut self, t: Time) {
-        while self.world.next_event_time().is_some_and(|next| next <= t) {
-            self.step();
+        while let Some(record) = self.world.step_at_or_before(t) {
+            self.after_step(&record);
         }
         self.world.run_until(t);
     }
@@ -168,10 +168,7 @@ impl<O: Observer> Timeline<O> {
             self.world = c.world.clone();
             self.observer = c.observer.clone();
         }
-        while self.world.next_event_time().is_some_and(|next| next <= t) {
-            let Some(record) = self.world.step() else {
-                break;
-            };
+        while let Some(record) = self.world.step_at_or_before(t) {
             self.observer.observe(&self.world, &record);
         }
         self.world.run_until(t);

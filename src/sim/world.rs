@@ -605,30 +605,32 @@ impl World {
     /// Runs exactly one event: a delivery, a timer, a client step or a user
     /// action. `None` when nothing is scheduled.
     pub fn step(&mut self) -> Option<StepRecord> {
-        loop {
+        self.step_at_or_before(Time::NEVER)
+    }
+
+    /// Runs the next event if it is scheduled at or before `t`; `None` when
+    /// none is. Superseded timers on the way are dropped without counting as
+    /// a step, and never make it run an event later than `t`.
+    pub fn step_at_or_before(&mut self, t: Time) -> Option<StepRecord> {
+        while self.next_event_time().is_some_and(|next| next <= t) {
             let ((time, _, _), item) = self.queue.pop_first()?;
             self.now = self.now.max(time);
             if let Some(record) = self.execute(item) {
                 return Some(self.finish(record));
             }
         }
+        None
     }
 
     /// Runs one event if one is due now (at or before the current time).
     /// Callers that observe every step drain these before [`World::act`].
     pub fn step_due(&mut self) -> Option<StepRecord> {
-        if self.next_event_time().is_some_and(|next| next <= self.now) {
-            self.step()
-        } else {
-            None
-        }
+        self.step_at_or_before(self.now)
     }
 
     /// Runs every event at or before `t`, then sets the time to `t`.
     pub fn run_until(&mut self, t: Time) {
-        while self.next_event_time().is_some_and(|next| next <= t) {
-            self.step();
-        }
+        while self.step_at_or_before(t).is_some() {}
         self.now = self.now.max(t);
     }
 
@@ -649,8 +651,8 @@ impl World {
     pub fn act(&mut self, action: Action) -> (TimedAction, Vec<StepRecord>) {
         let mut records = Vec::new();
         let now = self.now;
-        while self.next_event_time().is_some_and(|next| next <= now) {
-            records.extend(self.step());
+        while let Some(r) = self.step_at_or_before(now) {
+            records.push(r);
         }
         let at = self.now.plus(1);
         self.schedule(at, CLASS_ACTION, Scheduled::Action(action.clone()));

@@ -198,12 +198,13 @@ impl Run {
 
     /// Runs until `t` or the first violation.
     fn run_until(&mut self, t: Time) {
-        while !self.violated() && self.world.next_event_time().is_some_and(|n| n <= t) {
-            if let Some(r) = self.world.step() {
-                self.invariants.check(&self.world, &r);
-                self.fire_trigger();
-                self.advance_lease_race();
-            }
+        while !self.violated() {
+            let Some(r) = self.world.step_at_or_before(t) else {
+                break;
+            };
+            self.invariants.check(&self.world, &r);
+            self.fire_trigger();
+            self.advance_lease_race();
         }
         if !self.violated() {
             self.world.run_until(t);

@@ -1,0 +1,210 @@
+//! The lessons, in the order the Lessons menu lists them.
+//!
+//! Each is a fixed seed and script, so every caption is a real state of the
+//! real cluster; the tests below play each one and compare what its
+//! captions say with the run, so a lesson that stops showing what it claims
+//! fails the build.
+
+use super::lesson::{Caption, Cue, Lesson, Watch};
+use crate::raft::{Config, Faults, NodeId, Time};
+use crate::sim::{Action, Session, TimedAction, WorldConfig};
+
+fn at(ms: u64, action: Action) -> TimedAction {
+    TimedAction {
+        at: Time::from_millis(ms),
+        action,
+    }
+}
+
+fn caption(cue: Cue, text: &'static str) -> Caption {
+    Caption { cue, text }
+}
+
+/// Five servers, the default settings.
+fn five() -> WorldConfig {
+    WorldConfig::default()
+}
+
+/// Lesson 1: timeouts, votes, a leader, heartbeats (§5.2).
+pub fn first_election() -> Lesson {
+    Lesson {
+        slug: "first-election",
+        title: "The first election",
+        intro: "Five servers start as followers in term 0, each with an election timer set to a random time between 150 and 300 ms. Whoever's timer fires first asks the others for their votes; a majority makes it leader, and its heartbeats keep everyone else from starting another election.",
+        session: Session::new(five(), 1),
+        captions: vec![
+            caption(Cue::Start, "Every server is a follower in term 0. The arcs are their election timers: each was set at random, so one will fire first."),
+            caption(Cue::Next(Watch::BecameCandidate), "{node}'s timer fired first: it heard from no leader for a whole election timeout (§5.2). It moves to term {term}, votes for itself and asks every other server for its vote."),
+            caption(Cue::Next(Watch::VoteGranted), "{node} has not voted in term {term} yet, so it grants its vote. Each server votes at most once per term."),
+            caption(Cue::Next(Watch::BecameLeader), "{node} holds votes from a majority, so it is the leader of term {term}. No other server can win term {term}: it would need a majority too, and two majorities always share a server."),
+            caption(Cue::Next(Watch::LeaderCommitted), "{node} appended a no-op entry and a majority stored it, so it is committed (§5.4.2). Its heartbeats now reset every follower's timer."),
+        ],
+    }
+}
+
+/// Lesson 2: the leader crashes; a new leader in a higher term; the old one
+/// returns as a follower (§5.2, §5.1).
+pub fn leader_crash() -> Lesson {
+    let old = NodeId(4);
+    Lesson {
+        slug: "leader-crash",
+        title: "The leader crashes",
+        intro: "N4 leads term 1. When it crashes its heartbeats stop, so the followers' timers run out and one of them starts an election in term 2. When N4 comes back it still believes it was leader of term 1, until the first message from term 2 tells it otherwise.",
+        session: Session {
+            actions: vec![
+                at(1_000, Action::Crash { node: old }),
+                at(2_500, Action::Restart { node: old }),
+            ],
+            ..Session::new(five(), 1)
+        },
+        captions: vec![
+            caption(Cue::At(Time::from_millis(999)), "N4 leads term 1 and sends heartbeats every 50 ms. Watch what happens when it crashes."),
+            caption(Cue::Next(Watch::Action), "N4 has crashed. It keeps its term, its vote and its log on disk, but sends nothing."),
+            caption(Cue::Next(Watch::ElectionTimeout), "No heartbeats arrive, so {node}'s timer runs out first."),
+            caption(Cue::Next(Watch::BecameLeader), "{node} won term {term} with votes from the three other live servers: a majority of five."),
+            caption(Cue::Next(Watch::Action), "N4 restarts from its disk, still in term 1: it does not know yet that a newer term exists."),
+            caption(Cue::At(Time::from_millis(2_600)), "The new leader's heartbeat carried a higher term, so N4 became its follower (§5.1). A stale leader never stays leader once it hears of a newer term."),
+        ],
+    }
+}
+
+/// Lesson 3: split vote, then livelock under `fixed-timeouts` (§5.2).
+pub fn split_vote() -> Lesson {
+    let fixed = Config {
+        faults: Faults::only(crate::raft::Fault::FixedTimeouts),
+        ..Config::default()
+    };
+    Lesson {
+        slug: "split-vote",
+        title: "Split votes",
+        intro: "Here three servers' timers fire within a few milliseconds of each other. Each votes for itself and the rest of the votes split, so nobody has a majority in term 1. Randomized timeouts make the next try unlikely to split again. Then the fixed-timeouts fault makes every timer the same, and split votes repeat for as long as you watch.",
+        session: Session {
+            actions: vec![
+                at(3_000, Action::SetRaftConfig(fixed)),
+                at(
+                    3_000,
+                    Action::SetNetwork(crate::sim::NetworkConfig {
+                        latency_min_us: 10_000,
+                        latency_max_us: 11_000,
+                        ..Default::default()
+                    }),
+                ),
+                at(3_200, Action::Crash { node: NodeId(1) }),
+            ],
+            ..Session::new(five(), 12)
+        },
+        captions: vec![
+            caption(Cue::Next(Watch::BecameCandidate), "{node}'s timer fired: it is a candidate for term {term}."),
+            caption(Cue::Next(Watch::BecameCandidate), "{node} timed out a moment later and is a candidate for term {term} too. It voted for itself, so it cannot vote for the other."),
+            caption(Cue::Next(Watch::BecameCandidate), "And {node}: a third candidate for term {term}. The votes are split; nobody can reach three of five."),
+            caption(Cue::Next(Watch::BecameLeader), "The candidates' timers were reset to new random values, so one of them tried again first and won term {term} before anyone else woke up."),
+            caption(Cue::At(Time::from_millis(3_200)), "Now the fixed-timeouts fault is on: every election timeout is exactly 150 ms, and every message takes 10 to 11 ms, so the followers' last heartbeats arrived together. The leader, N1, has just crashed."),
+            caption(Cue::At(Time::from_millis(4_500)), "Every follower times out at the same moment, every time: each votes for itself, the votes split, and the term climbs with no leader. Randomization is what breaks the tie (§5.2)."),
+        ],
+    }
+}
+
+/// Every lesson, in menu order.
+pub fn all() -> Vec<Lesson> {
+    vec![first_election(), leader_crash(), split_vote()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::Role;
+    use crate::sim::World;
+
+    /// The captions as the player shows them, one per line.
+    fn script(lesson: &Lesson) -> String {
+        lesson
+            .stops()
+            .unwrap_or_else(|e| panic!("{}: {e}", lesson.slug))
+            .iter()
+            .map(|s| s.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The lesson's world at simulated time `ms`.
+    fn world_at(lesson: &Lesson, ms: u64) -> World {
+        let s = &lesson.session;
+        let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+        w.run_until(Time::from_millis(ms));
+        w
+    }
+
+    #[test]
+    fn first_election_shows_a_timeout_a_vote_a_leader_and_a_commit() {
+        // Reference: §5.2.
+        let lesson = first_election();
+        let lines = script(&lesson);
+        let expected = [
+            "Every server is a follower in term 0.",
+            "N4's timer fired first: it heard from no leader for a whole election timeout (§5.2). It moves to term 1",
+            "has not voted in term 1 yet, so it grants its vote",
+            "N4 holds votes from a majority, so it is the leader of term 1.",
+            "N4 appended a no-op entry",
+        ];
+        for (line, want) in lines.lines().zip(expected) {
+            assert!(line.contains(want), "{line:?} should say {want:?}");
+        }
+        assert_eq!(lines.lines().count(), expected.len());
+    }
+
+    #[test]
+    fn leader_crash_elects_a_new_leader_in_a_higher_term_and_the_old_one_follows() {
+        // Reference: §5.2, §5.1.
+        let lesson = leader_crash();
+        let lines = script(&lesson);
+        assert!(lines.contains("N2 won term 2"), "{lines}");
+        let w = world_at(&lesson, 999);
+        assert_eq!(w.leader(), Some(NodeId(4)), "the intro's leader");
+        assert_eq!(w.node(NodeId(4)).term(), 1);
+        let w = world_at(&lesson, 2_600);
+        let n4 = w.node(NodeId(4));
+        assert_eq!(
+            (n4.role(), n4.term(), n4.leader()),
+            (Role::Follower, 2, Some(NodeId(2)))
+        );
+    }
+
+    #[test]
+    fn split_vote_has_three_candidates_in_term_1_and_then_livelocks_under_fixed_timeouts() {
+        // Reference: §5.2; teaching fault `fixed-timeouts`.
+        let lesson = split_vote();
+        let stops = lesson.stops().unwrap();
+        let lines = script(&lesson);
+        assert!(lines.contains("candidate for term 1.\n"), "{lines}");
+        assert!(lines.contains("won term 2"), "{lines}");
+        let candidates: std::collections::BTreeSet<_> = stops[..3].iter().map(|s| s.node).collect();
+        assert_eq!(candidates.len(), 3, "three different candidates");
+        let before = world_at(&lesson, 3_199);
+        assert_eq!(
+            before.leader(),
+            Some(NodeId(1)),
+            "the leader the script crashes"
+        );
+        let after = world_at(&lesson, 4_500);
+        assert_eq!(after.leader(), None, "no leader under fixed timeouts");
+        assert!(after.max_term() >= before.max_term() + 5, "terms climb");
+    }
+
+    #[test]
+    fn every_lesson_has_a_unique_slug_an_intro_and_valid_stops_in_order() {
+        let lessons = all();
+        let slugs: std::collections::BTreeSet<_> = lessons.iter().map(|l| l.slug).collect();
+        assert_eq!(slugs.len(), lessons.len());
+        for l in &lessons {
+            assert!(l.session.validate().is_ok(), "{}", l.slug);
+            assert!(l.intro.len() > 80 && !l.title.is_empty());
+            let stops = l.stops().unwrap();
+            assert!(
+                stops.windows(2).all(|w| w[0].step <= w[1].step),
+                "{}",
+                l.slug
+            );
+            assert!(stops.iter().all(|s| !s.text.contains('{')), "{}", l.slug);
+        }
+    }
+}
