@@ -16,6 +16,7 @@
 
 use super::Run;
 use crate::raft::{MessageKind, NodeId, Op, ReadMode, Role, Time};
+use crate::sim::clock::MAX_DRIFT_PPM;
 use crate::sim::{Action, Outcome, Workload};
 
 /// How the race tries to break the followers' promise.
@@ -32,6 +33,10 @@ pub(super) enum Breach {
     ForcedTimeout,
     /// CheckQuorum is off while the lone node wins, then switched on.
     CheckQuorumOn,
+    /// Clocks drift past the configured bound: the leader's slow, the
+    /// others' fast, and the leader is cut off. Lease reads are then unsafe,
+    /// and the race must end in a stale read the checker proves.
+    DriftPastBound,
 }
 
 /// Where the race stands.
@@ -77,8 +82,14 @@ pub(super) struct LeaseRace {
 const RACE_LIMIT_US: u64 = 6_000_000;
 
 impl Run {
-    /// Starts a race, if there is a leader with at least two other voters.
+    /// Starts a race of a random kind, if there is a leader with at least
+    /// two other voters.
     pub(super) fn arm_lease_race(&mut self) {
+        self.arm_lease_race_of(None);
+    }
+
+    /// Starts a race of kind `breach` (random when `None`).
+    pub(super) fn arm_lease_race_of(&mut self, breach: Option<Breach>) {
         let Some(leader) = self.world.leader() else {
             return;
         };
@@ -101,11 +112,11 @@ impl Run {
         while loyal.len() + 1 < config.quorum_size() && !others.is_empty() {
             loyal.push(others.swap_remove(self.rng.index(others.len())));
         }
-        let breach = match self.rng.index(3) {
+        let breach = breach.unwrap_or_else(|| match self.rng.index(3) {
             0 if config.voters.len() == 3 => Breach::DelayedReply,
             0 | 1 => Breach::ForcedTimeout,
             _ => Breach::CheckQuorumOn,
-        };
+        });
         let workload = self.world.workload().cloned();
         self.act(Action::SetWorkload(None));
         let mut raft = self.world.config().raft.clone();
@@ -124,6 +135,17 @@ impl Run {
             deadline: self.world.now().plus(RACE_LIMIT_US),
             workload,
         };
+        if breach == Breach::DriftPastBound {
+            let bound = self.world.config().raft.max_clock_drift_ppm as i64;
+            let least = (MAX_DRIFT_PPM * 7 / 10).max(bound + 1);
+            for node in self.world.node_ids() {
+                let past = self.rng.range_inclusive(least as u64, MAX_DRIFT_PPM as u64) as i64;
+                let drift_ppm = if node == leader { -past } else { past };
+                self.act(Action::SetClockDrift { node, drift_ppm });
+            }
+            self.isolate(leader);
+            race.stage = Stage::Electing;
+        }
         if breach == Breach::DelayedReply {
             // The current leader plays the old leader of an earlier term.
             let hold = self.rng.range_inclusive(1_500_000, 2_500_000);
@@ -238,7 +260,7 @@ impl Run {
                         race.stage = Stage::Electing;
                     }
                     Breach::DelayedReply => race.stage = Stage::AwaitingReply,
-                    Breach::CheckQuorumOn => race.stage = Stage::Electing,
+                    Breach::CheckQuorumOn | Breach::DriftPastBound => race.stage = Stage::Electing,
                 }
             }
             Stage::AwaitingReply => {

@@ -20,7 +20,6 @@ use super::linearizability::{check_history, Linearizability};
 use super::violation::{Violation, ViolationKind};
 use crate::raft::{ConfChange, Config, Fault, Faults, NodeId, Op, ReadMode, Role, Time};
 use crate::rng::Rng;
-use crate::sim::clock::MAX_DRIFT_PPM;
 use crate::sim::{
     Action, NetworkConfig, Outcome, Session, StepRecord, TimedAction, Workload, World, WorldConfig,
 };
@@ -496,19 +495,9 @@ impl Run {
             self.act(Action::SetClockDrift { node, drift_ppm });
             return;
         }
-        // Past the bound: the leader's clock slow, so its lease lasts longer
-        // in real time, and every other clock fast, so promises end sooner.
-        let leader = self.world.leader();
-        for node in self.world.node_ids() {
-            let least = (MAX_DRIFT_PPM * 7 / 10).max(bound + 1);
-            let past = self.rng.range_inclusive(least as u64, MAX_DRIFT_PPM as u64) as i64;
-            let drift_ppm = if Some(node) == leader { -past } else { past };
-            self.act(Action::SetClockDrift { node, drift_ppm });
-        }
-        // Cut the slowed leader off at once: the others elect a new leader
-        // while its slow clock still shows a valid lease.
-        if let Some(l) = leader {
-            self.isolate(l);
+        // Past the bound: a race of its own (see `lease_race`).
+        if self.race.is_none() {
+            self.arm_lease_race_of(Some(lease_race::Breach::DriftPastBound));
         }
     }
 
