@@ -104,9 +104,56 @@ pub fn split_vote() -> Lesson {
     }
 }
 
+/// Lesson 12: `volatile-vote` lets a restarted server vote twice in one
+/// term, and two leaders win it (Figure 2, §5.2).
+pub fn volatile_vote() -> Lesson {
+    let vote = Config {
+        faults: Faults::only(crate::raft::Fault::VolatileVote),
+        ..Config::default()
+    };
+    let us = |at: u64, action: Action| TimedAction {
+        at: Time(at),
+        action,
+    };
+    let (n1, n2, n3, n4) = (NodeId(1), NodeId(2), NodeId(3), NodeId(4));
+    Lesson {
+        slug: "volatile-vote",
+        title: "A vote that is not saved",
+        intro: "A server must write its term and its vote to disk before it answers, so that after a crash it still knows whom it voted for (Figure 2). The volatile-vote fault skips that. Here N3 votes for N1 in term 2, crashes and restarts, forgets the vote and votes again in term 2, for N2: two leaders in one term.",
+        session: Session {
+            actions: vec![
+                us(700_001, Action::Crash { node: n4 }),
+                us(700_002, Action::CutLink { from: n1, to: n2 }),
+                us(700_003, Action::ForceTimeout { node: n1 }),
+                us(709_119, Action::CutLink { from: n1, to: n3 }),
+                us(709_120, Action::Crash { node: n3 }),
+                us(709_121, Action::Restart { node: n3 }),
+                us(709_122, Action::CutLink { from: n1, to: n4 }),
+                us(723_030, Action::Restart { node: n4 }),
+                us(723_031, Action::ForceTimeout { node: n2 }),
+            ],
+            ..Session::new(WorldConfig { raft: vote, ..five() }, 1)
+        },
+        captions: vec![
+            caption(Cue::At(Time(700_000)), "N4 leads term 1. The volatile-vote fault is on: no server saves its term and vote to disk. Watch N3."),
+            caption(Cue::At(Time(700_003)), "N4 has crashed, and an operator made N1's timer fire: N1 asks for votes in term 2 (its messages to N2 are cut)."),
+            caption(Cue::At(Time(709_118)), "N3 has granted its vote to N1 for term 2. It kept that vote only in memory."),
+            caption(Cue::At(Time(709_121)), "N3 crashed and restarted. Without its saved term and vote it is back in term 1, free to vote in term 2 again."),
+            caption(Cue::Next(Watch::BecameLeader), "{node} wins term {term} with N3's first vote among its majority."),
+            caption(Cue::At(Time(723_031)), "N4 is back, and an operator made N2's timer fire: N2 asks for votes in term 2 as well."),
+            caption(Cue::Next(Watch::BecameLeader), "{node} also wins term {term}: N3 voted a second time in the same term. Two leaders in one term breaks Election Safety, and the checker says so."),
+        ],
+    }
+}
+
 /// Every lesson, in menu order.
 pub fn all() -> Vec<Lesson> {
-    vec![first_election(), leader_crash(), split_vote()]
+    vec![
+        first_election(),
+        leader_crash(),
+        split_vote(),
+        volatile_vote(),
+    ]
 }
 
 #[cfg(test)]
@@ -188,6 +235,46 @@ mod tests {
         let after = world_at(&lesson, 4_500);
         assert_eq!(after.leader(), None, "no leader under fixed timeouts");
         assert!(after.max_term() >= before.max_term() + 5, "terms climb");
+    }
+
+    #[test]
+    fn volatile_vote_gives_two_leaders_in_one_term_and_the_checker_names_it() {
+        // Reference: Figure 2, §5.2; teaching fault `volatile-vote`.
+        use crate::check::{Invariants, ViolationKind};
+        let lesson = volatile_vote();
+        let stops = lesson.stops().unwrap();
+        let winners: Vec<_> = stops
+            .iter()
+            .filter(|s| s.text.contains("wins term 2"))
+            .collect();
+        assert_eq!(winners.len(), 2, "{:#?}", stops);
+        assert_eq!(winners[0].node, Some(NodeId(1)));
+        assert_eq!(winners[1].node, Some(NodeId(2)));
+        let s = &lesson.session;
+        let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+        let mut checks = Invariants::new();
+        while w.steps() < winners[1].step {
+            let r = w.step().unwrap();
+            checks.check(&w, &r);
+        }
+        let kinds: Vec<_> = checks.violations().iter().map(|v| v.kind).collect();
+        assert!(kinds.contains(&ViolationKind::ElectionSafety), "{kinds:?}");
+        // Without the fault the same script elects no second leader.
+        let fixed = Lesson {
+            session: Session {
+                config: WorldConfig::default(),
+                ..lesson.session.clone()
+            },
+            ..lesson.clone()
+        };
+        let mut w =
+            World::with_actions(fixed.session.config.clone(), 1, &fixed.session.actions).unwrap();
+        let mut checks = Invariants::new();
+        while w.now() < Time::from_millis(900) {
+            let Some(r) = w.step() else { break };
+            checks.check(&w, &r);
+        }
+        assert!(checks.violations().is_empty(), "{:?}", checks.violations());
     }
 
     #[test]
