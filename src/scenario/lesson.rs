@@ -9,7 +9,7 @@
 //! step each caption stops at; a player seeks there (going back is time
 //! travel, so it restores the exact earlier state).
 
-use crate::raft::{Event, NodeId, Term, Time};
+use crate::raft::{Event, NodeId, Rule, Term, Time};
 use crate::sim::{Session, What, World, WorldError};
 use std::fmt;
 
@@ -28,6 +28,13 @@ pub enum Watch {
     BecameLeader,
     /// A leader commits an entry by counting replicas.
     LeaderCommitted,
+    /// A node starts using a new configuration.
+    ConfigChanged,
+    /// A node starts using a configuration one voter larger or smaller
+    /// (thesis §4.1): a promotion or a removal.
+    VoterChanged,
+    /// A node removes conflicting entries from its log.
+    LogTruncated,
     /// A user action takes effect (a crash, a partition, a setting).
     Action,
 }
@@ -74,6 +81,15 @@ impl Watch {
                 {
                     *term
                 }
+                (Watch::ConfigChanged, Event::ConfigChanged { .. })
+                | (Watch::LogTruncated, Event::LogTruncated { .. }) => 0,
+                (
+                    Watch::VoterChanged,
+                    Event::ConfigChanged {
+                        rule: Rule::SingleServerChange,
+                        ..
+                    },
+                ) => 0,
                 _ => return None,
             };
             Some((Some(*node), Some(term)))

@@ -97,7 +97,7 @@ pub fn split_vote() -> Lesson {
             caption(Cue::Next(Watch::BecameCandidate), "{node}'s timer fired: it is a candidate for term {term}."),
             caption(Cue::Next(Watch::BecameCandidate), "{node} timed out a moment later and is a candidate for term {term} too. It voted for itself, so it cannot vote for the other."),
             caption(Cue::Next(Watch::BecameCandidate), "And {node}: a third candidate for term {term}. The votes are split; nobody can reach three of five."),
-            caption(Cue::Next(Watch::BecameLeader), "The candidates' timers were reset to new random values, so one of them tried again first and won term {term} before anyone else woke up."),
+            caption(Cue::Next(Watch::BecameLeader), "The candidates' timers were reset to new random values, so one of them woke first: {node} tried again and won term {term} before anyone else timed out."),
             caption(Cue::At(Time::from_millis(3_200)), "Now the fixed-timeouts fault is on: every election timeout is exactly 150 ms, and every message takes 10 to 11 ms, so the followers' last heartbeats arrived together. The leader, N1, has just crashed."),
             caption(Cue::At(Time::from_millis(4_500)), "Every follower times out at the same moment, every time: each votes for itself, the votes split, and the term climbs with no leader. Randomization is what breaks the tie (§5.2)."),
         ],
@@ -146,12 +146,94 @@ pub fn volatile_vote() -> Lesson {
     }
 }
 
+/// Lesson 5: a leader cut off in a minority cannot commit; on heal its
+/// uncommitted entry is rolled back (§5.3, §5.4).
+pub fn minority_partition() -> Lesson {
+    let (n1, n2, n3, n4, n5) = (NodeId(1), NodeId(2), NodeId(3), NodeId(4), NodeId(5));
+    let set = |value| crate::raft::Op::Set {
+        key: "x".into(),
+        value,
+    };
+    Lesson {
+        slug: "minority-partition",
+        title: "A leader in the minority",
+        intro: "A partition leaves the leader N4 with only N5. It still believes it leads and accepts a write, but two of five servers cannot commit anything. The three on the other side elect a leader of their own and carry on. When the network heals, N4's uncommitted entry is thrown away: it was never committed, so nothing is lost.",
+        session: Session {
+            actions: vec![
+                at(
+                    1_000,
+                    Action::Partition {
+                        groups: vec![vec![n4, n5], vec![n1, n2, n3]],
+                    },
+                ),
+                at(1_050, Action::Write { node: n4, op: set(1) }),
+                at(1_800, Action::Write { node: n2, op: set(2) }),
+                at(2_500, Action::Heal),
+            ],
+            ..Session::new(
+                WorldConfig {
+                    // One attempt per write, so the client does not retry
+                    // x = 1 on the other side and muddle the story.
+                    client: crate::sim::ClientConfig {
+                        max_attempts: 1,
+                        ..Default::default()
+                    },
+                    ..five()
+                },
+                1,
+            )
+        },
+        captions: vec![
+            caption(Cue::At(Time::from_millis(999)), "N4 leads term 1 and every server holds the same log."),
+            caption(Cue::Next(Watch::Action), "The network splits: N4 and N5 on one side, N1, N2 and N3 on the other. N4 does not know; it still leads term 1."),
+            caption(Cue::At(Time::from_millis(1_060)), "A client wrote x = 1 through N4. N4 appended it and N5 stored it, but two of five is not a majority: the entry cannot commit."),
+            caption(Cue::Next(Watch::BecameLeader), "On the majority side {node} timed out and won term {term}: three of five votes."),
+            caption(Cue::Next(Watch::LeaderCommitted), "{node} commits in term {term}: the majority side makes progress without N4."),
+            caption(Cue::At(Time::from_millis(1_900)), "A client wrote x = 2 through N2, and it committed. N4 still holds its uncommitted x = 1 at the same index."),
+            caption(Cue::Next(Watch::Action), "The network heals. N4 hears of term 2 and becomes a follower."),
+            caption(Cue::Next(Watch::LogTruncated), "{node} removes its uncommitted entry: it conflicts with the log of the leader of term 2 (§5.3). It was never committed, so no client was told it happened."),
+        ],
+    }
+}
+
+/// Lesson 11: a learner catches up and is promoted (thesis §4.2.1, §4.1).
+pub fn learner_promotion() -> Lesson {
+    Lesson {
+        slug: "learner-promotion",
+        title: "A new server joins",
+        intro: "Three voters run the cluster; N4 is a new server with an empty disk. Adding it as a voter at once could leave a majority unable to commit while it catches up, so it joins as a learner: it receives the log but does not vote. Once it holds everything committed, the leader promotes it, one server at a time.",
+        session: Session {
+            actions: vec![at(
+                1_000,
+                Action::ChangeMembership {
+                    change: crate::raft::ConfChange::AddVoter(NodeId(4)),
+                },
+            )],
+            ..Session::new(
+                WorldConfig {
+                    nodes: 4,
+                    voters: 3,
+                    ..five()
+                },
+                1,
+            )
+        },
+        captions: vec![
+            caption(Cue::At(Time::from_millis(999)), "N2 leads N1, N2 and N3. N4 has an empty disk and is not in the configuration."),
+            caption(Cue::Next(Watch::ConfigChanged), "An operator asked to add N4 as a voter. {node} appended a configuration in which N4 is a learner, marked to become a voter once caught up (thesis §4.2.1)."),
+            caption(Cue::Next(Watch::VoterChanged), "N4 now holds everything committed, so {node} promoted it: N4 votes and counts toward quorums (thesis §4.1)."),
+        ],
+    }
+}
+
 /// Every lesson, in menu order.
 pub fn all() -> Vec<Lesson> {
     vec![
         first_election(),
         leader_crash(),
         split_vote(),
+        minority_partition(),
+        learner_promotion(),
         volatile_vote(),
     ]
 }
@@ -275,6 +357,50 @@ mod tests {
             checks.check(&w, &r);
         }
         assert!(checks.violations().is_empty(), "{:?}", checks.violations());
+    }
+
+    #[test]
+    fn minority_partition_cannot_commit_and_rolls_back_on_heal() {
+        // Reference: §5.3, §5.4.
+        use crate::sim::Outcome;
+        let lesson = minority_partition();
+        let lines = script(&lesson);
+        assert!(lines.contains("removes its uncommitted entry"), "{lines}");
+        let w = world_at(&lesson, 1_700);
+        let n4 = w.node(NodeId(4));
+        assert_eq!(n4.role(), Role::Leader, "N4 still believes it leads");
+        assert!(
+            n4.last_index() > n4.commit_index(),
+            "with an entry it cannot commit"
+        );
+        let w = world_at(&lesson, 3_000);
+        for id in w.node_ids() {
+            assert_eq!(w.node(id).kv().get("x"), Some(2), "{id} applied x = 2 only");
+        }
+        assert!(
+            !matches!(w.history()[0].outcome, Outcome::WriteOk { .. }),
+            "x = 1 never committed"
+        );
+        assert!(matches!(w.history()[1].outcome, Outcome::WriteOk { .. }));
+    }
+
+    #[test]
+    fn learner_promotion_goes_from_learner_to_voter() {
+        // Reference: thesis §4.2.1, §4.1.
+        let lesson = learner_promotion();
+        let stops = lesson.stops().unwrap();
+        let s = &lesson.session;
+        let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+        while w.steps() < stops[1].step {
+            w.step();
+        }
+        let leader = w.leader().unwrap();
+        assert!(w.node(leader).membership().is_learner(NodeId(4)));
+        while w.steps() < stops[2].step {
+            w.step();
+        }
+        assert!(w.node(leader).membership().is_voter(NodeId(4)));
+        assert_eq!(stops[2].node, Some(leader), "the leader promoted it");
     }
 
     #[test]
