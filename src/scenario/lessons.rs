@@ -196,6 +196,54 @@ pub fn minority_partition() -> Lesson {
     }
 }
 
+/// Lesson 9: a rejoining server disrupts the cluster; with Pre-Vote it does
+/// not (thesis §9.6).
+pub fn pre_vote() -> Lesson {
+    let (n1, n2, n3, n4, n5) = (NodeId(1), NodeId(2), NodeId(3), NodeId(4), NodeId(5));
+    let alone = |node: NodeId| Action::Partition {
+        groups: vec![
+            vec![node],
+            [n1, n2, n3, n4, n5]
+                .into_iter()
+                .filter(|n| *n != node)
+                .collect(),
+        ],
+    };
+    Lesson {
+        slug: "pre-vote",
+        title: "Pre-Vote",
+        intro: "A server cut off from the others keeps timing out and raising its term. When it comes back, its high term makes the leader step down, although nothing was wrong. With Pre-Vote a server first asks whether it could win, without changing its term, and starts a real election only if a majority says yes.",
+        session: Session {
+            actions: vec![
+                at(1_000, alone(n5)),
+                at(2_000, Action::Heal),
+                at(
+                    3_000,
+                    Action::SetRaftConfig(Config {
+                        pre_vote: true,
+                        ..Config::default()
+                    }),
+                ),
+                at(3_100, alone(n1)),
+                at(4_100, Action::Heal),
+            ],
+            ..Session::new(five(), 1)
+        },
+        captions: vec![
+            caption(Cue::At(Time::from_millis(999)), "N4 leads term 1. N5 is about to be cut off from everyone."),
+            caption(Cue::Next(Watch::Action), "N5 is cut off. It hears no heartbeats, so its timer will fire."),
+            caption(Cue::Next(Watch::BecameCandidate), "{node} starts an election for term {term}. Nobody can answer, so it times out and tries again, one term higher each time."),
+            caption(Cue::At(Time::from_millis(1_990)), "A second later N5 is in term 5 while the others are still in term 1."),
+            caption(Cue::Next(Watch::Action), "The network heals."),
+            caption(Cue::Next(Watch::BecameLeader), "N5's term 5 reached the others, so N4 stepped down and a new election followed: {node} won term {term}. A server that was only cut off disrupted a healthy cluster."),
+            caption(Cue::At(Time::from_millis(3_100)), "Now Pre-Vote is on (thesis §9.6), and N1 is cut off the same way."),
+            caption(Cue::At(Time::from_millis(4_090)), "N1 only asked for pre-votes: asking never changes a term, and nobody answered. N1 is still in term 6."),
+            caption(Cue::Next(Watch::Action), "The network heals."),
+            caption(Cue::At(Time::from_millis(4_600)), "N5 still leads term 6 and N1 follows it: with Pre-Vote the rejoining server disrupted nothing."),
+        ],
+    }
+}
+
 /// Lesson 11: a learner catches up and is promoted (thesis §4.2.1, §4.1).
 pub fn learner_promotion() -> Lesson {
     Lesson {
@@ -233,6 +281,7 @@ pub fn all() -> Vec<Lesson> {
         leader_crash(),
         split_vote(),
         minority_partition(),
+        pre_vote(),
         learner_promotion(),
         volatile_vote(),
     ]
@@ -401,6 +450,29 @@ mod tests {
         }
         assert!(w.node(leader).membership().is_voter(NodeId(4)));
         assert_eq!(stops[2].node, Some(leader), "the leader promoted it");
+    }
+
+    #[test]
+    fn pre_vote_keeps_a_rejoining_server_from_disrupting_the_leader() {
+        // Reference: thesis §9.6.
+        let lesson = pre_vote();
+        let terms =
+            |w: &World| -> Vec<u64> { w.node_ids().iter().map(|id| w.node(*id).term()).collect() };
+        let w = world_at(&lesson, 1_990);
+        assert_eq!(terms(&w), vec![1, 1, 1, 1, 5], "N5's term climbed alone");
+        let w = world_at(&lesson, 2_400);
+        assert_ne!(w.leader(), Some(NodeId(4)), "the old leader was deposed");
+        assert_eq!(w.max_term(), 6);
+        let w = world_at(&lesson, 4_090);
+        assert_eq!(
+            w.node(NodeId(1)).term(),
+            6,
+            "pre-votes leave the term alone"
+        );
+        let w = world_at(&lesson, 4_600);
+        assert_eq!(w.leader(), Some(NodeId(5)));
+        assert_eq!(terms(&w), vec![6; 5], "nobody was disrupted");
+        assert!(script(&lesson).contains("N5 won term 6"));
     }
 
     #[test]
