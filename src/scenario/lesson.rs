@@ -35,6 +35,12 @@ pub enum Watch {
     VoterChanged,
     /// A node removes conflicting entries from its log.
     LogTruncated,
+    /// A node compacts its log into a snapshot (§7).
+    SnapshotTaken,
+    /// A leader sends its snapshot to a follower (§7).
+    SnapshotSent,
+    /// A follower installs a leader's snapshot (§7).
+    SnapshotInstalled,
     /// A user action takes effect (a crash, a partition, a setting).
     Action,
 }
@@ -82,7 +88,12 @@ impl Watch {
                     *term
                 }
                 (Watch::ConfigChanged, Event::ConfigChanged { .. })
-                | (Watch::LogTruncated, Event::LogTruncated { .. }) => 0,
+                | (Watch::LogTruncated, Event::LogTruncated { .. })
+                | (Watch::SnapshotTaken, Event::SnapshotTaken { .. })
+                | (Watch::SnapshotSent, Event::SnapshotSent { .. }) => 0,
+                (Watch::SnapshotInstalled, Event::SnapshotInstalled { last_term, .. }) => {
+                    *last_term
+                }
                 (
                     Watch::VoterChanged,
                     Event::ConfigChanged {

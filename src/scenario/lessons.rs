@@ -244,6 +244,51 @@ pub fn pre_vote() -> Lesson {
     }
 }
 
+/// Lesson 10: a far-behind follower is brought up to date with
+/// InstallSnapshot (§7).
+pub fn snapshot_catch_up() -> Lesson {
+    let n1 = NodeId(1);
+    let writes = crate::sim::Workload {
+        interval_us: 40_000,
+        keys: 3,
+        clients: 2,
+        read_permille: 0,
+        ..Default::default()
+    };
+    Lesson {
+        slug: "snapshot-catch-up",
+        title: "Log compaction",
+        intro: "A log cannot grow forever. Each server replaces the applied start of its log with a snapshot of its state machine (§7). A follower that was down while the leader compacted needs entries the leader no longer has, so the leader sends its snapshot instead.",
+        session: Session {
+            actions: vec![
+                at(1_000, Action::Crash { node: n1 }),
+                at(1_001, Action::SetWorkload(Some(writes))),
+                at(2_500, Action::SetWorkload(None)),
+                at(2_600, Action::Restart { node: n1 }),
+            ],
+            ..Session::new(
+                WorldConfig {
+                    raft: Config {
+                        snapshot_threshold: 10,
+                        ..Config::default()
+                    },
+                    ..five()
+                },
+                1,
+            )
+        },
+        captions: vec![
+            caption(Cue::At(Time::from_millis(999)), "N4 leads term 1. Each server takes a snapshot once ten more entries are applied. N1 is about to crash."),
+            caption(Cue::Next(Watch::Action), "N1 has crashed. Clients keep writing through the leader."),
+            caption(Cue::Next(Watch::SnapshotTaken), "{node} compacted its log: the first entries now exist only as a snapshot of the key-value state. N1 never received them."),
+            caption(Cue::At(Time::from_millis(2_600)), "N1 restarts with its old, short log. The entries it is missing are no longer in the leader's log."),
+            caption(Cue::Next(Watch::SnapshotSent), "{node} cannot send entries it no longer has, so it sends its snapshot instead (InstallSnapshot)."),
+            caption(Cue::Next(Watch::SnapshotInstalled), "{node} installed the snapshot: its state machine jumps to the leader's at the snapshot's index, and AppendEntries bring the rest."),
+            caption(Cue::At(Time::from_millis(2_800)), "N1 holds the same log and state as the leader again."),
+        ],
+    }
+}
+
 /// Lesson 11: a learner catches up and is promoted (thesis §4.2.1, §4.1).
 pub fn learner_promotion() -> Lesson {
     Lesson {
@@ -282,6 +327,7 @@ pub fn all() -> Vec<Lesson> {
         split_vote(),
         minority_partition(),
         pre_vote(),
+        snapshot_catch_up(),
         learner_promotion(),
         volatile_vote(),
     ]
@@ -473,6 +519,19 @@ mod tests {
         assert_eq!(w.leader(), Some(NodeId(5)));
         assert_eq!(terms(&w), vec![6; 5], "nobody was disrupted");
         assert!(script(&lesson).contains("N5 won term 6"));
+    }
+
+    #[test]
+    fn snapshot_catch_up_installs_the_leaders_snapshot_on_the_far_behind_follower() {
+        // Reference: §7.
+        let lesson = snapshot_catch_up();
+        let stops = lesson.stops().unwrap();
+        assert_eq!(stops[5].node, Some(NodeId(1)), "N1 installed it");
+        let w = world_at(&lesson, 2_800);
+        let (n1, leader) = (w.node(NodeId(1)), w.node(w.leader().unwrap()));
+        assert!(n1.log().snapshot().last_index >= 10);
+        assert_eq!(n1.last_index(), leader.last_index());
+        assert_eq!(n1.kv(), leader.kv());
     }
 
     #[test]
