@@ -35,6 +35,8 @@ pub enum Watch {
     VoterChanged,
     /// A node removes conflicting entries from its log.
     LogTruncated,
+    /// A follower refuses AppendEntries that do not match its log (§5.3).
+    AppendRejected,
     /// A node compacts its log into a snapshot (§7).
     SnapshotTaken,
     /// A leader sends its snapshot to a follower (§7).
@@ -89,6 +91,7 @@ impl Watch {
                 }
                 (Watch::ConfigChanged, Event::ConfigChanged { .. })
                 | (Watch::LogTruncated, Event::LogTruncated { .. })
+                | (Watch::AppendRejected, Event::AppendRejected { .. })
                 | (Watch::SnapshotTaken, Event::SnapshotTaken { .. })
                 | (Watch::SnapshotSent, Event::SnapshotSent { .. }) => 0,
                 (Watch::SnapshotInstalled, Event::SnapshotInstalled { last_term, .. }) => {

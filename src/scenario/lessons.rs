@@ -146,6 +146,39 @@ pub fn volatile_vote() -> Lesson {
     }
 }
 
+/// Lesson 4: a follower that missed entries catches up through the
+/// consistency check and fast backtracking (§5.3).
+pub fn replication() -> Lesson {
+    let writes = crate::sim::Workload {
+        interval_us: 40_000,
+        keys: 3,
+        clients: 2,
+        read_permille: 0,
+        ..Default::default()
+    };
+    Lesson {
+        slug: "replication",
+        title: "A follower catches up",
+        intro: "The leader sends each follower the entries it is missing, together with the index and term of the entry just before them. A follower accepts only if its own log has that entry: this consistency check is what keeps every log a prefix of the leader's. A follower that was away refuses, tells the leader where its log ends, and the leader backs up and resends.",
+        session: Session {
+            actions: vec![
+                at(1_000, Action::Crash { node: NodeId(1) }),
+                at(1_001, Action::SetWorkload(Some(writes))),
+                at(1_600, Action::SetWorkload(None)),
+                at(1_700, Action::Restart { node: NodeId(1) }),
+            ],
+            ..Session::new(five(), 1)
+        },
+        captions: vec![
+            caption(Cue::At(Time::from_millis(999)), "N4 leads term 1 and every log holds the same entries. N1 is about to crash."),
+            caption(Cue::Next(Watch::Action), "N1 has crashed. Clients keep writing through N4, and the other four servers store every entry."),
+            caption(Cue::At(Time::from_millis(1_700)), "N1 restarts from its disk. Its log is far behind the leader's, and the leader does not know that yet."),
+            caption(Cue::Next(Watch::AppendRejected), "{node} refused the leader's AppendEntries: it has no entry at the index just before the new ones, so accepting them would leave a hole (§5.3). Its answer says where its log ends."),
+            caption(Cue::At(Time::from_millis(1_800)), "The leader backed up to where N1's log ends and sent everything it lacks in one round trip. N1's log matches the leader's again."),
+        ],
+    }
+}
+
 /// Lesson 5: a leader cut off in a minority cannot commit; on heal its
 /// uncommitted entry is rolled back (§5.3, §5.4).
 pub fn minority_partition() -> Lesson {
@@ -325,6 +358,7 @@ pub fn all() -> Vec<Lesson> {
         first_election(),
         leader_crash(),
         split_vote(),
+        replication(),
         minority_partition(),
         pre_vote(),
         snapshot_catch_up(),
@@ -532,6 +566,22 @@ mod tests {
         assert!(n1.log().snapshot().last_index >= 10);
         assert_eq!(n1.last_index(), leader.last_index());
         assert_eq!(n1.kv(), leader.kv());
+    }
+
+    #[test]
+    fn replication_rejects_then_backtracks_in_one_round_trip() {
+        // Reference: §5.3.
+        let lesson = replication();
+        let stops = lesson.stops().unwrap();
+        assert_eq!(stops[3].node, Some(NodeId(1)), "N1 refused");
+        let w = world_at(&lesson, 1_699);
+        assert!(w.node(NodeId(1)).last_index() + 5 < w.node(NodeId(4)).last_index());
+        let w = world_at(&lesson, 1_800);
+        assert_eq!(
+            w.node(NodeId(1)).last_index(),
+            w.node(NodeId(4)).last_index()
+        );
+        assert_eq!(w.node(NodeId(1)).kv(), w.node(NodeId(4)).kv());
     }
 
     #[test]
