@@ -229,6 +229,93 @@ pub fn minority_partition() -> Lesson {
     }
 }
 
+/// Lesson 7: a deposed leader's unchecked read is stale; ReadIndex is not;
+/// a lease is safe within the drift bound and stale past it (§8, thesis
+/// §6.4.1).
+pub fn stale_read() -> Lesson {
+    let alone = |node: u8| Action::Partition {
+        groups: vec![
+            vec![NodeId(node)],
+            (1..=5).filter(|n| *n != node).map(NodeId).collect(),
+        ],
+    };
+    let set = |value| crate::raft::Op::Set {
+        key: "x".into(),
+        value,
+    };
+    let read = |node: u8, mode| Action::Read {
+        node: NodeId(node),
+        key: "x".into(),
+        mode,
+    };
+    let drift = |node: u8, drift_ppm| {
+        at(
+            4_339,
+            Action::SetClockDrift {
+                node: NodeId(node),
+                drift_ppm,
+            },
+        )
+    };
+    use crate::raft::ReadMode::{LeaderNoCheck, Lease, ReadIndex};
+    Lesson {
+        slug: "stale-read",
+        title: "Stale reads",
+        intro: "A leader that has been cut off does not know it was replaced. If it answers reads from its own state, it can return a value the new leader has already overwritten. ReadIndex first checks with a majority; a lease relies on the followers' promise not to elect anyone else for a while, which holds only while clocks drift within the bound the lease was set for.",
+        session: Session {
+            actions: vec![
+                at(900, Action::Write { node: NodeId(4), op: set(1) }),
+                at(1_000, alone(4)),
+                at(1_500, Action::Write { node: NodeId(2), op: set(2) }),
+                at(1_600, read(4, LeaderNoCheck)),
+                at(1_700, read(4, ReadIndex)),
+                at(2_500, Action::Heal),
+                at(
+                    2_600,
+                    Action::SetRaftConfig(Config {
+                        check_quorum: true,
+                        ..Config::default()
+                    }),
+                ),
+                at(3_000, alone(3)),
+                at(3_050, read(3, Lease)),
+                at(3_200, read(3, Lease)),
+                at(3_600, Action::Write { node: NodeId(1), op: set(3) }),
+                at(4_000, Action::Heal),
+                at(
+                    4_339,
+                    Action::SetNetwork(crate::sim::NetworkConfig {
+                        latency_min_us: 1_000,
+                        latency_max_us: 2_000,
+                        ..Default::default()
+                    }),
+                ),
+                drift(1, 450_000),
+                drift(2, 450_000),
+                drift(3, 450_000),
+                drift(4, -450_000),
+                drift(5, 450_000),
+                at(4_339, alone(4)),
+                at(4_469, Action::Write { node: NodeId(2), op: set(4) }),
+                at(4_484, read(4, Lease)),
+            ],
+            ..Session::new(five(), 1)
+        },
+        captions: vec![
+            caption(Cue::At(Time::from_millis(999)), "N4 leads term 1, and a client wrote x = 1 through it."),
+            caption(Cue::Next(Watch::Action), "N4 is cut off from the others, and nothing tells it so: it still believes it leads term 1."),
+            caption(Cue::At(Time::from_millis(1_599)), "The other four elected N3 in term 2, and a client wrote x = 2 through it."),
+            caption(Cue::At(Time::from_millis(1_603)), "A client read x through N4 in 'leader without check' mode. N4 answered x = 1 from its own state: stale, because x = 2 was already committed. The linearizability checker proves it."),
+            caption(Cue::At(Time::from_millis(2_380)), "A ReadIndex read sent through N4 at 1.7 s: N4 must hear from a majority that it still leads before it answers (§8), and it never could. The client's retry read x = 2 from N3: not stale."),
+            caption(Cue::At(Time::from_millis(2_600)), "The network healed and N4 follows N3. CheckQuorum is on now, so leases are possible: a leader may answer from its own state while a majority has promised not to elect anyone else (thesis §6.4.1)."),
+            caption(Cue::At(Time::from_millis(3_053)), "N3 was just cut off. Within its lease it answered a lease read from its own state: x = 2, the latest value. Nobody else can have been elected yet."),
+            caption(Cue::At(Time::from_millis(3_460)), "After its lease ran out, N3 refused the next lease read. The client's retry went to N4, elected in the meantime, and read x = 2."),
+            caption(Cue::At(Time::from_millis(4_339)), "Now the clocks drift far past the 5 % the lease was set for: N4's runs 45 % slow, the others' 45 % fast. N4 leads, and is cut off."),
+            caption(Cue::At(Time::from_millis(4_500)), "The fast clocks ended the promise early: a new leader was elected and committed x = 4. N4's slow clock still shows a valid lease, so it answered x = 3: a stale read in a mode that is safe only within the drift bound."),
+        ],
+    }
+}
+
 /// Lesson 9: a rejoining server disrupts the cluster; with Pre-Vote it does
 /// not (thesis §9.6).
 pub fn pre_vote() -> Lesson {
@@ -360,6 +447,7 @@ pub fn all() -> Vec<Lesson> {
         split_vote(),
         replication(),
         minority_partition(),
+        stale_read(),
         pre_vote(),
         snapshot_catch_up(),
         learner_promotion(),
@@ -582,6 +670,88 @@ mod tests {
             w.node(NodeId(4)).last_index()
         );
         assert_eq!(w.node(NodeId(1)).kv(), w.node(NodeId(4)).kv());
+    }
+
+    #[test]
+    fn stale_read_shows_an_unchecked_stale_read_a_safe_read_index_and_a_lease_that_drift_breaks() {
+        // Reference: §8, thesis §6.4.1; the checker proves each stale read.
+        use crate::check::{check_history, Linearizability};
+        use crate::raft::ReadMode;
+        use crate::sim::Outcome;
+        let lesson = stale_read();
+        let w = world_at(&lesson, 5_000);
+        let read_value = |op: &crate::sim::ClientOp| match op.outcome {
+            Outcome::ReadOk { value, .. } => value,
+            _ => None,
+        };
+        let reads: Vec<_> = w.history().iter().filter(|o| o.mode.is_some()).collect();
+        assert_eq!(
+            read_value(reads[0]),
+            Some(1),
+            "leader without check: stale x = 1"
+        );
+        assert_eq!(reads[0].node, NodeId(4));
+        assert_eq!(
+            read_value(reads[1]),
+            Some(2),
+            "ReadIndex: answered by the new leader"
+        );
+        assert_eq!(reads[1].mode, Some(ReadMode::ReadIndex));
+        assert_eq!(
+            read_value(reads[2]),
+            Some(2),
+            "lease within the bound: the latest value"
+        );
+        assert_eq!(
+            read_value(reads[3]),
+            Some(2),
+            "after the lease: a retry elsewhere"
+        );
+        assert_ne!(reads[3].node, NodeId(3), "N3 refused it");
+        let s = &lesson.session;
+        let mut replay = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+        let mut refused_for_lease = false;
+        while replay.now() < Time::from_millis(3_300) {
+            let Some(r) = replay.step() else { break };
+            refused_for_lease |= r.time >= Time::from_millis(3_200)
+                && r.events.iter().any(|(id, e)| {
+                    *id == NodeId(3)
+                        && matches!(
+                            e,
+                            crate::raft::Event::Refused {
+                                reason: crate::raft::Refusal::NoLease {
+                                    reason: crate::raft::NoLeaseReason::Expired { .. }
+                                },
+                                ..
+                            }
+                        )
+                });
+        }
+        assert!(refused_for_lease, "N3 refused because its lease ran out");
+        assert_eq!(
+            read_value(reads[4]),
+            Some(3),
+            "lease past the drift bound: stale x = 3"
+        );
+        assert_eq!(reads[4].node, NodeId(4));
+        let x4 = w
+            .history()
+            .iter()
+            .find(|o| o.kind.to_string() == "set x=4")
+            .unwrap();
+        assert!(matches!(x4.outcome, Outcome::WriteOk { at, .. } if at < reads[4].invoked_at));
+        // The checker proves the history wrong, and right without the two stale reads.
+        assert!(matches!(
+            check_history(w.history(), 1_000_000),
+            Linearizability::Violation(_)
+        ));
+        let honest: Vec<_> = w
+            .history()
+            .iter()
+            .filter(|o| o.id != reads[0].id && o.id != reads[4].id)
+            .cloned()
+            .collect();
+        assert_eq!(check_history(&honest, 1_000_000), Linearizability::Ok);
     }
 
     #[test]
