@@ -1,0 +1,316 @@
+//! Each lesson played and compared with what its captions claim.
+
+use super::*;
+use crate::raft::Role;
+use crate::sim::World;
+
+/// The captions as the player shows them, one per line.
+fn script(lesson: &Lesson) -> String {
+    lesson
+        .stops()
+        .unwrap_or_else(|e| panic!("{}: {e}", lesson.slug))
+        .iter()
+        .map(|s| s.text.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The lesson's world at simulated time `ms`.
+fn world_at(lesson: &Lesson, ms: u64) -> World {
+    let s = &lesson.session;
+    let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+    w.run_until(Time::from_millis(ms));
+    w
+}
+
+#[test]
+fn first_election_shows_a_timeout_a_vote_a_leader_and_a_commit() {
+    // Reference: §5.2.
+    let lesson = first_election();
+    let lines = script(&lesson);
+    let expected = [
+        "Every server is a follower in term 0.",
+        "N4's timer fired first: it heard from no leader for a whole election timeout (§5.2). It moves to term 1",
+        "has not voted in term 1 yet, so it grants its vote",
+        "N4 holds votes from a majority, so it is the leader of term 1.",
+        "N4 appended a no-op entry",
+    ];
+    for (line, want) in lines.lines().zip(expected) {
+        assert!(line.contains(want), "{line:?} should say {want:?}");
+    }
+    assert_eq!(lines.lines().count(), expected.len());
+}
+
+#[test]
+fn leader_crash_elects_a_new_leader_in_a_higher_term_and_the_old_one_follows() {
+    // Reference: §5.2, §5.1.
+    let lesson = leader_crash();
+    let lines = script(&lesson);
+    assert!(lines.contains("N2 won term 2"), "{lines}");
+    let w = world_at(&lesson, 999);
+    assert_eq!(w.leader(), Some(NodeId(4)), "the intro's leader");
+    assert_eq!(w.node(NodeId(4)).term(), 1);
+    let w = world_at(&lesson, 2_600);
+    let n4 = w.node(NodeId(4));
+    assert_eq!(
+        (n4.role(), n4.term(), n4.leader()),
+        (Role::Follower, 2, Some(NodeId(2)))
+    );
+}
+
+#[test]
+fn split_vote_has_three_candidates_in_term_1_and_then_livelocks_under_fixed_timeouts() {
+    // Reference: §5.2; teaching fault `fixed-timeouts`.
+    let lesson = split_vote();
+    let stops = lesson.stops().unwrap();
+    let lines = script(&lesson);
+    assert!(lines.contains("candidate for term 1.\n"), "{lines}");
+    assert!(lines.contains("won term 2"), "{lines}");
+    let candidates: std::collections::BTreeSet<_> = stops[..3].iter().map(|s| s.node).collect();
+    assert_eq!(candidates.len(), 3, "three different candidates");
+    let before = world_at(&lesson, 3_199);
+    assert_eq!(
+        before.leader(),
+        Some(NodeId(1)),
+        "the leader the script crashes"
+    );
+    let after = world_at(&lesson, 4_500);
+    assert_eq!(after.leader(), None, "no leader under fixed timeouts");
+    assert!(after.max_term() >= before.max_term() + 5, "terms climb");
+}
+
+#[test]
+fn volatile_vote_gives_two_leaders_in_one_term_and_the_checker_names_it() {
+    // Reference: Figure 2, §5.2; teaching fault `volatile-vote`.
+    use crate::check::{Invariants, ViolationKind};
+    let lesson = volatile_vote();
+    let stops = lesson.stops().unwrap();
+    let winners: Vec<_> = stops
+        .iter()
+        .filter(|s| s.text.contains("wins term 2"))
+        .collect();
+    assert_eq!(winners.len(), 2, "{:#?}", stops);
+    assert_eq!(winners[0].node, Some(NodeId(1)));
+    assert_eq!(winners[1].node, Some(NodeId(2)));
+    let s = &lesson.session;
+    let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+    let mut checks = Invariants::new();
+    while w.steps() < winners[1].step {
+        let r = w.step().unwrap();
+        checks.check(&w, &r);
+    }
+    let kinds: Vec<_> = checks.violations().iter().map(|v| v.kind).collect();
+    assert!(kinds.contains(&ViolationKind::ElectionSafety), "{kinds:?}");
+    // Without the fault the same script elects no second leader.
+    let fixed = Lesson {
+        session: Session {
+            config: WorldConfig::default(),
+            ..lesson.session.clone()
+        },
+        ..lesson.clone()
+    };
+    let mut w =
+        World::with_actions(fixed.session.config.clone(), 1, &fixed.session.actions).unwrap();
+    let mut checks = Invariants::new();
+    while w.now() < Time::from_millis(900) {
+        let Some(r) = w.step() else { break };
+        checks.check(&w, &r);
+    }
+    assert!(checks.violations().is_empty(), "{:?}", checks.violations());
+}
+
+#[test]
+fn minority_partition_cannot_commit_and_rolls_back_on_heal() {
+    // Reference: §5.3, §5.4.
+    use crate::sim::Outcome;
+    let lesson = minority_partition();
+    let lines = script(&lesson);
+    assert!(lines.contains("removes its uncommitted entry"), "{lines}");
+    let w = world_at(&lesson, 1_700);
+    let n4 = w.node(NodeId(4));
+    assert_eq!(n4.role(), Role::Leader, "N4 still believes it leads");
+    assert!(
+        n4.last_index() > n4.commit_index(),
+        "with an entry it cannot commit"
+    );
+    let w = world_at(&lesson, 3_000);
+    for id in w.node_ids() {
+        assert_eq!(w.node(id).kv().get("x"), Some(2), "{id} applied x = 2 only");
+    }
+    assert!(
+        !matches!(w.history()[0].outcome, Outcome::WriteOk { .. }),
+        "x = 1 never committed"
+    );
+    assert!(matches!(w.history()[1].outcome, Outcome::WriteOk { .. }));
+}
+
+#[test]
+fn learner_promotion_goes_from_learner_to_voter() {
+    // Reference: thesis §4.2.1, §4.1.
+    let lesson = learner_promotion();
+    let stops = lesson.stops().unwrap();
+    let s = &lesson.session;
+    let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+    while w.steps() < stops[1].step {
+        w.step();
+    }
+    let leader = w.leader().unwrap();
+    assert!(w.node(leader).membership().is_learner(NodeId(4)));
+    while w.steps() < stops[2].step {
+        w.step();
+    }
+    assert!(w.node(leader).membership().is_voter(NodeId(4)));
+    assert_eq!(stops[2].node, Some(leader), "the leader promoted it");
+}
+
+#[test]
+fn pre_vote_keeps_a_rejoining_server_from_disrupting_the_leader() {
+    // Reference: thesis §9.6.
+    let lesson = pre_vote();
+    let terms =
+        |w: &World| -> Vec<u64> { w.node_ids().iter().map(|id| w.node(*id).term()).collect() };
+    let w = world_at(&lesson, 1_990);
+    assert_eq!(terms(&w), vec![1, 1, 1, 1, 5], "N5's term climbed alone");
+    let w = world_at(&lesson, 2_400);
+    assert_ne!(w.leader(), Some(NodeId(4)), "the old leader was deposed");
+    assert_eq!(w.max_term(), 6);
+    let w = world_at(&lesson, 4_090);
+    assert_eq!(
+        w.node(NodeId(1)).term(),
+        6,
+        "pre-votes leave the term alone"
+    );
+    let w = world_at(&lesson, 4_600);
+    assert_eq!(w.leader(), Some(NodeId(5)));
+    assert_eq!(terms(&w), vec![6; 5], "nobody was disrupted");
+    assert!(script(&lesson).contains("N5 won term 6"));
+}
+
+#[test]
+fn snapshot_catch_up_installs_the_leaders_snapshot_on_the_far_behind_follower() {
+    // Reference: §7.
+    let lesson = snapshot_catch_up();
+    let stops = lesson.stops().unwrap();
+    assert_eq!(stops[5].node, Some(NodeId(1)), "N1 installed it");
+    let w = world_at(&lesson, 2_800);
+    let (n1, leader) = (w.node(NodeId(1)), w.node(w.leader().unwrap()));
+    assert!(n1.log().snapshot().last_index >= 10);
+    assert_eq!(n1.last_index(), leader.last_index());
+    assert_eq!(n1.kv(), leader.kv());
+}
+
+#[test]
+fn replication_rejects_then_backtracks_in_one_round_trip() {
+    // Reference: §5.3.
+    let lesson = replication();
+    let stops = lesson.stops().unwrap();
+    assert_eq!(stops[3].node, Some(NodeId(1)), "N1 refused");
+    let w = world_at(&lesson, 1_699);
+    assert!(w.node(NodeId(1)).last_index() + 5 < w.node(NodeId(4)).last_index());
+    let w = world_at(&lesson, 1_800);
+    assert_eq!(
+        w.node(NodeId(1)).last_index(),
+        w.node(NodeId(4)).last_index()
+    );
+    assert_eq!(w.node(NodeId(1)).kv(), w.node(NodeId(4)).kv());
+}
+
+#[test]
+fn stale_read_shows_an_unchecked_stale_read_a_safe_read_index_and_a_lease_that_drift_breaks() {
+    // Reference: §8, thesis §6.4.1; the checker proves each stale read.
+    use crate::check::{check_history, Linearizability};
+    use crate::raft::ReadMode;
+    use crate::sim::Outcome;
+    let lesson = stale_read();
+    let w = world_at(&lesson, 5_000);
+    let read_value = |op: &crate::sim::ClientOp| match op.outcome {
+        Outcome::ReadOk { value, .. } => value,
+        _ => None,
+    };
+    let reads: Vec<_> = w.history().iter().filter(|o| o.mode.is_some()).collect();
+    assert_eq!(
+        read_value(reads[0]),
+        Some(1),
+        "leader without check: stale x = 1"
+    );
+    assert_eq!(reads[0].node, NodeId(4));
+    assert_eq!(
+        read_value(reads[1]),
+        Some(2),
+        "ReadIndex: answered by the new leader"
+    );
+    assert_eq!(reads[1].mode, Some(ReadMode::ReadIndex));
+    assert_eq!(
+        read_value(reads[2]),
+        Some(2),
+        "lease within the bound: the latest value"
+    );
+    assert_eq!(
+        read_value(reads[3]),
+        Some(2),
+        "after the lease: a retry elsewhere"
+    );
+    assert_ne!(reads[3].node, NodeId(3), "N3 refused it");
+    let s = &lesson.session;
+    let mut replay = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+    let mut refused_for_lease = false;
+    while replay.now() < Time::from_millis(3_300) {
+        let Some(r) = replay.step() else { break };
+        refused_for_lease |= r.time >= Time::from_millis(3_200)
+            && r.events.iter().any(|(id, e)| {
+                *id == NodeId(3)
+                    && matches!(
+                        e,
+                        crate::raft::Event::Refused {
+                            reason: crate::raft::Refusal::NoLease {
+                                reason: crate::raft::NoLeaseReason::Expired { .. }
+                            },
+                            ..
+                        }
+                    )
+            });
+    }
+    assert!(refused_for_lease, "N3 refused because its lease ran out");
+    assert_eq!(
+        read_value(reads[4]),
+        Some(3),
+        "lease past the drift bound: stale x = 3"
+    );
+    assert_eq!(reads[4].node, NodeId(4));
+    let x4 = w
+        .history()
+        .iter()
+        .find(|o| o.kind.to_string() == "set x=4")
+        .unwrap();
+    assert!(matches!(x4.outcome, Outcome::WriteOk { at, .. } if at < reads[4].invoked_at));
+    // The checker proves the history wrong, and right without the two stale reads.
+    assert!(matches!(
+        check_history(w.history(), 1_000_000),
+        Linearizability::Violation(_)
+    ));
+    let honest: Vec<_> = w
+        .history()
+        .iter()
+        .filter(|o| o.id != reads[0].id && o.id != reads[4].id)
+        .cloned()
+        .collect();
+    assert_eq!(check_history(&honest, 1_000_000), Linearizability::Ok);
+}
+
+#[test]
+fn every_lesson_has_a_unique_slug_an_intro_and_valid_stops_in_order() {
+    let lessons = all();
+    let slugs: std::collections::BTreeSet<_> = lessons.iter().map(|l| l.slug).collect();
+    assert_eq!(slugs.len(), lessons.len());
+    for l in &lessons {
+        assert!(l.session.validate().is_ok(), "{}", l.slug);
+        assert!(l.intro.len() > 80 && !l.title.is_empty());
+        let stops = l.stops().unwrap();
+        assert!(
+            stops.windows(2).all(|w| w[0].step <= w[1].step),
+            "{}",
+            l.slug
+        );
+        assert!(stops.iter().all(|s| !s.text.contains('{')), "{}", l.slug);
+    }
+}
