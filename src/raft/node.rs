@@ -656,7 +656,14 @@ impl Node {
         } else {
             match self.disk.voted_for {
                 Some(v) if v != from => Some(VoteRefusal::AlreadyVoted { for_node: v }),
-                _ => None,
+                Some(_) => None,
+                // The promise holds at any term: a node may have learned the
+                // candidate's term from another message, such as the answer
+                // to a long-delayed one, before its vote request arrives.
+                None => self
+                    .leader_alive(false, transfer)
+                    .filter(|leader| *leader != Some(from))
+                    .map(|leader| VoteRefusal::LeaderAlive { leader }),
             }
         };
         let refusal = refusal.or_else(|| {

@@ -98,6 +98,43 @@ fn a_higher_term_learned_from_a_reply_does_not_release_a_followers_promise() {
 }
 
 #[test]
+fn a_vote_request_at_a_term_already_learned_from_a_reply_keeps_the_promise() {
+    // Reference: thesis §4.2.3 — found by the fuzzer (seed 2371671 of a 10⁶
+    // run): the promise was only checked for requests of a newer term, so a
+    // follower that learned the candidate's term from the answer to a
+    // delayed message granted the vote when the request came at equal term.
+    let mut c = Cluster::new(3, check_quorum());
+    c.elect(n(2));
+    let held = c.hold_back(n(2), n(3), |m| matches!(m, Message::AppendEntries { .. }));
+    c.heartbeat(n(2));
+    c.heartbeat(n(2));
+    c.heal();
+    assert_eq!(held.borrow().len(), 2);
+    c.isolate(n(2));
+    c.elect(n(1));
+    c.heal();
+    n1_leads_with_a_fresh_lease_while_n3_campaigns_alone(&mut c);
+    // N3 campaigns again; its request to N2 is held back for a moment.
+    let request = c.hold_back(n(3), n(2), |m| matches!(m, Message::RequestVote { .. }));
+    c.campaign(n(3));
+    c.drop_rule = None;
+    let term = c.node(n(3)).term();
+    // An old heartbeat reaches N3, whose answer carries its term to N2.
+    let late = held.borrow_mut().remove(0);
+    c.deliver_late(late);
+    assert_eq!(c.node(n(2)).term(), term, "N2 learned the candidate's term");
+    let vote_request = request.borrow_mut().pop().expect("held back");
+    c.deliver_late(vote_request);
+    assert_ne!(
+        c.node(n(3)).role(),
+        Role::Leader,
+        "N2 still owes N1 its promise"
+    );
+    write_two_if_leading(&mut c, n(3));
+    assert!(!lease_read_is_stale(&mut c, n(1), n(3)));
+}
+
+#[test]
 fn a_forced_election_timeout_does_not_release_a_followers_promise() {
     // Reference: thesis §4.2.3 and §6.4.1.
     let mut c = Cluster::new(3, check_quorum());
