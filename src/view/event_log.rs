@@ -574,33 +574,33 @@ mod tests {
             t.step();
         }
         let won = t.cursor();
-        let rec = t.observer();
-        assert_eq!(rec.steps_seen(), won);
-        assert_eq!(rec.mark(won).unwrap().key, Some(KeyMark::LeaderElected));
+        let rec = t.observer().marks();
+        assert_eq!(rec.len(), won);
+        assert_eq!(rec.get(won).unwrap().key, Some(KeyMark::LeaderElected));
         let started = rec.previous_key(won).expect("an election started first");
         assert_eq!(
-            rec.mark(started).unwrap().key,
+            rec.get(started).unwrap().key,
             Some(KeyMark::ElectionStarted)
         );
         assert_eq!(rec.next_key(started), Some(won));
         assert_eq!(rec.next_key(won), None);
-        let time = rec.mark(started).unwrap().time;
+        let time = rec.get(started).unwrap().time;
         assert!(rec.step_at_time(time) >= started);
         assert!(rec
-            .mark(rec.step_at_time(time) + 1)
+            .get(rec.step_at_time(time) + 1)
             .is_none_or(|m| m.time > time));
         let first = rec.next_key(0).expect("a first key event");
         assert!(first <= started);
         t.seek(started - 1);
-        assert_eq!(t.observer().steps_seen(), started - 1);
-        assert!(t.observer().mark(started).is_none());
-        assert_eq!(t.observer().next_key(started - 1), None);
+        assert_eq!(t.observer().marks().len(), started - 1);
+        assert!(t.observer().marks().get(started).is_none());
+        assert_eq!(t.observer().marks().next_key(started - 1), None);
         assert_eq!(
-            t.observer().next_key(0),
+            t.observer().marks().next_key(0),
             Some(first).filter(|f| *f < started)
         );
         t.seek(won);
-        assert_eq!(t.observer().next_key(started - 1), Some(started));
+        assert_eq!(t.observer().marks().next_key(started - 1), Some(started));
     }
 
     #[test]
@@ -638,12 +638,12 @@ mod tests {
         let until = t.world().now().plus(100_000);
         t.run_until(until);
         let v = t.observer().first_violation().expect("broken").clone();
-        let rec = t.observer();
-        assert_eq!(rec.mark(v.step).unwrap().key, Some(KeyMark::Violation));
-        for s in 1..=rec.steps_seen() {
-            if rec.mark(s).unwrap().key == Some(KeyMark::Violation) {
+        let rec = t.observer().marks();
+        assert_eq!(rec.get(v.step).unwrap().key, Some(KeyMark::Violation));
+        for s in 1..=rec.len() {
+            if rec.get(s).unwrap().key == Some(KeyMark::Violation) {
                 assert!(
-                    rec.violations().iter().any(|v| v.step == s),
+                    t.observer().violations().iter().any(|v| v.step == s),
                     "step {s} is marked but broke nothing"
                 );
             }

@@ -10,6 +10,7 @@ mod chunks;
 mod cluster;
 mod event_log;
 mod logs;
+mod marks;
 mod network;
 mod nodes;
 mod recorder;
@@ -20,9 +21,10 @@ pub use event_log::{
     message_words, step_line, step_marks, EventLine, EventPart, KeyMark, LineKind,
 };
 pub use logs::{entry_text, log_row, log_rows, FollowerProgress, LogCell, LogRow, MAX_CELLS};
+pub use marks::{StepMark, StepMarks};
 pub use network::{
     groups_text, links, message_dot, message_dots, partition_groups, Link, LinkState, MessageDot,
 };
 pub use nodes::{cluster_configuration, node_cards, Kind, NodeCard};
-pub use recorder::{Recorder, StaleRead, StepMark, STALE_CHECK_BUDGET};
+pub use recorder::{Recorder, StaleRead, STALE_CHECK_BUDGET};
 pub use results::{mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS};

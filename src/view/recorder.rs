@@ -11,23 +11,8 @@
 use crate::check::{check_history, Invariants, Linearizability, Violation, ViolationKind};
 use crate::raft::{Answer, Event, MessageKind, NodeId, Term, Time};
 use crate::sim::{ClientOp, Observer, OpId, OpKind, Outcome, StepRecord, What, World};
-use crate::view::chunks::Chunks;
-use crate::view::event_log::{step_marks, KeyMark, LineKind};
+use crate::view::marks::{StepMark, StepMarks};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// What the recorder keeps about every step: enough to filter the event log,
-/// find key events and turn a time into a step without replaying anything.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct StepMark {
-    /// When the step happened (global).
-    pub time: Time,
-    /// The node it happened at, if any.
-    pub node: Option<NodeId>,
-    /// What its event-log line is about.
-    pub kind: LineKind,
-    /// Why it is a key event, if it is.
-    pub key: Option<KeyMark>,
-}
 
 /// How many search steps the linearizability checker may spend on one key
 /// when a read is answered. Past it the read is left unmarked: a mark must be
@@ -68,8 +53,8 @@ pub struct Recorder {
     stale: BTreeMap<OpId, StaleRead>,
     /// A stale read answered in a mode that promises linearizability.
     linearizability: Vec<Violation>,
-    /// One mark per step, in order: `marks[i]` is step `i + 1`.
-    marks: Chunks<StepMark>,
+    /// One mark per step, in order.
+    marks: StepMarks,
 }
 
 impl Recorder {
@@ -130,40 +115,9 @@ impl Recorder {
         self.stale.get(&op)
     }
 
-    /// How many steps the recorder has seen.
-    pub fn steps_seen(&self) -> u64 {
-        self.marks.len() as u64
-    }
-
-    /// The mark of step `step` (from 1), if the recorder saw it.
-    pub fn mark(&self, step: u64) -> Option<&StepMark> {
-        self.marks.get(step.checked_sub(1)? as usize)
-    }
-
-    /// The first key event after step `step`.
-    pub fn next_key(&self, step: u64) -> Option<u64> {
-        self.marks
-            .iter_from(step as usize)
-            .position(|m| m.key.is_some())
-            .map(|i| step + 1 + i as u64)
-    }
-
-    /// The last key event before step `step`.
-    pub fn previous_key(&self, step: u64) -> Option<u64> {
-        (1..step.min(self.steps_seen() + 1))
-            .rev()
-            .find(|s| self.mark(*s).is_some_and(|m| m.key.is_some()))
-    }
-
-    /// The last step at or before global time `t` (0 when none is).
-    pub fn step_at_time(&self, t: Time) -> u64 {
-        self.marks.partition_point(|m| m.time <= t) as u64
-    }
-
-    /// Heap bytes this recorder's step marks hold: (not shared with
-    /// clones, shared with clones).
-    pub fn mark_bytes(&self) -> (usize, usize) {
-        (self.marks.unshared_bytes(), self.marks.shared_bytes())
+    /// A mark for every step seen so far (up to the cursor).
+    pub fn marks(&self) -> &StepMarks {
+        &self.marks
     }
 
     fn on_event(&mut self, node: NodeId, event: &Event) {
@@ -312,12 +266,7 @@ impl Observer for Recorder {
         }
         self.note_timers(world);
         let broken = self.invariants.violations().len() + self.linearizability.len();
-        let (kind, key) = step_marks(record, broken > broken_before);
-        self.marks.push(StepMark {
-            time: record.time,
-            node: record.node,
-            kind,
-            key,
-        });
+        self.marks
+            .push(StepMark::of(record, broken > broken_before));
     }
 }
