@@ -129,18 +129,23 @@ pub fn Controls() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <p class="clock">
-                "Simulated time "
-                <output data-testid="sim-time" role="timer" aria-label="Simulated time">
-                    {move || lab.now.get().to_string()}
-                </output>
-            </p>
-            <p class="steps" data-testid="steps">{move || format!("step {}", lab.steps.get())}</p>
-            <Show when=move || { lab.steps.get() < lab.furthest.get() }>
-                <p class="past" data-testid="in-the-past">
-                    {move || format!("in the past: live is step {}", lab.furthest.get())}
+            <div class="readouts">
+                <p class="clock">
+                    "Simulated time "
+                    <output data-testid="sim-time" role="timer" aria-label="Simulated time">
+                        {move || lab.now.get().to_string()}
+                    </output>
                 </p>
-            </Show>
+                <p class="steps">
+                    <span data-testid="steps">{move || format!("step {}", lab.steps.get())}</span>
+                    <Show when=move || { lab.steps.get() < lab.furthest.get() }>
+                        " "
+                        <span class="past" data-testid="in-the-past">
+                            {move || format!("in the past (live: step {})", lab.furthest.get())}
+                        </span>
+                    </Show>
+                </p>
+            </div>
             <Show when=move || !faults_on().is_empty()>
                 <p class="fault-marker" data-testid="fault-marker" role="status">
                     {move || format!("⚠ Teaching fault on: {}", faults_on().join(", "))}

@@ -244,11 +244,11 @@ impl Lab {
         let mut outcome = Ok(());
         self.timeline.update_value(|t| {
             let discarded = t.furthest() - t.cursor();
-            let now = t.world().now();
             let record = t.act(action);
             if discarded > 0 {
                 self.fork_notice.set(Some(format!(
-                    "You acted in the past, at {now}: the old future after it ({discarded} step{}) was discarded, and the history goes on from your action.",
+                    "You acted in the past, at {}: the old future after it ({discarded} step{}) was discarded, and the history goes on from your action.",
+                    record.time,
                     if discarded == 1 { "" } else { "s" }
                 )));
             }

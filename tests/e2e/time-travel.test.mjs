@@ -4,7 +4,7 @@
 // which forks the history and says so.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openApp, startLab, untilFrame } from './harness.mjs';
+import { openApp, saveScreenshot, startLab, untilFrame } from './harness.mjs';
 
 const T = { timeout: 90_000 };
 
@@ -56,6 +56,7 @@ describe('time travel', () => {
     }
     assert.ok(Object.values(await roles(page)).includes('candidate'), 'an election is in progress');
     assert.ok(await page.getByTestId('in-the-past').isVisible(), 'the top bar says we are in the past');
+    await saveScreenshot(page, 'time-travel-in-the-past.png');
     let forward = 0;
     while (!Object.values(await roles(page)).includes('leader')) {
       await button(page, 'Step forward').click();
@@ -114,6 +115,7 @@ describe('time travel', () => {
     assert.ok(now > at - 10 && now < at, `the history now ends just after the action (step ${now})`);
     assert.ok(await button(page, 'Go to live').isDisabled(), 'the action is the new live edge');
     assert.equal((await roles(page))[follower], 'crashed');
+    await saveScreenshot(page, 'time-travel-fork.png');
     app.assertClean();
     await app.context.close();
   });
