@@ -1,13 +1,16 @@
-//! Prints the time-travel figures for a one-hour history: how long it takes
-//! to build, how many steps and checkpoints it has, the memory it holds, and
-//! how long a seek to a random step takes.
+//! Prints the time-travel figures for a one-hour history kept the way the
+//! app keeps it (the view's `Recorder`: every checker plus a mark per step
+//! for the event log and key-event jumps): how long it takes to build, how
+//! many steps and checkpoints it has, the memory it holds, how long a seek
+//! to a random step and one step back take, and how long the key-event and
+//! time lookups behind the stepping buttons take.
 //!
 //! `cargo run --release --example timeline_report -- [MINUTES]` (default 60)
 
-use raftlab::check::Invariants;
 use raftlab::raft::Time;
 use raftlab::rng::Rng;
 use raftlab::sim::{Session, Timeline, Workload, WorldConfig};
+use raftlab::view::Recorder;
 use std::time::Instant;
 
 /// Resident memory of this process, from /proc (Linux), in MiB.
@@ -37,7 +40,7 @@ fn main() {
     let before = rss_mib();
     let started = Instant::now();
     let mut timeline =
-        Timeline::new(Session::new(config, 1), Invariants::new()).expect("valid configuration");
+        Timeline::new(Session::new(config, 1), Recorder::new()).expect("valid configuration");
     timeline.run_until(Time::from_millis(minutes * 60_000));
     let build = started.elapsed().as_secs_f64();
     let after = rss_mib();
@@ -73,14 +76,53 @@ fn main() {
         assert_eq!(timeline.cursor(), target);
     }
     times.sort_by(|a, b| a.total_cmp(b));
-    let mean = times.iter().sum::<f64>() / times.len() as f64;
+    let pct = |p: usize| times[((times.len() - 1) * p) / 100];
     println!(
-        "seek_ms: mean={mean:.2} median={:.2} p90={:.2} max={:.2} (50 random targets)",
-        times[times.len() / 2],
-        times[times.len() * 9 / 10],
-        times[times.len() - 1]
+        "seek_ms: p50={:.2} p95={:.2} max={:.2} (50 random targets)",
+        pct(50),
+        pct(95),
+        pct(100)
     );
+    timeline.seek(steps);
     let t = Instant::now();
     timeline.step_back();
-    println!("step_back_ms={:.2}", t.elapsed().as_secs_f64() * 1000.0);
+    println!(
+        "step_back_ms={:.2} (from the live edge)",
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    timeline.seek(steps);
+    let marks = timeline.observer().marks();
+    let (own, shared) = marks.bytes();
+    println!(
+        "step_marks={} kib_shared={:.0} kib_per_clone={:.0}",
+        marks.len(),
+        shared as f64 / 1024.0,
+        own as f64 / 1024.0
+    );
+    let t = Instant::now();
+    let mut jumps = 0;
+    let mut at = 0;
+    while let Some(next) = marks.next_key(at) {
+        at = next;
+        jumps += 1;
+    }
+    let all = t.elapsed().as_secs_f64() * 1000.0;
+    let t = Instant::now();
+    let back = marks.previous_key(steps);
+    let previous = t.elapsed().as_secs_f64() * 1000.0;
+    println!(
+        "key_events={jumps} next_key_ms_each={:.4} previous_key_from_live_ms={previous:.4} (found {})",
+        all / jumps.max(1) as f64,
+        back.is_some()
+    );
+    let t = Instant::now();
+    let mut found = 0;
+    for m in 0..minutes * 60 {
+        found += marks.step_at_time(Time::from_millis(m * 1000)).min(1);
+    }
+    println!(
+        "step_at_time_us_each={:.2} ({found} of {} whole seconds have a step at or before them)",
+        t.elapsed().as_secs_f64() * 1e6 / (minutes * 60) as f64,
+        minutes * 60
+    );
 }

@@ -99,6 +99,10 @@ pub fn App() -> impl IntoView {
                 lab.playing.set(false);
                 lab.step_forward();
             }
+            "," if !typing_target(&ev, false) => {
+                ev.prevent_default();
+                lab.step_back();
+            }
             _ => {}
         }
     });
@@ -108,7 +112,7 @@ pub fn App() -> impl IntoView {
         <header class="site-header">
             <h1>"Raftlab"</h1>
             <p class="tagline">"An interactive lab for the Raft consensus protocol"</p>
-            <p class="shortcuts">"Keys: Space play/pause · . one event forward"</p>
+            <p class="shortcuts">"Keys: Space play/pause · . one event forward · , one event back"</p>
         </header>
         <div class="sticky-top">
             <Controls />

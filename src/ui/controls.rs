@@ -1,5 +1,7 @@
-//! The top bar: play/pause, speed, one event forward, the simulated-time
-//! readout, and a marker that stays while any teaching fault is on.
+//! The top bar: play/pause, speed, stepping one event or one key event either
+//! way, going to the start or the live edge, the simulated-time readout, a
+//! marker that stays while any teaching fault is on, and the notice that an
+//! action in the past discarded the old future.
 
 use super::lab::Lab;
 use crate::raft::Fault;
@@ -38,6 +40,21 @@ pub fn Controls() -> impl IntoView {
         playing.set(false);
         lab.step_forward();
     };
+    let back = move |_| lab.step_back();
+    let to_start = move |_| lab.seek(0);
+    let to_live = move |_| lab.seek(lab.furthest.get_untracked());
+    let next_key = move |_| {
+        if let Some(s) = lab.next_key_event() {
+            lab.seek(s);
+        }
+    };
+    let previous_key = move |_| {
+        if let Some(s) = lab.previous_key_event() {
+            lab.seek(s);
+        }
+    };
+    let at_start = move || lab.steps.get() == 0;
+    let live = move || lab.steps.get() >= lab.furthest.get();
     let faults_on = move || {
         lab.raft.with(|c| {
             Fault::ALL
@@ -77,9 +94,26 @@ pub fn Controls() -> impl IntoView {
                 }}
                 <span class="button-text">{move || if playing.get() { "Pause" } else { "Play" }}</span>
             </button>
-            <button type="button" class="step" aria-keyshortcuts="." on:click=step>
-                "Step forward"
-            </button>
+            <div class="stepping" role="group" aria-label="Stepping">
+                <button type="button" class="step" on:click=to_start disabled=at_start>
+                    "Go to start"
+                </button>
+                <button type="button" class="step" on:click=previous_key disabled=at_start>
+                    "Previous key event"
+                </button>
+                <button type="button" class="step" aria-keyshortcuts="," on:click=back disabled=at_start>
+                    "Step back"
+                </button>
+                <button type="button" class="step" aria-keyshortcuts="." on:click=step>
+                    "Step forward"
+                </button>
+                <button type="button" class="step" on:click=next_key disabled=live>
+                    "Next key event"
+                </button>
+                <button type="button" class="step" on:click=to_live disabled=live>
+                    "Go to live"
+                </button>
+            </div>
             <label class="speed">
                 "Speed "
                 <select data-testid="speed" on:change=on_speed>
@@ -95,16 +129,31 @@ pub fn Controls() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
-            <p class="clock">
-                "Simulated time "
-                <output data-testid="sim-time" role="timer" aria-label="Simulated time">
-                    {move || lab.now.get().to_string()}
-                </output>
-            </p>
-            <p class="steps" data-testid="steps">{move || format!("step {}", lab.steps.get())}</p>
+            <div class="readouts">
+                <p class="clock">
+                    "Simulated time "
+                    <output data-testid="sim-time" role="timer" aria-label="Simulated time">
+                        {move || lab.now.get().to_string()}
+                    </output>
+                </p>
+                <p class="steps">
+                    <span data-testid="steps">{move || format!("step {}", lab.steps.get())}</span>
+                    <Show when=move || { lab.steps.get() < lab.furthest.get() }>
+                        " "
+                        <span class="past" data-testid="in-the-past">
+                            {move || format!("in the past (live: step {})", lab.furthest.get())}
+                        </span>
+                    </Show>
+                </p>
+            </div>
             <Show when=move || !faults_on().is_empty()>
                 <p class="fault-marker" data-testid="fault-marker" role="status">
                     {move || format!("⚠ Teaching fault on: {}", faults_on().join(", "))}
+                </p>
+            </Show>
+            <Show when=move || lab.fork_notice.with(Option::is_some)>
+                <p class="fork-notice" data-testid="fork-notice" role="status">
+                    {move || lab.fork_notice.get().unwrap_or_default()}
                 </p>
             </Show>
         </section>

@@ -4,12 +4,14 @@
 //!
 //! Every user action goes through [`Lab::act`], which carries it out with
 //! [`Timeline::act`] and returns the world's refusal in words, so the
-//! control that caused it can say why next to itself.
+//! control that caused it can say why next to itself. An action with the
+//! cursor in the past forks the history, and the lab says so.
 
 use crate::raft::{Config, MessageKind, NodeId, Time};
 use crate::sim::{Action, NetworkConfig, Timeline, What, WorldConfig};
 use crate::view::{
-    self, ConfigurationView, Link, LogRow, MessageDot, NodeCard, Recorder, ResultRow, ViolationView,
+    self, ConfigurationView, Link, LogRow, MessageDot, NodeCard, Recorder, ResultRow, StepMarks,
+    ViolationView,
 };
 use leptos::prelude::*;
 
@@ -51,6 +53,15 @@ impl SessionSettings {
 #[derive(Clone, Copy)]
 pub struct Lab {
     timeline: StoredValue<Timeline<Recorder>, LocalStorage>,
+    /// The marks of every step up to the live edge. The recorder at the
+    /// cursor only knows the steps before the cursor, so this copy (cheap:
+    /// its chunks are shared) is what finds the next key event after a step
+    /// back.
+    known: StoredValue<StepMarks, LocalStorage>,
+    /// The furthest step reached: the live edge.
+    pub furthest: RwSignal<u64>,
+    /// Set when an action in the past discarded the old future: says so.
+    pub fork_notice: RwSignal<Option<String>>,
     /// Bumped when a new session starts: components that depend on the
     /// number of nodes rebuild.
     pub generation: RwSignal<u64>,
@@ -128,6 +139,9 @@ impl Lab {
             workload: RwSignal::new(false),
             leader: RwSignal::new(None),
             selected: RwSignal::new(Selection::None),
+            known: StoredValue::new_local(StepMarks::default()),
+            furthest: RwSignal::new(0),
+            fork_notice: RwSignal::new(None),
             timeline: StoredValue::new_local(timeline),
         };
         lab.refresh(true);
@@ -153,6 +167,10 @@ impl Lab {
                 return;
             }
             set_if_changed(self.steps, world.steps());
+            set_if_changed(self.furthest, t.furthest());
+            if t.cursor() >= t.furthest() {
+                self.known.set_value(recorder.marks().clone());
+            }
             set_if_changed(self.links, view::links(world));
             set_if_changed(self.groups, view::partition_groups(world));
             set_if_changed(self.logs, view::log_rows(world));
@@ -190,6 +208,32 @@ impl Lab {
         self.refresh(true);
     }
 
+    /// Moves the cursor to step `step` (within the known history) and pauses.
+    pub fn seek(&self, step: u64) {
+        self.playing.set(false);
+        self.fork_notice.set(None);
+        self.timeline
+            .update_value(|t| t.seek(step.min(t.furthest())));
+        self.refresh(true);
+    }
+
+    /// One event back.
+    pub fn step_back(&self) {
+        self.seek(self.steps.get_untracked().saturating_sub(1));
+    }
+
+    /// The next key event after the cursor, up to the live edge.
+    pub fn next_key_event(&self) -> Option<u64> {
+        let cursor = self.steps.get_untracked();
+        self.known.with_value(|k| k.next_key(cursor))
+    }
+
+    /// The last key event before the cursor.
+    pub fn previous_key_event(&self) -> Option<u64> {
+        let cursor = self.steps.get_untracked();
+        self.known.with_value(|k| k.previous_key(cursor))
+    }
+
     /// Reads the world.
     pub fn with_world<R>(&self, f: impl FnOnce(&crate::sim::World) -> R) -> R {
         self.timeline.with_value(|t| f(t.world()))
@@ -199,7 +243,15 @@ impl Lab {
     pub fn act(&self, action: Action) -> Result<(), String> {
         let mut outcome = Ok(());
         self.timeline.update_value(|t| {
+            let discarded = t.furthest() - t.cursor();
             let record = t.act(action);
+            if discarded > 0 {
+                self.fork_notice.set(Some(format!(
+                    "You acted in the past, at {}: the old future after it ({discarded} step{}) was discarded, and the history goes on from your action.",
+                    record.time,
+                    if discarded == 1 { "" } else { "s" }
+                )));
+            }
             if let What::Action { result: Err(e), .. } = record.what {
                 outcome = Err(capitalise(&e.to_string()));
             }
@@ -226,6 +278,8 @@ impl Lab {
         self.selected.set(Selection::None);
         self.violation.set(None);
         self.results.set(Vec::new());
+        self.fork_notice.set(None);
+        self.known.set_value(StepMarks::default());
         self.refresh(true);
         self.generation.update(|g| *g += 1);
         Ok(())

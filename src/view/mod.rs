@@ -1,12 +1,16 @@
 //! What the screen shows, as plain data computed from the world and its
 //! observer: node cards, log rows, messages and links, the configuration,
-//! client results and the broken property, if any.
+//! client results and the broken property, if any; the event log's lines
+//! and what the recorder keeps about every step for finding them again.
 //!
 //! Nothing here touches the DOM, so every sentence and every mark the screen
 //! shows is tested natively; the Leptos components in `ui` only draw these.
 
+mod chunks;
 mod cluster;
+mod event_log;
 mod logs;
+mod marks;
 mod network;
 mod nodes;
 mod recorder;
@@ -15,7 +19,11 @@ mod results;
 mod testing;
 
 pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
+pub use event_log::{
+    message_words, step_line, step_marks, EventLine, EventPart, KeyMark, LineKind,
+};
 pub use logs::{entry_text, log_row, log_rows, FollowerProgress, LogCell, LogRow, MAX_CELLS};
+pub use marks::{StepMark, StepMarks};
 pub use network::{
     groups_text, links, message_dot, message_dots, partition_groups, Link, LinkState, MessageDot,
 };

@@ -11,6 +11,7 @@
 use crate::check::{check_history, Invariants, Linearizability, Violation, ViolationKind};
 use crate::raft::{Answer, Event, MessageKind, NodeId, Term, Time};
 use crate::sim::{ClientOp, Observer, OpId, OpKind, Outcome, StepRecord, What, World};
+use crate::view::marks::{StepMark, StepMarks};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many search steps the linearizability checker may spend on one key
@@ -52,6 +53,8 @@ pub struct Recorder {
     stale: BTreeMap<OpId, StaleRead>,
     /// A stale read answered in a mode that promises linearizability.
     linearizability: Vec<Violation>,
+    /// One mark per step, in order.
+    marks: StepMarks,
 }
 
 impl Recorder {
@@ -110,6 +113,11 @@ impl Recorder {
     /// The proof that `op` is a stale read, if there is one.
     pub fn stale_read(&self, op: OpId) -> Option<&StaleRead> {
         self.stale.get(&op)
+    }
+
+    /// A mark for every step seen so far (up to the cursor).
+    pub fn marks(&self) -> &StepMarks {
+        &self.marks
     }
 
     fn on_event(&mut self, node: NodeId, event: &Event) {
@@ -235,6 +243,7 @@ impl Recorder {
 
 impl Observer for Recorder {
     fn observe(&mut self, world: &World, record: &StepRecord) {
+        let broken_before = self.invariants.violations().len() + self.linearizability.len();
         self.invariants.check(world, record);
         for (node, event) in &record.events {
             self.on_event(*node, event);
@@ -256,5 +265,8 @@ impl Observer for Recorder {
             _ => {}
         }
         self.note_timers(world);
+        let broken = self.invariants.violations().len() + self.linearizability.len();
+        self.marks
+            .push(StepMark::of(record, broken > broken_before));
     }
 }
