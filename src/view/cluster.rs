@@ -304,39 +304,8 @@ mod tests {
 
     #[test]
     fn two_leaders_in_one_term_are_named_after_the_first_broken_rule() {
-        use crate::raft::Role;
-        let raft = Config {
-            faults: Faults::only(Fault::VolatileVote),
-            ..Config::default()
-        };
-        let config = WorldConfig {
-            nodes: 7,
-            voters: 5,
-            raft,
-            ..WorldConfig::default()
-        };
-        let mut t = Timeline::fresh(config, 1, Recorder::new()).unwrap();
-        settle(&mut t, 700);
-        let l = t.world().leader().expect("a leader");
-        let others: Vec<NodeId> = (1..=5).map(NodeId).filter(|n| *n != l).collect();
-        let (a, b, c) = (others[0], others[1], others[2]);
-        t.act(Action::Crash { node: l });
-        t.act(Action::CutLink { from: a, to: b });
-        t.act(Action::ForceTimeout { node: a });
-        while t.world().node(c).voted_for() != Some(a) {
-            t.step();
-        }
-        // c forgets its vote; a's later messages never reach c or l.
-        t.act(Action::CutLink { from: a, to: c });
-        t.act(Action::Crash { node: c });
-        t.act(Action::Restart { node: c });
-        t.act(Action::CutLink { from: a, to: l });
-        while t.world().node(a).role() != Role::Leader {
-            t.step();
-        }
-        t.act(Action::Restart { node: l });
-        t.act(Action::ForceTimeout { node: b });
-        settle(&mut t, 100);
+        let t = crate::view::testing::two_leaders_in_one_term();
+        let (a, b, c) = (NodeId(1), NodeId(2), NodeId(3));
         let v = violation(t.observer()).expect("broken");
         assert_eq!(v.property, "Monotonic terms", "c's term went back first");
         assert_eq!(v.also.len(), 1, "{:?}", v.also);

@@ -396,7 +396,6 @@ pub fn step_marks(record: &StepRecord, violation: bool) -> (LineKind, Option<Key
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::{Config, Fault, Faults, Role};
     use crate::sim::{Timeline, WorldConfig};
     use crate::view::Recorder;
 
@@ -605,38 +604,7 @@ mod tests {
 
     #[test]
     fn the_step_that_breaks_a_rule_is_marked_as_a_violation() {
-        let raft = Config {
-            faults: Faults::only(Fault::VolatileVote),
-            ..Config::default()
-        };
-        let config = WorldConfig {
-            nodes: 7,
-            voters: 5,
-            raft,
-            ..WorldConfig::default()
-        };
-        let mut t = Timeline::fresh(config, 1, Recorder::new()).unwrap();
-        t.run_until(Time::from_millis(700));
-        let l = t.world().leader().expect("a leader");
-        let others: Vec<NodeId> = (1..=5).map(NodeId).filter(|n| *n != l).collect();
-        let (a, b, c) = (others[0], others[1], others[2]);
-        t.act(Action::Crash { node: l });
-        t.act(Action::CutLink { from: a, to: b });
-        t.act(Action::ForceTimeout { node: a });
-        while t.world().node(c).voted_for() != Some(a) {
-            t.step();
-        }
-        t.act(Action::CutLink { from: a, to: c });
-        t.act(Action::Crash { node: c });
-        t.act(Action::Restart { node: c });
-        t.act(Action::CutLink { from: a, to: l });
-        while t.world().node(a).role() != Role::Leader {
-            t.step();
-        }
-        t.act(Action::Restart { node: l });
-        t.act(Action::ForceTimeout { node: b });
-        let until = t.world().now().plus(100_000);
-        t.run_until(until);
+        let t = crate::view::testing::two_leaders_in_one_term();
         let v = t.observer().first_violation().expect("broken").clone();
         let rec = t.observer().marks();
         assert_eq!(rec.get(v.step).unwrap().key, Some(KeyMark::Violation));

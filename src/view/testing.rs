@@ -23,3 +23,13 @@ pub fn leader_of(t: &mut Timeline<Recorder>) -> NodeId {
     }
     panic!("no leader");
 }
+
+/// Lesson 12's run (`volatile-vote`): N3 votes for N1 in term 2, restarts
+/// having forgotten it, and votes for N2 in term 2 too, so both lead term 2.
+/// Returned 100 ms after the second election.
+pub fn two_leaders_in_one_term() -> Timeline<Recorder> {
+    let lesson = crate::scenario::lessons::volatile_vote();
+    let mut t = Timeline::new(lesson.session, Recorder::new()).expect("valid lesson");
+    settle(&mut t, 850);
+    t
+}

@@ -25,6 +25,27 @@ fn five() -> WorldConfig {
     WorldConfig::default()
 }
 
+/// Clients writing steadily, about one write every 40 ms.
+fn steady_writes() -> Action {
+    Action::SetWorkload(Some(crate::sim::Workload {
+        interval_us: 40_000,
+        keys: 3,
+        clients: 2,
+        read_permille: 0,
+        ..Default::default()
+    }))
+}
+
+/// Node `node` cut off from the other four of five.
+fn alone(node: u8) -> Action {
+    Action::Partition {
+        groups: vec![
+            vec![NodeId(node)],
+            (1..=5).filter(|n| *n != node).map(NodeId).collect(),
+        ],
+    }
+}
+
 /// Lesson 1: timeouts, votes, a leader, heartbeats (§5.2).
 pub fn first_election() -> Lesson {
     Lesson {
@@ -149,13 +170,6 @@ pub fn volatile_vote() -> Lesson {
 /// Lesson 4: a follower that missed entries catches up through the
 /// consistency check and fast backtracking (§5.3).
 pub fn replication() -> Lesson {
-    let writes = crate::sim::Workload {
-        interval_us: 40_000,
-        keys: 3,
-        clients: 2,
-        read_permille: 0,
-        ..Default::default()
-    };
     Lesson {
         slug: "replication",
         title: "A follower catches up",
@@ -163,7 +177,7 @@ pub fn replication() -> Lesson {
         session: Session {
             actions: vec![
                 at(1_000, Action::Crash { node: NodeId(1) }),
-                at(1_001, Action::SetWorkload(Some(writes))),
+                at(1_001, steady_writes()),
                 at(1_600, Action::SetWorkload(None)),
                 at(1_700, Action::Restart { node: NodeId(1) }),
             ],
@@ -233,12 +247,6 @@ pub fn minority_partition() -> Lesson {
 /// a lease is safe within the drift bound and stale past it (§8, thesis
 /// §6.4.1).
 pub fn stale_read() -> Lesson {
-    let alone = |node: u8| Action::Partition {
-        groups: vec![
-            vec![NodeId(node)],
-            (1..=5).filter(|n| *n != node).map(NodeId).collect(),
-        ],
-    };
     let set = |value| crate::raft::Op::Set {
         key: "x".into(),
         value,
@@ -319,23 +327,13 @@ pub fn stale_read() -> Lesson {
 /// Lesson 9: a rejoining server disrupts the cluster; with Pre-Vote it does
 /// not (thesis §9.6).
 pub fn pre_vote() -> Lesson {
-    let (n1, n2, n3, n4, n5) = (NodeId(1), NodeId(2), NodeId(3), NodeId(4), NodeId(5));
-    let alone = |node: NodeId| Action::Partition {
-        groups: vec![
-            vec![node],
-            [n1, n2, n3, n4, n5]
-                .into_iter()
-                .filter(|n| *n != node)
-                .collect(),
-        ],
-    };
     Lesson {
         slug: "pre-vote",
         title: "Pre-Vote",
         intro: "A server cut off from the others keeps timing out and raising its term. When it comes back, its high term makes the leader step down, although nothing was wrong. With Pre-Vote a server first asks whether it could win, without changing its term, and starts a real election only if a majority says yes.",
         session: Session {
             actions: vec![
-                at(1_000, alone(n5)),
+                at(1_000, alone(5)),
                 at(2_000, Action::Heal),
                 at(
                     3_000,
@@ -344,7 +342,7 @@ pub fn pre_vote() -> Lesson {
                         ..Config::default()
                     }),
                 ),
-                at(3_100, alone(n1)),
+                at(3_100, alone(1)),
                 at(4_100, Action::Heal),
             ],
             ..Session::new(five(), 1)
@@ -368,13 +366,6 @@ pub fn pre_vote() -> Lesson {
 /// InstallSnapshot (§7).
 pub fn snapshot_catch_up() -> Lesson {
     let n1 = NodeId(1);
-    let writes = crate::sim::Workload {
-        interval_us: 40_000,
-        keys: 3,
-        clients: 2,
-        read_permille: 0,
-        ..Default::default()
-    };
     Lesson {
         slug: "snapshot-catch-up",
         title: "Log compaction",
@@ -382,7 +373,7 @@ pub fn snapshot_catch_up() -> Lesson {
         session: Session {
             actions: vec![
                 at(1_000, Action::Crash { node: n1 }),
-                at(1_001, Action::SetWorkload(Some(writes))),
+                at(1_001, steady_writes()),
                 at(2_500, Action::SetWorkload(None)),
                 at(2_600, Action::Restart { node: n1 }),
             ],
