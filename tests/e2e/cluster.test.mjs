@@ -95,7 +95,8 @@ describe('the live cluster', () => {
     await page.getByRole('combobox', { name: 'Read mode' }).selectOption({ label: 'Leader without check' });
     await page.getByRole('combobox', { name: 'Read from' }).selectOption({ label: old.node });
     await button(page, 'Read').click();
-    const stale = await result(page, /#2 read x/);
+    // Wait for the answer, not the row: it first shows as waiting.
+    const stale = await result(page, /#2 read x \(Leader without check\) via N\d — (returned|refused)/);
     assert.match(stale, new RegExp(`#2 read x \\(Leader without check\\) via ${old.node} — returned x = 1`));
     assert.match(stale, /stale/);
     assert.match(stale, /it missed #1 set x=2/);
