@@ -1350,12 +1350,17 @@ impl Node {
         if transfer || !(pre_vote || self.config.check_quorum) {
             return None;
         }
-        if let Some((leader, at)) = self.promise {
-            if self.now.since(at) < self.config.election_timeout_min_us {
-                return Some(Some(leader));
-            }
+        if let Some((leader, _)) = self.promise_running() {
+            return Some(Some(leader));
         }
         (self.config.check_quorum && self.now < self.votes_blocked_until).then_some(None)
+    }
+
+    /// The promise, with when it ends, if it has not ended yet.
+    fn promise_running(&self) -> Option<(NodeId, Time)> {
+        self.promise
+            .map(|(leader, at)| (leader, at.plus(self.config.election_timeout_min_us)))
+            .filter(|(_, until)| self.now < *until)
     }
 
     /// With CheckQuorum, the leader this node promised not to act against
@@ -1365,9 +1370,8 @@ impl Node {
             return None;
         }
         let by_contact = self
-            .promise
-            .map(|(leader, at)| (Some(leader), at.plus(self.config.election_timeout_min_us)))
-            .filter(|(_, until)| self.now < *until);
+            .promise_running()
+            .map(|(leader, until)| (Some(leader), until));
         let by_restart =
             (self.now < self.votes_blocked_until).then_some((None, self.votes_blocked_until));
         match (by_contact, by_restart) {
@@ -1729,10 +1733,10 @@ impl Node {
         if index == self.membership_index && *config == self.membership {
             return;
         }
+        let config = config.clone();
         let rule = cause.unwrap_or_else(|| self.appended_change_rule(index));
         self.membership_index = index;
-        self.membership = self.disk.log.latest_config().1.clone();
-        let config = self.membership.clone();
+        self.membership = config.clone();
         self.emit(Event::ConfigChanged {
             index,
             config,
