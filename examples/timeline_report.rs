@@ -11,7 +11,48 @@ use raftlab::raft::Time;
 use raftlab::rng::Rng;
 use raftlab::sim::{Session, Timeline, Workload, WorldConfig};
 use raftlab::view::Recorder;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+/// The system allocator, counting the bytes currently allocated, so the
+/// report can say how much memory the history holds and what one clone of
+/// the world or the recorder costs.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: every call is passed on to the system allocator unchanged.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size, Ordering::Relaxed);
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn live_mib() -> f64 {
+    LIVE.load(Ordering::Relaxed) as f64 / (1024.0 * 1024.0)
+}
+
+/// Bytes allocated by making `f`'s result, in KiB.
+fn cost_kib<T>(f: impl FnOnce() -> T) -> (T, f64) {
+    let before = LIVE.load(Ordering::Relaxed);
+    let made = f();
+    let after = LIVE.load(Ordering::Relaxed);
+    (made, after.saturating_sub(before) as f64 / 1024.0)
+}
 
 /// Resident memory of this process, from /proc (Linux), in MiB.
 fn rss_mib() -> Option<f64> {
@@ -38,6 +79,7 @@ fn main() {
         ..WorldConfig::default()
     };
     let before = rss_mib();
+    let live_before = live_mib();
     let started = Instant::now();
     let mut timeline =
         Timeline::new(Session::new(config, 1), Recorder::new()).expect("valid configuration");
@@ -60,12 +102,17 @@ fn main() {
         (minutes * 60) as f64 / build
     );
     println!("checkpoints={checkpoints} spacing_steps={spacing}");
+    println!(
+        "memory_mib={:.1} (allocated: world, recorder and checkpoints)",
+        live_mib() - live_before
+    );
     if let (Some(b), Some(a)) = (before, after) {
-        println!(
-            "memory_mib={:.1} (resident, whole history with checkpoints)",
-            a - b
-        );
+        println!("resident_mib={:.1} (growth of the process)", a - b);
     }
+    let (world, world_kib) = cost_kib(|| timeline.world().clone());
+    let (recorder, recorder_kib) = cost_kib(|| timeline.observer().clone());
+    drop((world, recorder));
+    println!("one_checkpoint_kib: world={world_kib:.0} recorder={recorder_kib:.0}");
     let mut rng = Rng::new(99);
     let mut times = Vec::new();
     for _ in 0..50 {

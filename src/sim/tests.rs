@@ -426,6 +426,51 @@ fn seeking_back_and_forth_reproduces_exactly_the_states_reached_going_forward() 
 }
 
 #[test]
+fn seeking_back_past_a_live_action_and_forward_again_replays_the_action() {
+    let mut t = Timeline::fresh(busy_config(), 9, ()).unwrap();
+    t.run_until(Time::from_millis(6_000));
+    let crashed_at = t.cursor();
+    assert!(
+        crashed_at > super::timeline::INITIAL_SPACING,
+        "a checkpoint precedes the crash"
+    );
+    t.act(Action::Crash {
+        node: crate::raft::NodeId(2),
+    });
+    // Just past the crash, before any checkpoint after it.
+    let mut past = Vec::new();
+    for _ in 0..5 {
+        t.step();
+        past.push((t.cursor(), fingerprint(t.world())));
+    }
+    t.run_until(Time::from_millis(9_000));
+    let end = t.cursor();
+    // A seek by step lands at the step's time, not at 9 s: compare the rest.
+    let same = |w: &World| {
+        let (steps, trace, _, nodes) = fingerprint(w);
+        (steps, trace, nodes)
+    };
+    let live = same(t.world());
+    assert!(!t.world().is_up(crate::raft::NodeId(2)));
+    // Back to before the crash (so before a checkpoint that lacks it) and
+    // forward again: the crash is part of the history and happens again.
+    for target in [0, crashed_at / 2, crashed_at - 1] {
+        t.seek(target);
+        assert!(t.world().is_up(crate::raft::NodeId(2)));
+        t.seek(end);
+        assert_eq!(same(t.world()), live, "from step {target}");
+        for (step, fp) in &past {
+            t.seek(target);
+            t.seek(*step);
+            assert_eq!(&fingerprint(t.world()), fp, "step {step} from {target}");
+        }
+    }
+    t.seek(0);
+    t.seek_time(Time::from_millis(9_000));
+    assert_eq!(same(t.world()), live);
+}
+
+#[test]
 fn acting_in_the_past_forks_and_discards_the_old_future() {
     let session = Session {
         actions: scripted_faults(),

@@ -145,8 +145,7 @@ impl<O: Observer> Timeline<O> {
             .saturating_sub(1);
         let c = &self.checkpoints[i];
         if target < self.cursor() || c.world.steps() > self.cursor() {
-            self.world = c.world.clone();
-            self.observer = c.observer.clone();
+            self.restore(i);
         }
         while self.cursor() < target {
             let Some(record) = self.world.step() else {
@@ -165,14 +164,23 @@ impl<O: Observer> Timeline<O> {
             .saturating_sub(1);
         let c = &self.checkpoints[i];
         if t < self.world.now() || c.world.now() > self.world.now() {
-            self.world = c.world.clone();
-            self.observer = c.observer.clone();
+            self.restore(i);
         }
         while let Some(record) = self.world.step_at_or_before(t) {
             self.observer.observe(&self.world, &record);
         }
         self.world.run_until(t);
         self.furthest = self.furthest.max(self.cursor());
+    }
+
+    /// Puts the world and observer back as checkpoint `i` had them, with
+    /// every action of the session after it scheduled: the checkpoint was
+    /// copied before the actions taken since then.
+    fn restore(&mut self, i: usize) {
+        let c = &self.checkpoints[i];
+        self.world = c.world.clone();
+        self.observer = c.observer.clone();
+        self.world.reschedule_actions(&self.session.actions);
     }
 
     /// One step back.

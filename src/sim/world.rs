@@ -678,6 +678,17 @@ impl World {
             .retain(|(at, _, _), item| !(matches!(item, Scheduled::Action(_)) && *at > t));
     }
 
+    /// Makes the actions scheduled after now exactly the later ones of
+    /// `actions` (a session's, in order). A checkpoint restored by the
+    /// timeline was copied before the actions taken since were scheduled.
+    pub fn reschedule_actions(&mut self, actions: &[TimedAction]) {
+        let now = self.now;
+        self.forget_actions_after(now);
+        for a in actions.iter().filter(|a| a.at > now) {
+            self.schedule(a.at, CLASS_ACTION, Scheduled::Action(a.action.clone()));
+        }
+    }
+
     /// Schedules an action for later (a lesson's script).
     pub fn schedule_action(&mut self, timed: TimedAction) {
         let at = timed.at.max(self.now);

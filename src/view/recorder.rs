@@ -9,10 +9,11 @@
 //! checkpoint, so all of this is restored with the world when seeking.
 
 use crate::check::{check_history, Invariants, Linearizability, Violation, ViolationKind};
-use crate::raft::{Answer, Event, MessageKind, NodeId, Term, Time};
+use crate::raft::{Answer, Event, MessageKind, NodeId, Refusal, Term, Time};
 use crate::sim::{ClientOp, Observer, OpId, OpKind, Outcome, StepRecord, What, World};
 use crate::view::marks::{StepMark, StepMarks};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 /// How many search steps the linearizability checker may spend on one key
 /// when a read is answered. Past it the read is left unmarked: a mark must be
@@ -28,8 +29,35 @@ pub struct StaleRead {
     /// had completed before the read began. `None` when the value returned
     /// could not have been written by anyone (not merely stale).
     pub missed: Option<OpId>,
+    /// The operations the checker's proof involves.
+    pub ops: Vec<OpId>,
     /// The checker's explanation.
     pub sentence: String,
+}
+
+/// What the stale-read checks found, shared by the recorder and all its
+/// clones in the timeline's checkpoints, so that replaying a stretch of
+/// history after a seek does not search the same reads again.
+///
+/// An answer is keyed by the read and the world's trace hash at the step
+/// it was answered: the same hash means the same history up to that step,
+/// so the same verdict, even on a forked history that reuses the read's id.
+#[derive(Clone, Debug, Default)]
+struct StaleMemo(Arc<Mutex<Verdicts>>);
+
+/// (read, trace hash at its answer) → the read's proof of staleness, if any.
+type Verdicts = BTreeMap<(OpId, u64), Option<StaleRead>>;
+
+impl StaleMemo {
+    fn get(&self, key: (OpId, u64)) -> Option<Option<StaleRead>> {
+        self.0.lock().ok()?.get(&key).cloned()
+    }
+
+    fn put(&self, key: (OpId, u64), verdict: Option<StaleRead>) {
+        if let Ok(mut memo) = self.0.lock() {
+            memo.insert(key, verdict);
+        }
+    }
 }
 
 /// The votes a (pre-)candidate has received so far.
@@ -49,12 +77,16 @@ pub struct Recorder {
     granted: BTreeSet<(NodeId, NodeId, Term, bool)>,
     /// Per node: its election deadline and the local time it was set at.
     timers: BTreeMap<NodeId, (Time, Time)>,
-    refusals: BTreeMap<OpId, String>,
+    /// The last refusal of each operation not yet answered otherwise: a
+    /// failed operation says why; an answered one no longer needs it.
+    refusals: BTreeMap<OpId, Refusal>,
     stale: BTreeMap<OpId, StaleRead>,
     /// A stale read answered in a mode that promises linearizability.
     linearizability: Vec<Violation>,
     /// One mark per step, in order.
     marks: StepMarks,
+    /// Verdicts of reads already checked, shared with every clone.
+    memo: StaleMemo,
 }
 
 impl Recorder {
@@ -106,8 +138,8 @@ impl Recorder {
     }
 
     /// Why the operation was last refused by a node, in words.
-    pub fn refusal(&self, op: OpId) -> Option<&str> {
-        self.refusals.get(&op).map(String::as_str)
+    pub fn refusal(&self, op: OpId) -> Option<String> {
+        self.refusals.get(&op).map(Refusal::to_string)
     }
 
     /// The proof that `op` is a stale read, if there is one.
@@ -177,9 +209,8 @@ impl Recorder {
         }
     }
 
-    /// Checks whether the read `op`, just answered, is proven stale: its
-    /// key's history (without reads already proven stale) cannot be
-    /// linearized with it, and can without it.
+    /// Checks whether the read `op`, just answered, is proven stale (see
+    /// [`stale_verdict`](Self::stale_verdict)), asking the shared memo first.
     fn check_read(&mut self, world: &World, op: OpId) {
         let history = world.history();
         let Some(read) = history.get(op as usize) else {
@@ -188,6 +219,44 @@ impl Recorder {
         if !matches!(read.outcome, Outcome::ReadOk { .. }) || self.stale.contains_key(&op) {
             return;
         }
+        let key = (op, world.trace_hash());
+        let verdict = match self.memo.get(key) {
+            Some(known) => known,
+            None => {
+                let found = self.stale_verdict(world, read);
+                self.memo.put(key, found.clone());
+                found
+            }
+        };
+        let Some(stale) = verdict else {
+            return;
+        };
+        if read.mode.is_some_and(|m| m.is_safe()) && self.linearizability.is_empty() {
+            self.linearizability.push(Violation {
+                kind: ViolationKind::Linearizability,
+                step: world.steps(),
+                time: world.now(),
+                nodes: vec![read.node],
+                index: None,
+                term: None,
+                ops: stale.ops.clone(),
+                sentence: format!(
+                    "{} from {} in {} mode returned a stale value: {}",
+                    read.kind,
+                    read.node,
+                    read.mode.map(|m| m.name()).unwrap_or("read"),
+                    stale.sentence
+                ),
+            });
+        }
+        self.stale.insert(op, stale);
+    }
+
+    /// Whether `read` is proven stale: its key's history (without reads
+    /// already proven stale) cannot be linearized with it, and can without.
+    fn stale_verdict(&self, world: &World, read: &ClientOp) -> Option<StaleRead> {
+        let history = world.history();
+        let op = read.id;
         let key = read.kind.key();
         let others: Vec<&ClientOp> = history
             .iter()
@@ -197,10 +266,10 @@ impl Recorder {
         let mut with = others.clone();
         with.push(read);
         let Linearizability::Violation(proof) = check_history(&with, STALE_CHECK_BUDGET) else {
-            return;
+            return None;
         };
         if check_history(&others, STALE_CHECK_BUDGET) != Linearizability::Ok {
-            return; // something else is wrong on this key: not this read's fault
+            return None; // something else is wrong on this key: not this read's fault
         }
         let invoked = read.invoked_at;
         let missed = proof
@@ -214,30 +283,12 @@ impl Recorder {
             })
             .max()
             .map(|(_, id)| id);
-        let stale = StaleRead {
+        Some(StaleRead {
             op,
             missed,
-            sentence: proof.sentence.clone(),
-        };
-        if read.mode.is_some_and(|m| m.is_safe()) && self.linearizability.is_empty() {
-            self.linearizability.push(Violation {
-                kind: ViolationKind::Linearizability,
-                step: world.steps(),
-                time: world.now(),
-                nodes: vec![read.node],
-                index: None,
-                term: None,
-                ops: proof.ops.clone(),
-                sentence: format!(
-                    "{} from {} in {} mode returned a stale value: {}",
-                    read.kind,
-                    read.node,
-                    read.mode.map(|m| m.name()).unwrap_or("read"),
-                    proof.sentence
-                ),
-            });
-        }
-        self.stale.insert(op, stale);
+            ops: proof.ops,
+            sentence: proof.sentence,
+        })
     }
 }
 
@@ -257,10 +308,15 @@ impl Observer for Recorder {
             } => self.on_vote_delivered(*from, *to),
             What::Reply { op, answer, .. } => match answer {
                 Answer::Refused(reason) => {
-                    self.refusals.insert(*op, reason.to_string());
+                    self.refusals.insert(*op, reason.clone());
                 }
-                Answer::Read { .. } => self.check_read(world, *op),
-                _ => {}
+                Answer::Read { .. } => {
+                    self.refusals.remove(op);
+                    self.check_read(world, *op);
+                }
+                _ => {
+                    self.refusals.remove(op);
+                }
             },
             _ => {}
         }

@@ -148,7 +148,7 @@ pub fn result_rows(world: &World, recorder: &Recorder) -> Vec<ResultRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::{NodeId, Op};
+    use crate::raft::{NodeId, Op, Time};
     use crate::sim::{Action, Timeline, WorldConfig};
     use crate::view::testing::{leader_of, settle};
 
@@ -218,6 +218,45 @@ mod tests {
         assert!(row.text.contains("Leader without check"));
         // An unsafe mode breaks no promise: no violation alert for it.
         assert!(t.observer().first_violation().is_none());
+    }
+
+    #[test]
+    fn a_stale_mark_survives_seeking_back_and_forth_and_goes_with_a_discarded_future() {
+        let (_, _, mut t) = stale_leader_read(ReadMode::LeaderNoCheck);
+        let read = t.world().history().len() as OpId - 1;
+        let end = t.cursor();
+        let answered = t.world().history()[read as usize].completed_at().unwrap();
+        // Back to before the read was answered: not (yet) stale.
+        t.seek_time(Time(answered.as_micros() - 1));
+        assert!(t.observer().stale_read(read).is_none());
+        // Forward again: the verdict (taken from the shared memo) is back.
+        t.seek(end);
+        assert!(t.observer().stale_read(read).is_some());
+        // Back to before the read, and fork: heal the network, let the old
+        // leader learn it was deposed, and read the same way again. The new
+        // read has the same id; the memo's verdict for the old one must not
+        // carry over.
+        let invoked = t.world().history()[read as usize].invoked_at;
+        t.seek_time(Time(invoked.as_micros() - 1));
+        let node = t.world().history()[read as usize - 1].node;
+        let old = t
+            .world()
+            .node_ids()
+            .into_iter()
+            .find(|n| *n != node && t.world().node(*n).role() == crate::raft::Role::Leader);
+        t.act(Action::Heal);
+        settle(&mut t, 1_000);
+        let old = old.expect("the deposed leader still thought it led");
+        t.act(Action::Read {
+            node: old,
+            key: "x".into(),
+            mode: ReadMode::LeaderNoCheck,
+        });
+        settle(&mut t, 3_000);
+        let again = t.world().history()[read as usize].clone();
+        assert_eq!(again.id, read);
+        let row = result_row(t.world(), t.observer(), &again);
+        assert_ne!(row.verdict, Verdict::Stale, "{}", row.text);
     }
 
     #[test]
