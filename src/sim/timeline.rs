@@ -15,6 +15,9 @@ use crate::raft::Time;
 pub trait Observer: Clone {
     /// Called after every step with the world as it is after the step.
     fn observe(&mut self, world: &World, record: &StepRecord);
+
+    /// Called once with the world before its first step.
+    fn start(&mut self, _world: &World) {}
 }
 
 impl Observer for () {
@@ -45,8 +48,9 @@ pub struct Timeline<O: Observer> {
 
 impl<O: Observer> Timeline<O> {
     /// A timeline at step 0 of the session's world.
-    pub fn new(session: Session, observer: O) -> Result<Timeline<O>, WorldError> {
+    pub fn new(session: Session, mut observer: O) -> Result<Timeline<O>, WorldError> {
         let world = World::with_actions(session.config.clone(), session.seed, &session.actions)?;
+        observer.start(&world);
         let first = Checkpoint {
             world: world.clone(),
             observer: observer.clone(),

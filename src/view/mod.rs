@@ -9,6 +9,8 @@
 mod chunks;
 mod cluster;
 mod event_log;
+mod lane_window;
+mod lanes;
 mod logs;
 mod marks;
 mod network;
@@ -21,6 +23,12 @@ mod testing;
 pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
 pub use event_log::{
     message_words, step_line, step_marks, EventLine, EventPart, KeyMark, LineKind,
+};
+pub use lane_window::{
+    ClientTraffic, CutSpan, LaneWindow, Overview, Reign, RoleSpan, Traffic, MAX_ARROWS, MAX_OPS,
+};
+pub use lanes::{
+    Arrow, ArrowEnd, CutChange, LaneMark, LaneMarkKind, LaneRole, Lanes, OpEnd, OpSpan, RoleChange,
 };
 pub use logs::{entry_text, log_row, log_rows, FollowerProgress, LogCell, LogRow, MAX_CELLS};
 pub use marks::{StepMark, StepMarks};

@@ -11,6 +11,8 @@
 use crate::check::{check_history, Invariants, Linearizability, Violation, ViolationKind};
 use crate::raft::{Answer, Event, MessageKind, NodeId, Refusal, Term, Time};
 use crate::sim::{ClientOp, Observer, OpId, OpKind, Outcome, StepRecord, What, World};
+use crate::view::event_log::LineKind;
+use crate::view::lanes::{Lanes, StepFacts};
 use crate::view::marks::{StepMark, StepMarks};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -87,6 +89,8 @@ pub struct Recorder {
     marks: StepMarks,
     /// Verdicts of reads already checked, shared with every clone.
     memo: StaleMemo,
+    /// What the swimlane draws.
+    lanes: Lanes,
 }
 
 impl Recorder {
@@ -150,6 +154,11 @@ impl Recorder {
     /// A mark for every step seen so far (up to the cursor).
     pub fn marks(&self) -> &StepMarks {
         &self.marks
+    }
+
+    /// The swimlane's record of every step seen so far.
+    pub fn lanes(&self) -> &Lanes {
+        &self.lanes
     }
 
     fn on_event(&mut self, node: NodeId, event: &Event) {
@@ -293,6 +302,10 @@ impl Recorder {
 }
 
 impl Observer for Recorder {
+    fn start(&mut self, world: &World) {
+        self.lanes.start(world);
+    }
+
     fn observe(&mut self, world: &World, record: &StepRecord) {
         let broken_before = self.invariants.violations().len() + self.linearizability.len();
         self.invariants.check(world, record);
@@ -321,8 +334,20 @@ impl Observer for Recorder {
             _ => {}
         }
         self.note_timers(world);
-        let broken = self.invariants.violations().len() + self.linearizability.len();
-        self.marks
-            .push(StepMark::of(record, broken > broken_before));
+        let broken: Vec<String> = self
+            .violations()
+            .into_iter()
+            .skip(broken_before)
+            .map(|v| v.kind.name().to_string())
+            .collect();
+        let mark = StepMark::of(record, !broken.is_empty());
+        let stale = &self.stale;
+        let facts = StepFacts {
+            heartbeat: mark.kind == LineKind::Heartbeats,
+            broken,
+            stale: &|op| stale.get(&op).map(|s| s.missed),
+        };
+        self.lanes.record(world, record, &facts);
+        self.marks.push(mark);
     }
 }
