@@ -1,7 +1,8 @@
 //! What the screen shows, as plain data computed from the world and its
 //! observer: node cards, log rows, messages and links, the configuration,
 //! client results and the broken property, if any; the event log's lines
-//! and what the recorder keeps about every step for finding them again.
+//! and what the recorder keeps about every step for finding them again;
+//! what each rule the log cites says.
 //!
 //! Nothing here touches the DOM, so every sentence and every mark the screen
 //! shows is tested natively; the Leptos components in `ui` only draw these.
@@ -15,6 +16,7 @@ mod network;
 mod nodes;
 mod recorder;
 mod results;
+mod rules;
 #[cfg(test)]
 mod testing;
 
@@ -30,3 +32,4 @@ pub use network::{
 pub use nodes::{cluster_configuration, node_cards, Kind, NodeCard};
 pub use recorder::{Recorder, StaleRead, STALE_CHECK_BUDGET};
 pub use results::{mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS};
+pub use rules::{explain_rule, RuleExplanation};
