@@ -10,6 +10,7 @@
 mod chunks;
 mod cluster;
 mod event_log;
+mod explain;
 mod logs;
 mod marks;
 mod network;
@@ -24,6 +25,7 @@ pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
 pub use event_log::{
     message_words, step_line, step_marks, EventLine, EventPart, KeyMark, LineKind,
 };
+pub use explain::{explain_window, involves, op_sentence, ExplainWindow, CONTEXT_STEPS};
 pub use logs::{entry_text, log_row, log_rows, FollowerProgress, LogCell, LogRow, MAX_CELLS};
 pub use marks::{StepMark, StepMarks};
 pub use network::{
