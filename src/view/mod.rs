@@ -11,6 +11,7 @@ mod chunks;
 mod cluster;
 mod event_log;
 mod explain;
+mod inspector;
 mod logs;
 mod marks;
 mod network;
@@ -26,6 +27,9 @@ pub use event_log::{
     message_words, step_line, step_marks, EventLine, EventPart, KeyMark, LineKind,
 };
 pub use explain::{explain_window, involves, op_sentence, ExplainWindow, CONTEXT_STEPS};
+pub use inspector::{
+    node_details, on_arrival, Arrival, Field, LeaderDetails, NodeDetails, PeerProgress,
+};
 pub use logs::{entry_text, log_row, log_rows, FollowerProgress, LogCell, LogRow, MAX_CELLS};
 pub use marks::{StepMark, StepMarks};
 pub use network::{
