@@ -2,7 +2,9 @@
 //! observer: node cards, log rows, messages and links, the configuration,
 //! client results and the broken property, if any; the event log's lines
 //! and what the recorder keeps about every step for finding them again;
-//! what each rule the log cites says.
+//! what each rule the log cites says; the inspector's view of a node (its
+//! disk apart from its memory) and of a message (what its receiver will do);
+//! and which steps explain a violation after a fuzz run.
 //!
 //! Nothing here touches the DOM, so every sentence and every mark the screen
 //! shows is tested natively; the Leptos components in `ui` only draw these.
