@@ -35,6 +35,15 @@ fn log_terms(world: &World, id: NodeId) -> String {
     )
 }
 
+/// `(N other steps)` for the steps a linearizability window leaves out.
+fn other_steps(n: u64) -> String {
+    if n == 1 {
+        "1 other step".to_string()
+    } else {
+        format!("{n} other steps")
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let usage = "usage: explain_seed SEED [STEPS] [FAULT]";
@@ -120,7 +129,7 @@ fn main() -> ExitCode {
             println!("{text}");
         } else if open && window.shows(&record, line.key) {
             if left_out > 0 {
-                println!("  ({left_out} other steps)");
+                println!("  ({})", other_steps(left_out));
                 left_out = 0;
             }
             shown += 1;
@@ -135,7 +144,7 @@ fn main() -> ExitCode {
         }
     }
     if left_out > 0 {
-        println!("  ({left_out} other steps)");
+        println!("  ({})", other_steps(left_out));
     }
     if shown == 0 {
         println!("(no steps in the window)");
