@@ -1,13 +1,22 @@
-//! Replays one fuzz seed and prints the steps before its violation (every
-//! event as a sentence), the final state of each node with its log terms,
-//! and the last client operations.
+//! Replays one fuzz seed and prints the steps that explain its violation,
+//! one line per step as the event log words it (`#STEP TIME sentence`),
+//! then the final state of each node with its log terms.
+//!
+//! For a safety or liveness violation the steps are the last STEPS before
+//! it. A linearizability violation is only found after the run, so its last
+//! steps say nothing about it: the operations involved are listed first,
+//! then, from a few steps before the earliest invocation to the last answer,
+//! their steps, every leader elected and every action on the world (see
+//! [`raftlab::view::explain_window`]).
 //!
 //! `cargo run --release --example explain_seed -- SEED [STEPS] [FAULT]`
 //! (STEPS defaults to 40; FAULT is a teaching fault name, as in the fuzzer).
 
-use raftlab::check::{run_seed, FuzzOptions, Invariants};
-use raftlab::raft::{Event, Fault, NodeId};
+use raftlab::check::{run_seed, FuzzOptions};
+use raftlab::raft::{Fault, NodeId};
 use raftlab::sim::World;
+use raftlab::view::{explain_window, op_sentence, step_line, ExplainWindow, CONTEXT_STEPS};
+use std::collections::VecDeque;
 use std::process::ExitCode;
 
 /// A node's log as `snap@INDEX/TERM` followed by the term of each entry.
@@ -24,6 +33,15 @@ fn log_terms(world: &World, id: NodeId) -> String {
         snap.last_term,
         terms.join(" ")
     )
+}
+
+/// `(N other steps)` for the steps a linearizability window leaves out.
+fn other_steps(n: u64) -> String {
+    if n == 1 {
+        "1 other step".to_string()
+    } else {
+        format!("{n} other steps")
+    }
 }
 
 fn main() -> ExitCode {
@@ -73,18 +91,63 @@ fn main() -> ExitCode {
         eprintln!("the seed's session is invalid");
         return ExitCode::FAILURE;
     };
-    let mut invariants = Invariants::new();
-    while world.steps() < violation.step {
-        let Some(record) = world.step() else { break };
-        invariants.check(&world, &record);
-        if record.index + show >= violation.step {
-            println!("#{} {} {:?}", record.index, record.time, record.what);
-            for (id, event) in &record.events {
-                if !matches!(event, Event::Applied { .. }) {
-                    println!("    {}", event.sentence(*id));
-                }
+    // The window of a linearizability violation depends on when its
+    // operations ran, which only the history at the end of the run says:
+    // replay once to learn it, then again from the start to print.
+    let mut first_pass = world.clone();
+    while first_pass.steps() < violation.step && first_pass.step().is_some() {}
+    let window = explain_window(&violation, first_pass.history(), show);
+    if let ExplainWindow::Operations { ops, until, .. } = &window {
+        println!("operations involved:");
+        for id in ops {
+            if let Some(op) = first_pass.history().get(*id as usize) {
+                println!("  {}", op_sentence(op));
             }
         }
+        println!(
+            "their steps, from {CONTEXT_STEPS} before the first invocation to the last answer ({until}), with every leader elected and every action in between:"
+        );
+    }
+    let mut before: VecDeque<String> = VecDeque::new();
+    let mut open = false;
+    let (mut shown, mut left_out) = (0, 0);
+    while world.steps() < violation.step {
+        let Some(record) = world.step() else { break };
+        if window.is_past(&record) {
+            continue;
+        }
+        let broke = violation.kind.is_safety() && record.index == violation.step;
+        let line = step_line(&world, &record, broke);
+        let text = format!("#{} {} {}", line.step, line.time, line.text());
+        if !open && window.opens_at(&record) {
+            open = true;
+            shown += before.len();
+            for earlier in before.drain(..) {
+                println!("{earlier}");
+            }
+            shown += 1;
+            println!("{text}");
+        } else if open && window.shows(&record, line.key) {
+            if left_out > 0 {
+                println!("  ({})", other_steps(left_out));
+                left_out = 0;
+            }
+            shown += 1;
+            println!("{text}");
+        } else if open {
+            left_out += 1;
+        } else if window.context() > 0 {
+            before.push_back(text);
+            if before.len() as u64 > window.context() {
+                before.pop_front();
+            }
+        }
+    }
+    if left_out > 0 {
+        println!("  ({})", other_steps(left_out));
+    }
+    if shown == 0 {
+        println!("(no steps in the window)");
     }
     for id in world.node_ids() {
         let n = world.node(id);
@@ -98,11 +161,9 @@ fn main() -> ExitCode {
             log_terms(&world, id)
         );
     }
+    println!("the last client operations:");
     for op in world.history().iter().rev().take(3) {
-        println!(
-            "op {} {} via {} invoked {} -> {:?}",
-            op.id, op.kind, op.node, op.invoked_at, op.outcome
-        );
+        println!("  {}", op_sentence(op));
     }
     ExitCode::FAILURE
 }

@@ -320,6 +320,12 @@ impl Node {
             Time::ZERO
         }
     }
+    /// Until when the leader's lease runs on its clock, or why it holds
+    /// none, as of its last input: what [`Node::lease_until`] says, with the
+    /// reason a lease read would be refused, for the inspector.
+    pub fn lease(&self) -> Result<Time, NoLeaseReason> {
+        self.lease_status().map(|()| self.lease_until)
+    }
     /// The leader this node last acknowledged and when, on its clock (a
     /// leader names itself and its last quorum contact). With CheckQuorum it
     /// helps elect no one else until a minimum election timeout after that.

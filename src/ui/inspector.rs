@@ -1,12 +1,18 @@
 //! The inspector: the selected node, message or link, with its actions.
 //! Every action reports its outcome (or the reason it was refused) in a
 //! status line right under the buttons.
+//!
+//! Under a node's actions comes its state, its disk apart from its memory
+//! (so a student sees what a crash keeps) and on a leader its view of each
+//! follower; under a message's fields, what its receiver will do with it and
+//! the rules that decide, each unfolding to its explanation. All of it is
+//! computed by [`crate::view`]; this only draws it.
 
 use super::lab::{done_text, Lab, Selection};
 use super::status_line::StatusLine;
 use crate::raft::{ConfChange, NodeId};
 use crate::sim::Action;
-use crate::view::{LinkState, MessageDot};
+use crate::view::{self, Field, LeaderDetails, LinkState, MessageDot, NodeDetails};
 use leptos::prelude::*;
 
 /// The inspector panel.
@@ -104,7 +110,103 @@ fn NodeActions(id: NodeId, status: RwSignal<String>) -> impl IntoView {
                 </label>
                 <button type="button" on:click=move |_| set_drift()>{format!("Set drift of {id}")}</button>
             </div>
+            <NodeState id=id />
         </div>
+    }
+}
+
+/// The selected node's state, recomputed as time moves (its timers count
+/// down on its clock); each group redraws only when its words change.
+#[component]
+fn NodeState(id: NodeId) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let details = Memo::new(move |_| {
+        lab.now.track();
+        lab.steps.track();
+        lab.with_world(|w| view::node_details(w, id))
+    });
+    let group = move |pick: fn(&NodeDetails) -> Vec<Field>| {
+        Memo::new(move |_| details.with(|d| d.as_ref().map(pick).unwrap_or_default()))
+    };
+    let persistent = group(|d| d.persistent.clone());
+    let volatile = group(|d| d.volatile.clone());
+    let clock = group(|d| d.clock.clone());
+    let leader = Memo::new(move |_| details.with(|d| d.as_ref().and_then(|d| d.leader.clone())));
+    view! {
+        <div class="node-state" data-testid="node-state">
+            <h4>"Persistent (kept on disk through a crash)"</h4>
+            <FieldList fields=persistent />
+            <h4>"Volatile (lost in a crash)"</h4>
+            <FieldList fields=volatile />
+            <h4>"Clock (the machine's, not Raft state)"</h4>
+            <FieldList fields=clock />
+            {move || leader.get().map(|l| view! { <LeaderView leader=l /> })}
+        </div>
+    }
+}
+
+/// Labelled values as a description list.
+#[component]
+fn FieldList(fields: Memo<Vec<Field>>) -> impl IntoView {
+    view! {
+        <dl class="fields">
+            {move || {
+                fields
+                    .get()
+                    .into_iter()
+                    .map(|f| view! { <dt>{f.label}</dt><dd>{f.value}</dd> })
+                    .collect_view()
+            }}
+        </dl>
+    }
+}
+
+/// A leader's next and match index for each other member, and its pending
+/// work.
+#[component]
+fn LeaderView(leader: LeaderDetails) -> impl IntoView {
+    let LeaderDetails {
+        peers,
+        pending_reads,
+        pending_writes,
+    } = leader;
+    let reads = (!pending_reads.is_empty()).then(|| {
+        view! {
+            <h4>"Pending reads"</h4>
+            <ul class="pending-reads">
+                {pending_reads.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}
+            </ul>
+        }
+    });
+    view! {
+        <h4>"Leader's view of each follower (volatile)"</h4>
+        <table class="peers">
+            <thead>
+                <tr>
+                    <th scope="col">"Server"</th>
+                    <th scope="col">"Member as"</th>
+                    <th scope="col">"Next index"</th>
+                    <th scope="col">"Match index"</th>
+                    <th scope="col">"State"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {peers
+                    .into_iter()
+                    .map(|p| view! {
+                        <tr>
+                            <th scope="row">{p.peer.to_string()}</th>
+                            <td>{p.membership}</td>
+                            <td>{p.next.to_string()}</td>
+                            <td>{p.matched.to_string()}</td>
+                            <td>{p.note}</td>
+                        </tr>
+                    })
+                    .collect_view()}
+            </tbody>
+        </table>
+        <p class="pending-writes">{format!("Writes waiting to commit: {pending_writes}")}</p>
+        {reads}
     }
 }
 
@@ -113,6 +215,7 @@ fn NodeActions(id: NodeId, status: RwSignal<String>) -> impl IntoView {
 fn MessageDetails(message: MessageDot, status: RwSignal<String>) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let id = message.id;
+    let arrival = view::on_arrival(message.kind);
     let in_flight = move || lab.messages.with(|ms| ms.iter().any(|m| m.id == id));
     let drop = move |_| {
         lab.act_reporting(
@@ -133,6 +236,25 @@ fn MessageDetails(message: MessageDot, status: RwSignal<String>) -> impl IntoVie
                     .collect_view()}
             </dl>
             <button type="button" class="danger" on:click=drop>"Drop message"</button>
+            <h4>{format!("On arrival at {}", message.to)}</h4>
+            <p class="arrival">{arrival.what}</p>
+            <ul class="arrival-rules">
+                {arrival
+                    .rules
+                    .iter()
+                    .map(|r| {
+                        let e = view::explain_rule(*r);
+                        view! {
+                            <li>
+                                <details>
+                                    <summary>{format!("{} ({})", e.title, e.citation)}</summary>
+                                    <p>{e.paragraph()}</p>
+                                </details>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
         </div>
     }
 }

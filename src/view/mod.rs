@@ -1,7 +1,11 @@
 //! What the screen shows, as plain data computed from the world and its
 //! observer: node cards, log rows, messages and links, the configuration,
 //! client results and the broken property, if any; the event log's lines
-//! and what the recorder keeps about every step for finding them again.
+//! and what the recorder keeps about every step for finding them again;
+//! the swimlane's record of the whole history and its windows;
+//! what each rule the log cites says; the inspector's view of a node (its
+//! disk apart from its memory) and of a message (what its receiver will do);
+//! and which steps explain a violation after a fuzz run.
 //!
 //! Nothing here touches the DOM, so every sentence and every mark the screen
 //! shows is tested natively; the Leptos components in `ui` only draw these.
@@ -9,6 +13,8 @@
 mod chunks;
 mod cluster;
 mod event_log;
+mod explain;
+mod inspector;
 mod lane_window;
 mod lanes;
 mod logs;
@@ -17,12 +23,17 @@ mod network;
 mod nodes;
 mod recorder;
 mod results;
+mod rules;
 #[cfg(test)]
 mod testing;
 
 pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
 pub use event_log::{
     message_words, step_line, step_marks, EventLine, EventPart, KeyMark, LineKind,
+};
+pub use explain::{explain_window, involves, op_sentence, ExplainWindow, CONTEXT_STEPS};
+pub use inspector::{
+    node_details, on_arrival, Arrival, Field, LeaderDetails, NodeDetails, PeerProgress,
 };
 pub use lane_window::{
     ClientTraffic, CutSpan, LaneWindow, Overview, Reign, RoleSpan, Traffic, MAX_ARROWS, MAX_OPS,
@@ -38,3 +49,4 @@ pub use network::{
 pub use nodes::{cluster_configuration, node_cards, Kind, NodeCard};
 pub use recorder::{Recorder, StaleRead, STALE_CHECK_BUDGET};
 pub use results::{mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS};
+pub use rules::{explain_rule, RuleExplanation};

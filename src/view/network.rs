@@ -2,7 +2,7 @@
 //! link and a typed label, and every link's state (open, cut one way or both,
 //! and the groups a partition makes).
 
-use crate::raft::{Message, MessageKind, NodeId, Time};
+use crate::raft::{AppendRejection, Message, MessageKind, NodeId, Time};
 use crate::sim::{InFlight, MessageId, World};
 
 /// One message in flight.
@@ -55,6 +55,26 @@ fn mark(ok: bool) -> &'static str {
     }
 }
 
+fn yes_no(b: bool) -> String {
+    if b { "yes" } else { "no" }.to_string()
+}
+
+/// Why a follower refused AppendEntries, and the hint it gives the leader.
+fn rejection_words(r: &AppendRejection) -> String {
+    match r {
+        AppendRejection::StaleTerm => "the leader's term is stale".to_string(),
+        AppendRejection::LogTooShort { last_index } => {
+            format!("no entry at the previous index: its log ends at {last_index}")
+        }
+        AppendRejection::TermMismatch {
+            term,
+            first_index_of_term,
+        } => format!(
+            "its entry at the previous index has term {term}, which starts at its index {first_index_of_term}"
+        ),
+    }
+}
+
 /// The dot for one message in flight.
 pub fn message_dot(m: &InFlight) -> MessageDot {
     let kind = m.message.kind();
@@ -76,9 +96,8 @@ pub fn message_dot(m: &InFlight) -> MessageDot {
         } => {
             fields.push(f("last log index", last_log_index.to_string()));
             fields.push(f("last log term", last_log_term.to_string()));
-            if *transfer {
-                fields.push(f("leadership transfer", "yes".into()));
-            }
+            fields.push(f("pre-vote", yes_no(*pre_vote)));
+            fields.push(f("leadership transfer", yes_no(*transfer)));
             let (s, l) = if *pre_vote {
                 ("PV", "PreVote")
             } else {
@@ -89,7 +108,8 @@ pub fn message_dot(m: &InFlight) -> MessageDot {
         Message::VoteResponse {
             granted, pre_vote, ..
         } => {
-            fields.push(f("granted", if *granted { "yes" } else { "no" }.into()));
+            fields.push(f("granted", yes_no(*granted)));
+            fields.push(f("pre-vote", yes_no(*pre_vote)));
             let what = if *pre_vote { "PreVote reply" } else { "Vote" };
             let how = if *granted { "granted" } else { "refused" };
             (
@@ -103,12 +123,20 @@ pub fn message_dot(m: &InFlight) -> MessageDot {
             prev_term,
             entries,
             leader_commit,
+            round,
             ..
         } => {
             fields.push(f("prev index", prev_index.to_string()));
             fields.push(f("prev term", prev_term.to_string()));
             fields.push(f("entries", entries.len().to_string()));
+            for e in entries {
+                fields.push((
+                    format!("entry {}", e.index),
+                    format!("term {}: {}", e.term, e.payload),
+                ));
+            }
             fields.push(f("leader commit", leader_commit.to_string()));
+            fields.push(f("heartbeat round", round.to_string()));
             if entries.is_empty() {
                 ("HB".to_string(), "Heartbeat".to_string(), false)
             } else {
@@ -120,10 +148,18 @@ pub fn message_dot(m: &InFlight) -> MessageDot {
         Message::AppendResponse {
             success,
             match_index,
+            prev_index,
+            rejection,
+            round,
             ..
         } => {
-            fields.push(f("success", if *success { "yes" } else { "no" }.into()));
+            fields.push(f("success", yes_no(*success)));
             fields.push(f("match index", match_index.to_string()));
+            fields.push(f("prev index checked", prev_index.to_string()));
+            if let Some(r) = rejection {
+                fields.push(f("why refused", rejection_words(r)));
+            }
+            fields.push(f("heartbeat round", round.to_string()));
             let how = if *success { "success" } else { "failure" };
             (
                 format!("AR{}", mark(*success)),
@@ -131,13 +167,21 @@ pub fn message_dot(m: &InFlight) -> MessageDot {
                 true,
             )
         }
-        Message::InstallSnapshot { snapshot, .. } => {
+        Message::InstallSnapshot {
+            snapshot, round, ..
+        } => {
             fields.push(f("last index", snapshot.last_index.to_string()));
             fields.push(f("last term", snapshot.last_term.to_string()));
+            fields.push(f("configuration", snapshot.config.to_string()));
+            fields.push(f("keys in its state", snapshot.kv.len().to_string()));
+            fields.push(f("heartbeat round", round.to_string()));
             ("IS".to_string(), "InstallSnapshot".to_string(), false)
         }
-        Message::SnapshotResponse { last_index, .. } => {
+        Message::SnapshotResponse {
+            last_index, round, ..
+        } => {
             fields.push(f("last index", last_index.to_string()));
+            fields.push(f("heartbeat round", round.to_string()));
             ("SR".to_string(), "SnapshotResponse".to_string(), true)
         }
         Message::TimeoutNow { .. } => ("TN".to_string(), "TimeoutNow".to_string(), false),
@@ -388,5 +432,13 @@ mod tests {
             .clone();
         assert_eq!(a.short, format!("AE{n}"));
         assert!(a.label.starts_with("AppendEntries ("));
+        let listed = a
+            .fields
+            .iter()
+            .filter(|(k, _)| k.starts_with("entry "))
+            .count();
+        assert_eq!(listed.to_string(), n, "every entry is listed with its term");
+        assert!(a.fields.iter().any(|(k, _)| k == "heartbeat round"));
+        assert!(v.fields.iter().any(|(k, v)| k == "pre-vote" && v == "no"));
     }
 }

@@ -301,3 +301,30 @@ fn a_transfer_revokes_the_lease_and_the_refusal_says_why() {
         })) | Some(Answer::Refused(Refusal::TransferInProgress))
     ));
 }
+
+#[test]
+fn the_lease_says_until_when_it_runs_or_why_there_is_none() {
+    // Reference: thesis §6.4.1.
+    let mut plain = Cluster::new(3, Config::default());
+    plain.elect(n(1));
+    assert_eq!(
+        plain.node(n(1)).lease(),
+        Err(NoLeaseReason::NeedsCheckQuorum)
+    );
+    let mut c = Cluster::new(3, check_quorum());
+    c.elect(n(1));
+    c.heartbeat(n(1));
+    let until = c.node(n(1)).lease().expect("a quorum acknowledged a round");
+    assert_eq!(until, c.node(n(1)).lease_until());
+    assert!(until > c.now);
+    assert_eq!(c.node(n(2)).lease(), Err(NoLeaseReason::NeverHeld));
+    c.isolate(n(1));
+    c.set_time(until);
+    c.read(n(1), "x", ReadMode::Lease);
+    assert_eq!(c.node(n(1)).role(), Role::Leader);
+    assert_eq!(
+        c.node(n(1)).lease(),
+        Err(NoLeaseReason::Expired { at: until })
+    );
+    assert_eq!(c.node(n(1)).lease_until(), Time::ZERO);
+}
