@@ -470,6 +470,60 @@ fn seeking_back_past_a_live_action_and_forward_again_replays_the_action() {
     assert_eq!(same(t.world()), live);
 }
 
+/// Keeps every record, for comparing replays with the run going forward.
+#[derive(Clone, Default)]
+struct Collect(Vec<StepRecord>);
+
+impl Observer for Collect {
+    fn observe(&mut self, _: &World, record: &StepRecord) {
+        self.0.push(record.clone());
+    }
+}
+
+#[test]
+fn replaying_steps_gives_the_records_of_the_history_without_moving_the_cursor() {
+    let mut t = Timeline::fresh(busy_config(), 12, Collect::default()).unwrap();
+    t.run_until(Time::from_millis(3_000));
+    t.act(Action::Crash {
+        node: crate::raft::NodeId(1),
+    });
+    t.run_until(Time::from_millis(6_000));
+    let end = t.cursor();
+    let live = t.observer().0.clone();
+    assert_eq!(live.len() as u64, end);
+    t.seek(end / 2);
+    let wanted = [
+        1,
+        2,
+        999,
+        1_000,
+        1_001,
+        end / 2,
+        end / 2 + 1,
+        end - 1,
+        end,
+        end + 5,
+    ];
+    let mut got = vec![];
+    t.replay_steps(&wanted, |w, r| {
+        assert_eq!(w.steps(), r.index);
+        got.push(r.clone());
+    });
+    assert_eq!(t.cursor(), end / 2, "the cursor stays");
+    assert_eq!(
+        got.iter().map(|r| r.index).collect::<Vec<_>>(),
+        wanted[..wanted.len() - 1],
+        "every step asked for, nothing past the known history"
+    );
+    for r in &got {
+        assert_eq!(r, &live[r.index as usize - 1], "step {}", r.index);
+    }
+    let mut replay = t.replay_from(end - 2);
+    assert_eq!(replay.next_step().as_ref(), Some(&live[end as usize - 2]));
+    assert!(replay.next_step().is_some());
+    assert!(replay.next_step().is_none(), "stops at the live edge");
+}
+
 #[test]
 fn acting_in_the_past_forks_and_discards_the_old_future() {
     let session = Session {

@@ -35,6 +35,29 @@ struct Checkpoint<O> {
     observer: O,
 }
 
+/// A copy of the world replaying the known history (see
+/// [`Timeline::replay_from`]).
+#[derive(Clone, Debug)]
+pub struct Replay {
+    world: World,
+    until: u64,
+}
+
+impl Replay {
+    /// The next step of the known history; `None` past its end.
+    pub fn next_step(&mut self) -> Option<StepRecord> {
+        if self.world.steps() >= self.until {
+            return None;
+        }
+        self.world.step()
+    }
+
+    /// The world after the last step replayed.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+}
+
 /// A world that can go back in time.
 #[derive(Clone, Debug)]
 pub struct Timeline<O: Observer> {
@@ -185,6 +208,60 @@ impl<O: Observer> Timeline<O> {
         self.world = c.world.clone();
         self.observer = c.observer.clone();
         self.world.reschedule_actions(&self.session.actions);
+    }
+
+    /// A copy of the world that replays the known history from step `from`
+    /// (clamped to it) without moving the cursor: for the event log's
+    /// lines and its search, which need each step's record.
+    pub fn replay_from(&self, from: u64) -> Replay {
+        let from = from.min(self.furthest);
+        let i = self
+            .checkpoints
+            .partition_point(|c| c.world.steps() <= from)
+            .saturating_sub(1);
+        let mut world =
+            if self.cursor() <= from && self.cursor() >= self.checkpoints[i].world.steps() {
+                self.world.clone()
+            } else {
+                let mut w = self.checkpoints[i].world.clone();
+                w.reschedule_actions(&self.session.actions);
+                w
+            };
+        while world.steps() < from {
+            if world.step().is_none() {
+                break;
+            }
+        }
+        Replay {
+            world,
+            until: self.furthest,
+        }
+    }
+
+    /// Runs `f` on each of `steps` (from 1, in increasing order, within the
+    /// known history) with the world just after it and its record.
+    pub fn replay_steps(&self, steps: &[u64], mut f: impl FnMut(&World, &StepRecord)) {
+        let mut replay: Option<Replay> = None;
+        for &s in steps {
+            if s == 0 || s > self.furthest {
+                continue;
+            }
+            let behind = replay
+                .as_ref()
+                .is_none_or(|r| r.world.steps() >= s || s - r.world.steps() > self.spacing);
+            if behind {
+                replay = Some(self.replay_from(s - 1));
+            }
+            let Some(r) = replay.as_mut() else { continue };
+            while r.world.steps() + 1 < s {
+                if r.next_step().is_none() {
+                    break;
+                }
+            }
+            if let Some(record) = r.next_step() {
+                f(&r.world, &record);
+            }
+        }
     }
 
     /// One step back.

@@ -1,0 +1,703 @@
+//! The swimlane diagram and the overview strip as SVG markup, drawn from a
+//! [`LaneWindow`] and an [`Overview`]: plain strings, so what the timeline
+//! shows is tested natively, and the browser parses one string per frame
+//! instead of diffing thousands of elements.
+//!
+//! Every role has a shape as well as a colour: a follower is a thin bar, a
+//! pre-candidate a dotted bar, a candidate a hatched bar, a leader a thick
+//! solid bar, and a crash is a gap with a cross. Lost messages end in a
+//! cross; stale reads are hatched in the warning colour with a dashed line
+//! back to the write they missed.
+
+use crate::raft::{MessageKind, NodeId, Time};
+use crate::view::lane_window::{ClientTraffic, LaneWindow, Overview, Traffic};
+use crate::view::lanes::{ArrowEnd, LaneMarkKind, LaneRole, OpEnd};
+use std::fmt::Write;
+
+/// Width of the lane labels on the left, in pixels.
+pub const GUTTER: f64 = 56.0;
+/// Height of the time ruler.
+pub const RULER: f64 = 22.0;
+/// Height of one lane.
+pub const LANE: f64 = 30.0;
+/// Height of the overview strip.
+pub const OVERVIEW: f64 = 40.0;
+
+/// Where the diagram is: its width in pixels and the lanes it has.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Frame {
+    /// Width of the whole drawing.
+    pub width: f64,
+    /// The window's start and end.
+    pub from: Time,
+    /// End.
+    pub to: Time,
+    /// The node lanes, top to bottom (the client lane is last).
+    pub nodes: Vec<NodeId>,
+}
+
+impl Frame {
+    /// The x of time `t` (may be outside the drawing).
+    pub fn x(&self, t: Time) -> f64 {
+        let span = self.to.since(self.from).max(1) as f64;
+        GUTTER + (t.0 as f64 - self.from.0 as f64) / span * (self.width - GUTTER)
+    }
+
+    /// The time at x (clamped to the window).
+    pub fn time_at(&self, x: f64) -> Time {
+        let span = self.to.since(self.from) as f64;
+        let f = ((x - GUTTER) / (self.width - GUTTER).max(1.0)).clamp(0.0, 1.0);
+        Time(self.from.0 + (f * span) as u64)
+    }
+
+    /// The y of the middle of `node`'s lane.
+    pub fn lane_y(&self, node: NodeId) -> f64 {
+        let i = self.nodes.iter().position(|n| *n == node).unwrap_or(0);
+        RULER + LANE * (i as f64 + 0.5)
+    }
+
+    /// The y of the middle of the client lane.
+    pub fn client_y(&self) -> f64 {
+        RULER + LANE * (self.nodes.len() as f64 + 0.5)
+    }
+
+    /// The height of the whole drawing.
+    pub fn height(&self) -> f64 {
+        RULER + LANE * (self.nodes.len() as f64 + 1.0) + 4.0
+    }
+}
+
+/// Text made safe for SVG markup.
+pub fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A time as a short tick label: `0`, `250 ms`, `1.5 s`, `2 min 30 s`.
+pub fn short_time(us: u64) -> String {
+    if us == 0 {
+        "0".to_string()
+    } else if us < 1_000 {
+        format!("{us} µs")
+    } else if us < 1_000_000 {
+        trim(format!("{:.3}", us as f64 / 1_000.0)) + " ms"
+    } else if us < 60_000_000 {
+        trim(format!("{:.3}", us as f64 / 1_000_000.0)) + " s"
+    } else {
+        let s = us / 1_000_000;
+        match s % 60 {
+            0 => format!("{} min", s / 60),
+            r => format!("{} min {r} s", s / 60),
+        }
+    }
+}
+
+fn trim(n: String) -> String {
+    if n.contains('.') {
+        n.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        n
+    }
+}
+
+/// Tick spacing: 1, 2 or 5 times a power of ten microseconds, so that about
+/// one tick falls per `target` of the window's span.
+fn tick_step(span: u64, ticks: f64) -> u64 {
+    let raw = (span as f64 / ticks).max(1.0);
+    let power = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * power);
+    step as u64
+}
+
+/// The CSS family of a message kind (its colour, shared with the cluster).
+pub fn family(kind: MessageKind) -> &'static str {
+    use MessageKind as K;
+    match kind {
+        K::AppendEntries | K::Heartbeat | K::AppendResponse => "append",
+        K::PreVote | K::RequestVote | K::VoteResponse => "vote",
+        K::InstallSnapshot | K::SnapshotResponse => "snapshot",
+        K::TimeoutNow => "other",
+    }
+}
+
+fn role_class(role: LaneRole) -> &'static str {
+    match role {
+        LaneRole::Down => "down",
+        LaneRole::Outside => "outside",
+        LaneRole::Follower => "follower",
+        LaneRole::PreCandidate => "pre-candidate",
+        LaneRole::Candidate => "candidate",
+        LaneRole::Leader => "leader",
+    }
+}
+
+/// Bar height (in pixels) by role: the shape says the role without colour.
+fn role_height(role: LaneRole) -> f64 {
+    match role {
+        LaneRole::Down => 0.0,
+        LaneRole::Outside | LaneRole::Follower => 6.0,
+        LaneRole::PreCandidate | LaneRole::Candidate => 14.0,
+        LaneRole::Leader => 18.0,
+    }
+}
+
+const DEFS: &str = r#"<defs><pattern id="sl-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="hatch-bg"/><line x1="0" y1="0" x2="0" y2="6" class="hatch-line"/></pattern><pattern id="sl-dots" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" class="dots-bg"/><circle cx="2.5" cy="2.5" r="1.2" class="dots-dot"/></pattern><pattern id="sl-cut" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><line x1="0" y1="0" x2="0" y2="8" class="cut-line"/></pattern><pattern id="sl-stale" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="stale-bg"/><line x1="0" y1="0" x2="0" y2="6" class="stale-line"/></pattern><marker id="sl-head-append" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-append"/></marker><marker id="sl-head-vote" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-vote"/></marker><marker id="sl-head-snapshot" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-snapshot"/></marker><marker id="sl-head-other" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-other"/></marker></defs>"#;
+
+/// The swimlane diagram of `window` at `cursor` (the playhead). Messages
+/// sent after the cursor (the known future, after a step back) are faded;
+/// messages in flight at the cursor stop at the playhead, frozen mid-flight.
+pub fn swimlane_svg(window: &LaneWindow, frame: &Frame, cursor: Time) -> String {
+    let mut s = String::with_capacity(64 * 1024);
+    let (w, h) = (frame.width, frame.height());
+    let _ = write!(
+        s,
+        r#"<svg class="swimlanes" xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" aria-hidden="true">{DEFS}"#
+    );
+    ruler(&mut s, frame);
+    lanes(&mut s, frame);
+    clip_open(&mut s, frame);
+    for c in &window.cuts {
+        let (x1, x2) = (frame.x(c.from), frame.x(c.to));
+        let y = frame.lane_y(c.node) - LANE / 2.0;
+        let _ = write!(
+            s,
+            r#"<rect class="cut" x="{x1:.1}" y="{y:.1}" width="{:.1}" height="{LANE}"><title>{} cut off from {} link(s)</title></rect>"#,
+            (x2 - x1).max(1.0),
+            c.node,
+            c.links
+        );
+    }
+    for r in &window.roles {
+        let (x1, x2) = (frame.x(r.from), frame.x(r.to));
+        let y = frame.lane_y(r.node);
+        let width = (x2 - x1).max(0.5);
+        if r.role == LaneRole::Down {
+            let _ = write!(
+                s,
+                r#"<g class="crash"><line x1="{x1:.1}" y1="{:.1}" x2="{x2:.1}" y2="{:.1}" class="crash-gap"/><path d="M{:.1} {:.1} l8 8 m0 -8 l-8 8" class="crash-cross"/></g>"#,
+                y,
+                y,
+                x1 - 4.0,
+                y - 4.0
+            );
+            if width > 70.0 {
+                let _ = write!(
+                    s,
+                    r#"<text class="lane-note" x="{:.1}" y="{:.1}">crashed</text>"#,
+                    x1 + 10.0,
+                    y - 4.0
+                );
+            }
+            continue;
+        }
+        let bar = role_height(r.role);
+        let _ = write!(
+            s,
+            r#"<rect class="role {}" x="{x1:.1}" y="{:.1}" width="{width:.1}" height="{bar}"><title>{} {} in term {}</title></rect>"#,
+            role_class(r.role),
+            y - bar / 2.0,
+            r.node,
+            r.role.words(),
+            r.term
+        );
+        if width > 34.0 && r.role != LaneRole::Outside {
+            let _ = write!(
+                s,
+                r#"<text class="term" x="{:.1}" y="{:.1}">T{}</text>"#,
+                x1 + 3.0,
+                y - bar / 2.0 - 2.0,
+                r.term
+            );
+        }
+    }
+    traffic(&mut s, window, frame, cursor);
+    client(&mut s, window, frame, cursor);
+    marks(&mut s, window, frame);
+    s.push_str("</g>");
+    let px = frame.x(cursor);
+    if px >= GUTTER && px <= w {
+        let _ = write!(
+            s,
+            r#"<line class="playhead" x1="{px:.1}" y1="0" x2="{px:.1}" y2="{h:.0}"/><path class="playhead-grip" d="M{:.1} 0 h12 l-6 8 z"/>"#,
+            px - 6.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+fn clip_open(s: &mut String, frame: &Frame) {
+    let _ = write!(
+        s,
+        r#"<clipPath id="sl-clip"><rect x="{GUTTER}" y="0" width="{:.1}" height="{:.1}"/></clipPath><g clip-path="url(#sl-clip)">"#,
+        frame.width - GUTTER,
+        frame.height()
+    );
+}
+
+fn ruler(s: &mut String, frame: &Frame) {
+    let span = frame.to.since(frame.from);
+    let step = tick_step(span, ((frame.width - GUTTER) / 110.0).max(1.0));
+    let first = frame.from.0.div_ceil(step) * step;
+    let _ = write!(
+        s,
+        r#"<rect class="ruler" x="0" y="0" width="{:.0}" height="{RULER}"/>"#,
+        frame.width
+    );
+    let mut t = first;
+    while t <= frame.to.0 {
+        let x = frame.x(Time(t));
+        let _ = write!(
+            s,
+            r#"<line class="tick" x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}"/><text class="tick-label" x="{:.1}" y="15">{}</text>"#,
+            RULER - 6.0,
+            frame.height(),
+            x + 3.0,
+            short_time(t)
+        );
+        t += step;
+    }
+}
+
+fn lanes(s: &mut String, frame: &Frame) {
+    for (i, node) in frame.nodes.iter().enumerate() {
+        let y = RULER + LANE * i as f64;
+        let _ = write!(
+            s,
+            r#"<rect class="lane {}" x="0" y="{y:.1}" width="{:.0}" height="{LANE}"/><text class="lane-label" x="8" y="{:.1}">{node}</text>"#,
+            if i % 2 == 0 { "even" } else { "odd" },
+            frame.width,
+            y + LANE / 2.0 + 5.0
+        );
+    }
+    let y = RULER + LANE * frame.nodes.len() as f64;
+    let _ = write!(
+        s,
+        r#"<rect class="lane client" x="0" y="{y:.1}" width="{:.0}" height="{LANE}"/><text class="lane-label" x="8" y="{:.1}">Client</text>"#,
+        frame.width,
+        y + LANE / 2.0 + 5.0
+    );
+}
+
+fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
+    match &window.traffic {
+        Traffic::Density(counts) => {
+            let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+            let col = (frame.width - GUTTER) / counts.len().max(1) as f64;
+            let base = RULER + LANE * frame.nodes.len() as f64;
+            let full = LANE * frame.nodes.len() as f64 * 0.5;
+            for (c, n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let bar = (*n as f64 / max * full).max(1.0);
+                let _ = write!(
+                    s,
+                    r#"<rect class="density" x="{:.1}" y="{:.1}" width="{:.2}" height="{bar:.1}"/>"#,
+                    GUTTER + c as f64 * col,
+                    base - bar,
+                    col.max(1.0)
+                );
+            }
+            let total: u64 = counts.iter().map(|c| u64::from(*c)).sum();
+            let _ = write!(
+                s,
+                r#"<text class="density-note" x="{:.1}" y="{:.1}">{total} messages, drawn as density: zoom in to see each one</text>"#,
+                GUTTER + 8.0,
+                RULER + 12.0
+            );
+        }
+        Traffic::Arrows(arrows) => {
+            for a in arrows {
+                let (x1, y1) = (frame.x(a.sent), frame.lane_y(a.from));
+                let (mut x2, mut y2) = (frame.x(a.end), frame.lane_y(a.to));
+                let future = a.sent > cursor;
+                let flying = !future && (a.end > cursor || a.ends == ArrowEnd::InFlight);
+                let lost = a.ends == ArrowEnd::Lost && !flying;
+                if flying {
+                    // Frozen where it is at the cursor.
+                    let f = if a.end > a.sent {
+                        cursor.since(a.sent) as f64 / a.end.since(a.sent) as f64
+                    } else {
+                        1.0
+                    };
+                    x2 = x1 + (x2 - x1) * f.min(1.0);
+                    y2 = y1 + (y2 - y1) * f.min(1.0);
+                }
+                let fam = family(a.kind);
+                let class = format!(
+                    "arrow {fam}{}{}{}",
+                    if a.kind == MessageKind::Heartbeat || a.kind == MessageKind::AppendResponse {
+                        " quiet"
+                    } else {
+                        ""
+                    },
+                    if future { " future" } else { "" },
+                    if flying { " flying" } else { "" }
+                );
+                let head = if lost {
+                    String::new()
+                } else {
+                    format!(r#" marker-end="url(#sl-head-{fam})""#)
+                };
+                let _ = write!(
+                    s,
+                    r#"<line class="{class}" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"{head}><title>{} {} → {}, sent {}{}</title></line>"#,
+                    a.kind.label(),
+                    a.from,
+                    a.to,
+                    a.sent,
+                    match a.ends {
+                        ArrowEnd::Delivered => format!(", arrived {}", a.end),
+                        ArrowEnd::Lost => format!(", lost {}", a.end),
+                        ArrowEnd::InFlight => format!(", due {}", a.end),
+                    }
+                );
+                if lost {
+                    let _ = write!(
+                        s,
+                        r#"<path class="lost {fam}" d="M{:.1} {:.1} l6 6 m0 -6 l-6 6"/>"#,
+                        x2 - 3.0,
+                        y2 - 3.0
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn client(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
+    let y = frame.client_y();
+    match &window.ops {
+        ClientTraffic::Density(counts) => {
+            let max = counts.iter().map(|c| c.0).max().unwrap_or(0).max(1) as f64;
+            let col = (frame.width - GUTTER) / counts.len().max(1) as f64;
+            for (c, (all, stale)) in counts.iter().enumerate().filter(|(_, n)| n.0 > 0) {
+                let bar = (*all as f64 / max * (LANE - 8.0)).max(1.0);
+                let x = GUTTER + c as f64 * col;
+                let _ = write!(
+                    s,
+                    r#"<rect class="op-density" x="{x:.1}" y="{:.1}" width="{:.2}" height="{bar:.1}"/>"#,
+                    y + LANE / 2.0 - 4.0 - bar,
+                    col.max(1.0)
+                );
+                if *stale > 0 {
+                    let _ = write!(
+                        s,
+                        r#"<rect class="op stale" x="{x:.1}" y="{:.1}" width="{:.2}" height="{:.1}"><title>{stale} stale read(s)</title></rect>"#,
+                        y - LANE / 2.0 + 2.0,
+                        col.max(2.0),
+                        LANE - 4.0
+                    );
+                }
+            }
+        }
+        ClientTraffic::Spans(spans) => {
+            for (k, o) in spans.iter().enumerate() {
+                let (x1, x2) = (frame.x(o.invoked), frame.x(o.done));
+                let row = if k % 2 == 0 { -5.0 } else { 5.0 };
+                let class = match o.end {
+                    OpEnd::Ok => "ok",
+                    OpEnd::Stale { .. } => "stale",
+                    OpEnd::Failed => "failed",
+                    OpEnd::Unknown => "unknown",
+                    OpEnd::Pending => "pending",
+                };
+                let future = if o.invoked > cursor { " future" } else { "" };
+                let _ = write!(
+                    s,
+                    r#"<rect class="op {class}{future}" x="{x1:.1}" y="{:.1}" width="{:.1}" height="8"><title>{}</title></rect>"#,
+                    y + row - 4.0,
+                    (x2 - x1).max(2.0),
+                    esc(&o.words)
+                );
+                if x2 - x1 > 7.0 * o.words.chars().count() as f64 {
+                    let _ = write!(
+                        s,
+                        r#"<text class="op-label" x="{:.1}" y="{:.1}">{}</text>"#,
+                        x1 + 2.0,
+                        y + row - 5.0,
+                        esc(&o.words)
+                    );
+                }
+                if let OpEnd::Stale { missed } = o.end {
+                    let target = missed
+                        .and_then(|m| spans.iter().find(|w| w.op == m))
+                        .map(|w| frame.x(w.done))
+                        .unwrap_or(GUTTER);
+                    let _ = write!(
+                        s,
+                        r#"<path class="missed" d="M{x1:.1} {:.1} C{:.1} {:.1} {:.1} {:.1} {target:.1} {:.1}"><title>this read missed write #{}</title></path><text class="stale-label" x="{:.1}" y="{:.1}">stale</text>"#,
+                        y + row,
+                        (x1 + target) / 2.0,
+                        y - LANE / 2.0,
+                        (x1 + target) / 2.0,
+                        y - LANE / 2.0,
+                        y + row,
+                        missed.map_or("?".to_string(), |m| m.to_string()),
+                        x2 + 3.0,
+                        y + row + 4.0
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn marks(s: &mut String, window: &LaneWindow, frame: &Frame) {
+    for m in &window.marks {
+        let x = frame.x(m.at);
+        let y = m.node.map_or(frame.client_y(), |n| frame.lane_y(n));
+        match &m.kind {
+            LaneMarkKind::TimerFired { forced } => {
+                let _ = write!(
+                    s,
+                    r#"<path class="mark timer" d="M{:.1} {:.1} l4 -7 l4 7 z"><title>{} election timer {}</title></path>"#,
+                    x - 4.0,
+                    y - 9.0,
+                    m.node.map(|n| n.to_string()).unwrap_or_default(),
+                    if *forced { "forced" } else { "fired" }
+                );
+            }
+            LaneMarkKind::ElectedLeader { term } => {
+                let _ = write!(
+                    s,
+                    r#"<text class="mark won" x="{:.1}" y="{:.1}">★<title>{} won the election for term {term}</title></text>"#,
+                    x - 6.0,
+                    y - 6.0,
+                    m.node.map(|n| n.to_string()).unwrap_or_default()
+                );
+            }
+            LaneMarkKind::Membership { config } => {
+                let _ = write!(
+                    s,
+                    r#"<path class="mark membership" d="M{x:.1} {:.1} l5 5 l-5 5 l-5 -5 z"><title>new configuration: {}</title></path><text class="mark-label" x="{:.1}" y="{:.1}">{}</text>"#,
+                    y - 5.0,
+                    esc(config),
+                    x + 7.0,
+                    y + 12.0,
+                    esc(config)
+                );
+            }
+            LaneMarkKind::UserAction { words } => {
+                let _ = write!(
+                    s,
+                    r#"<path class="mark action" d="M{:.1} {:.1} h10 l-5 7 z"><title>your action: {}</title></path>"#,
+                    x - 5.0,
+                    y - LANE / 2.0 + 1.0,
+                    esc(words)
+                );
+            }
+            LaneMarkKind::Violation { words } => {
+                let _ = write!(
+                    s,
+                    r#"<g class="mark violation"><circle cx="{x:.1}" cy="{y:.1}" r="7"/><text x="{:.1}" y="{:.1}">!</text><title>{} broken</title></g>"#,
+                    x - 2.0,
+                    y + 4.0,
+                    esc(words)
+                );
+            }
+        }
+    }
+}
+
+/// The overview strip: the whole history, `width` pixels wide, with the
+/// lanes' window bracketed and the playhead.
+pub fn overview_svg(o: &Overview, view: (Time, Time), cursor: Time, width: f64) -> String {
+    let end = o.end.0.max(1) as f64;
+    let x = |t: Time| t.0 as f64 / end * width;
+    let mut s = String::with_capacity(8 * 1024);
+    let _ = write!(
+        s,
+        r#"<svg class="overview" xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{OVERVIEW}" viewBox="0 0 {width:.0} {OVERVIEW}" aria-hidden="true"><rect class="ov-bg" x="0" y="0" width="{width:.0}" height="{OVERVIEW}"/>"#
+    );
+    for (a, b) in &o.leaderless {
+        let _ = write!(
+            s,
+            r#"<rect class="ov-election" x="{:.1}" y="6" width="{:.1}" height="20"><title>no leader from {a} to {b}</title></rect>"#,
+            x(*a),
+            (x(*b) - x(*a)).max(1.5)
+        );
+    }
+    for r in &o.reigns {
+        let (x1, x2) = (x(r.from), x(r.to));
+        let _ = write!(
+            s,
+            r#"<rect class="ov-reign n{}" x="{x1:.1}" y="8" width="{:.1}" height="16"><title>{} led term {} from {} to {}</title></rect>"#,
+            r.node.0 % 9,
+            (x2 - x1).max(1.0),
+            r.node,
+            r.term,
+            r.from,
+            r.to
+        );
+        let label = format!("{} · T{}", r.node, r.term);
+        if x2 - x1 > 8.0 * label.chars().count() as f64 {
+            let _ = write!(
+                s,
+                r#"<text class="ov-label" x="{:.1}" y="20">{label}</text>"#,
+                x1 + 4.0
+            );
+        }
+    }
+    for a in &o.actions {
+        let _ = write!(
+            s,
+            r#"<path class="ov-action" d="M{:.1} 0 h8 l-4 6 z"/>"#,
+            x(*a) - 4.0
+        );
+    }
+    for v in &o.violations {
+        let _ = write!(
+            s,
+            r#"<rect class="ov-violation" x="{:.1}" y="2" width="3" height="28"/>"#,
+            x(*v) - 1.5
+        );
+    }
+    let (v1, v2) = (x(view.0), x(view.1.min(o.end)));
+    let _ = write!(
+        s,
+        r#"<rect class="ov-view" x="{v1:.1}" y="1" width="{:.1}" height="{:.0}"/><line class="ov-playhead" x1="{:.1}" y1="0" x2="{:.1}" y2="{OVERVIEW}"/><text class="ov-end" x="{:.1}" y="{:.0}" text-anchor="end">{}</text></svg>"#,
+        (v2 - v1).max(2.0),
+        OVERVIEW - 2.0,
+        x(cursor),
+        x(cursor),
+        width - 2.0,
+        OVERVIEW - 3.0,
+        short_time(o.end.0)
+    );
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::raft::NodeId;
+    use crate::sim::{Action, Timeline, WorldConfig};
+    use crate::view::testing::{leader_of, settle};
+    use crate::view::Recorder;
+
+    fn frame(t: &Timeline<Recorder>, from: Time, to: Time) -> Frame {
+        Frame {
+            width: 1_000.0,
+            from,
+            to,
+            nodes: t.observer().lanes().nodes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn times_map_to_x_and_back_within_a_pixel() {
+        let f = Frame {
+            width: 1_056.0,
+            from: Time(1_000_000),
+            to: Time(2_000_000),
+            nodes: vec![NodeId(1)],
+        };
+        assert_eq!(f.x(Time(1_000_000)), GUTTER);
+        assert_eq!(f.x(Time(2_000_000)), 1_056.0);
+        let t = f.time_at(f.x(Time(1_412_700)));
+        assert!(t.0.abs_diff(1_412_700) <= 1_000, "{t}");
+        assert_eq!(f.time_at(0.0), Time(1_000_000), "clamped to the window");
+    }
+
+    #[test]
+    fn tick_labels_are_short_and_ticks_fall_on_round_numbers() {
+        assert_eq!(short_time(0), "0");
+        assert_eq!(short_time(250_000), "250 ms");
+        assert_eq!(short_time(1_500_000), "1.5 s");
+        assert_eq!(short_time(150_000_000), "2 min 30 s");
+        assert_eq!(tick_step(1_000_000, 10.0), 100_000);
+        assert_eq!(tick_step(3_600_000_000, 8.0), 500_000_000);
+        assert_eq!(tick_step(7, 10.0), 1);
+    }
+
+    #[test]
+    fn the_election_is_drawn_with_a_hatched_candidate_vote_arrows_and_a_win() {
+        let mut t = Timeline::fresh(WorldConfig::default(), 3, Recorder::new()).unwrap();
+        let leader = leader_of(&mut t);
+        let end = t.observer().lanes().end();
+        let f = frame(&t, Time::ZERO, end);
+        let svg = swimlane_svg(
+            &t.observer().lanes().window(Time::ZERO, end, 944, true),
+            &f,
+            end,
+        );
+        assert!(svg.contains(r#"class="role candidate""#));
+        assert!(svg.contains(&format!("<title>{leader} leader in term 1</title>")));
+        assert!(svg.contains(r#"class="arrow vote""#));
+        assert!(svg.contains(&format!("{leader} won the election for term 1")));
+        assert!(!svg.contains("future"), "nothing after the cursor");
+        // A lane per node plus the client lane.
+        assert_eq!(
+            svg.matches(r#"class="lane-label""#).count(),
+            f.nodes.len() + 1
+        );
+    }
+
+    #[test]
+    fn after_a_step_back_later_messages_are_faded_and_those_in_flight_stop_at_the_playhead() {
+        let mut t = Timeline::fresh(WorldConfig::default(), 3, Recorder::new()).unwrap();
+        leader_of(&mut t);
+        settle(&mut t, 300);
+        let lanes = t.observer().lanes().clone();
+        let end = lanes.end();
+        let cursor = Time(end.0 - 150_000);
+        let f = frame(&t, Time::ZERO, end);
+        let svg = swimlane_svg(&lanes.window(Time::ZERO, end, 944, true), &f, cursor);
+        assert!(svg.contains(" future"));
+        assert!(
+            svg.contains(" flying"),
+            "a heartbeat is in the air at any moment"
+        );
+        let px = f.x(cursor);
+        assert!(svg.contains(&format!(r#"class="playhead" x1="{px:.1}""#)));
+    }
+
+    #[test]
+    fn a_crash_is_a_gap_with_a_cross_and_text_is_escaped() {
+        let mut t = Timeline::fresh(WorldConfig::default(), 4, Recorder::new()).unwrap();
+        let leader = leader_of(&mut t);
+        t.act(Action::Crash { node: leader });
+        t.act(Action::Write {
+            node: leader,
+            op: crate::raft::Op::Set {
+                key: "<b>&".into(),
+                value: 1,
+            },
+        });
+        settle(&mut t, 2_000);
+        let end = t.observer().lanes().end();
+        let f = frame(&t, Time::ZERO, end);
+        let svg = swimlane_svg(
+            &t.observer().lanes().window(Time::ZERO, end, 944, true),
+            &f,
+            end,
+        );
+        assert!(svg.contains(r#"class="crash-cross""#));
+        assert!(svg.contains("crashed"));
+        assert!(svg.contains("&lt;b&gt;&amp;"));
+        assert!(!svg.contains("<b>"));
+    }
+
+    #[test]
+    fn the_overview_brackets_the_view_and_labels_long_reigns() {
+        let mut t = Timeline::fresh(WorldConfig::default(), 3, Recorder::new()).unwrap();
+        let leader = leader_of(&mut t);
+        settle(&mut t, 5_000);
+        let o = t.observer().lanes().overview(800);
+        let svg = overview_svg(
+            &o,
+            (Time(1_000_000), Time(2_000_000)),
+            Time(1_500_000),
+            800.0,
+        );
+        assert!(svg.contains(&format!("{leader} · T1")));
+        assert!(svg.contains(r#"class="ov-election""#));
+        let x1 = 1_000_000.0 / o.end.0 as f64 * 800.0;
+        assert!(svg.contains(&format!(r#"class="ov-view" x="{x1:.1}""#)));
+    }
+}
