@@ -490,7 +490,7 @@ mod tests {
         let crashed = t.world().now();
         settle(&mut t, 300);
         let w = all(&t, true);
-        let last = w.roles.iter().filter(|s| s.node == victim).last().unwrap();
+        let last = w.roles.iter().rfind(|s| s.node == victim).unwrap();
         assert_eq!(last.role, LaneRole::Down);
         assert!(last.from >= crashed && last.to == t.observer().lanes().end());
         assert!(arrows(&w).iter().any(|m| m.to == victim
