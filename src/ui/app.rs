@@ -8,6 +8,7 @@ use super::{
     client_panel::ClientPanel,
     cluster_view::ClusterView,
     controls::Controls,
+    event_log_panel::EventLogPanel,
     frame_loop,
     inspector::Inspector,
     lab::{Lab, SessionSettings},
@@ -15,6 +16,7 @@ use super::{
     membership_panel::MembershipPanel,
     network_panel::NetworkPanel,
     settings_panel::SettingsPanel,
+    timeline_panel::TimelinePanel,
 };
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -122,10 +124,13 @@ pub fn App() -> impl IntoView {
             <div class="stage">
                 {move || {
                     lab.generation.track();
-                    view! {
-                        <ClusterView reduced_motion=reduced_motion />
-                        <LogsPanel />
-                    }
+                    view! { <ClusterView reduced_motion=reduced_motion /> }
+                }}
+                <TimelinePanel />
+                <EventLogPanel />
+                {move || {
+                    lab.generation.track();
+                    view! { <LogsPanel /> }
                 }}
             </div>
             <div class="side">

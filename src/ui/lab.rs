@@ -8,12 +8,16 @@
 //! cursor in the past forks the history, and the lab says so.
 
 use crate::raft::{Config, MessageKind, NodeId, Time};
-use crate::sim::{Action, NetworkConfig, Timeline, What, WorldConfig};
+use crate::sim::{Action, NetworkConfig, Replay, Timeline, What, WorldConfig};
 use crate::view::{
-    self, ConfigurationView, Link, LogRow, MessageDot, NodeCard, Recorder, ResultRow, StepMarks,
-    ViolationView,
+    self, ConfigurationView, EventLine, KeyMark, Lanes, Link, LogRow, MessageDot, NodeCard,
+    Recorder, ResultRow, StepMarks, ViolationView,
 };
 use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// Event-log lines kept made at most; the cache starts over past it.
+const MAX_CACHED_LINES: usize = 20_000;
 
 /// What the inspector shows: the node, message or link last selected.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,8 +62,20 @@ pub struct Lab {
     /// its chunks are shared) is what finds the next key event after a step
     /// back.
     known: StoredValue<StepMarks, LocalStorage>,
+    /// The swimlane record of every step up to the live edge (shared
+    /// chunks, as for `known`).
+    known_lanes: StoredValue<Lanes, LocalStorage>,
+    /// Bumped whenever `known` and `known_lanes` change.
+    pub history_version: RwSignal<u64>,
+    /// Event-log lines already made, by step; emptied when the history
+    /// changes under them (a fork or a new session).
+    lines: StoredValue<HashMap<u64, EventLine>, LocalStorage>,
     /// The furthest step reached: the live edge.
     pub furthest: RwSignal<u64>,
+    /// Global time at the live edge.
+    pub live_time: RwSignal<Time>,
+    /// While paused, what the next step will do, in words.
+    pub next_event: RwSignal<Option<String>>,
     /// Set when an action in the past discarded the old future: says so.
     pub fork_notice: RwSignal<Option<String>>,
     /// Bumped when a new session starts: components that depend on the
@@ -140,7 +156,12 @@ impl Lab {
             leader: RwSignal::new(None),
             selected: RwSignal::new(Selection::None),
             known: StoredValue::new_local(StepMarks::default()),
+            known_lanes: StoredValue::new_local(timeline.observer().lanes().clone()),
+            history_version: RwSignal::new(0),
+            lines: StoredValue::new_local(HashMap::new()),
             furthest: RwSignal::new(0),
+            live_time: RwSignal::new(Time::ZERO),
+            next_event: RwSignal::new(None),
             fork_notice: RwSignal::new(None),
             timeline: StoredValue::new_local(timeline),
         };
@@ -161,6 +182,10 @@ impl Lab {
             let world = t.world();
             let recorder = t.observer();
             self.now.set(world.now());
+            if t.cursor() >= t.furthest() && world.now() > self.live_time.get_untracked() {
+                self.live_time.set(world.now());
+                self.known_lanes.update_value(|l| l.extend_to(world.now()));
+            }
             set_if_changed(self.cards, view::node_cards(world, recorder));
             set_if_changed(self.messages, view::message_dots(world));
             if !stepped {
@@ -170,6 +195,14 @@ impl Lab {
             set_if_changed(self.furthest, t.furthest());
             if t.cursor() >= t.furthest() {
                 self.known.set_value(recorder.marks().clone());
+                let mut lanes = recorder.lanes().clone();
+                lanes.extend_to(world.now());
+                self.known_lanes.set_value(lanes);
+                self.history_version.update(|v| *v += 1);
+                self.live_time.set(world.now());
+            }
+            if !self.playing.get_untracked() {
+                set_if_changed(self.next_event, view::next_event_words(world));
             }
             set_if_changed(self.links, view::links(world));
             set_if_changed(self.groups, view::partition_groups(world));
@@ -217,6 +250,79 @@ impl Lab {
         self.refresh(true);
     }
 
+    /// Moves the cursor to global time `t` (within the known history) and
+    /// pauses: to the last step at or before it, with messages frozen where
+    /// they are at that moment.
+    pub fn seek_time(&self, t: Time) {
+        self.playing.set(false);
+        self.fork_notice.set(None);
+        let t = t.min(self.live_time.get_untracked());
+        self.timeline.update_value(|tl| tl.seek_time(t));
+        self.refresh(true);
+    }
+
+    /// Says what the next step will do while paused, and nothing while
+    /// playing (it would change every frame).
+    pub fn announce_next(&self) {
+        let next = if self.playing.get_untracked() {
+            None
+        } else {
+            self.with_world(view::next_event_words)
+        };
+        set_if_changed(self.next_event, next);
+    }
+
+    /// Reads the swimlane record of the whole known history.
+    pub fn with_lanes<R>(&self, f: impl FnOnce(&Lanes) -> R) -> R {
+        self.known_lanes.with_value(f)
+    }
+
+    /// Reads the marks of every known step.
+    pub fn with_marks<R>(&self, f: impl FnOnce(&StepMarks) -> R) -> R {
+        self.known.with_value(f)
+    }
+
+    /// The event-log lines of `steps` (increasing), made by replaying only
+    /// what is not made yet.
+    pub fn lines(&self, steps: &[u64]) -> Vec<EventLine> {
+        let missing: Vec<u64> = self.lines.with_value(|cache| {
+            steps
+                .iter()
+                .copied()
+                .filter(|s| !cache.contains_key(s))
+                .collect()
+        });
+        if !missing.is_empty() {
+            let mut made = Vec::with_capacity(missing.len());
+            let marks = &self.known;
+            self.timeline.with_value(|t| {
+                marks.with_value(|m| {
+                    t.replay_steps(&missing, |world, record| {
+                        let broken = m
+                            .get(record.index)
+                            .is_some_and(|mark| mark.key == Some(KeyMark::Violation));
+                        made.push(view::step_line(world, record, broken));
+                    });
+                });
+            });
+            self.lines.update_value(|cache| {
+                if cache.len() > MAX_CACHED_LINES {
+                    cache.clear();
+                }
+                for line in made {
+                    cache.insert(line.step, line);
+                }
+            });
+        }
+        self.lines
+            .with_value(|cache| steps.iter().filter_map(|s| cache.get(s).cloned()).collect())
+    }
+
+    /// A copy of the world replaying the known history from step `from`.
+    pub fn replay_from(&self, from: u64) -> Replay {
+        self.timeline.with_value(|t| t.replay_from(from))
+    }
+
     /// One event back.
     pub fn step_back(&self) {
         self.seek(self.steps.get_untracked().saturating_sub(1));
@@ -246,6 +352,7 @@ impl Lab {
             let discarded = t.furthest() - t.cursor();
             let record = t.act(action);
             if discarded > 0 {
+                self.lines.update_value(HashMap::clear);
                 self.fork_notice.set(Some(format!(
                     "You acted in the past, at {}: the old future after it ({discarded} step{}) was discarded, and the history goes on from your action.",
                     record.time,
@@ -280,6 +387,8 @@ impl Lab {
         self.results.set(Vec::new());
         self.fork_notice.set(None);
         self.known.set_value(StepMarks::default());
+        self.lines.update_value(HashMap::clear);
+        self.live_time.set(Time::ZERO);
         self.refresh(true);
         self.generation.update(|g| *g += 1);
         Ok(())

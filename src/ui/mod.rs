@@ -9,6 +9,7 @@ mod app;
 mod client_panel;
 mod cluster_view;
 mod controls;
+mod event_log_panel;
 mod frame_loop;
 mod inspector;
 mod lab;
@@ -18,6 +19,7 @@ mod network_panel;
 mod panic_banner;
 mod settings_panel;
 mod status_line;
+mod timeline_panel;
 
 pub use app::App;
 

@@ -253,6 +253,12 @@ impl Lanes {
         }
     }
 
+    /// Extends the last state of every lane to `t` (the live edge's clock,
+    /// which runs on between steps).
+    pub fn extend_to(&mut self, t: Time) {
+        self.now = self.now.max(t);
+    }
+
     /// The nodes, in id order.
     pub fn nodes(&self) -> &[NodeId] {
         &self.nodes
