@@ -5,6 +5,10 @@
 //! to a random step and one step back take, and how long the key-event and
 //! time lookups behind the stepping buttons take.
 //!
+//! It also times the swimlane's window queries, a full-width window (1,600
+//! pixel columns) at three zoom levels: the whole history, one minute and
+//! one second, each at 50 random places.
+//!
 //! `cargo run --release --example timeline_report -- [MINUTES]` (default 60)
 
 use raftlab::raft::Time;
@@ -161,6 +165,48 @@ fn main() {
         "key_events={jumps} next_key_ms_each={:.4} previous_key_from_live_ms={previous:.4} (found {})",
         all / jumps.max(1) as f64,
         back.is_some()
+    );
+    let lanes = timeline.observer().lanes();
+    let end = lanes.end().0;
+    for (name, span) in [
+        ("whole history", end),
+        ("one minute", 60_000_000.min(end)),
+        ("one second", 1_000_000.min(end)),
+    ] {
+        let mut times = Vec::new();
+        let mut drawn = (0, 0);
+        for _ in 0..50 {
+            let from = rng.range_inclusive(0, end - span);
+            let t = Instant::now();
+            let w = lanes.window(Time(from), Time(from + span), 1_600, true);
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            drawn = match &w.traffic {
+                raftlab::view::Traffic::Arrows(a) => (a.len(), 0),
+                raftlab::view::Traffic::Density(d) => (0, d.len()),
+            };
+        }
+        times.sort_by(|a, b| a.total_cmp(b));
+        let pct = |p: usize| times[((times.len() - 1) * p) / 100];
+        println!(
+            "window_query_ms[{name}]: p50={:.3} p95={:.3} max={:.3} (last: {} arrows or {} density columns)",
+            pct(50),
+            pct(95),
+            pct(100),
+            drawn.0,
+            drawn.1
+        );
+    }
+    let t = Instant::now();
+    let o = lanes.overview(1_600);
+    println!(
+        "overview_ms={:.3} reigns={} leaderless={}",
+        t.elapsed().as_secs_f64() * 1000.0,
+        o.reigns.len(),
+        o.leaderless.len()
+    );
+    println!(
+        "lanes_kib_per_clone={:.0} (the rest of the swimlane record is shared)",
+        lanes.unshared_bytes() as f64 / 1024.0
     );
     let t = Instant::now();
     let mut found = 0;

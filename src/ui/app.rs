@@ -18,6 +18,8 @@ use super::{
     settings_panel::SettingsPanel,
     timeline_panel::TimelinePanel,
 };
+use crate::raft::Time;
+use crate::sim::{Action, Workload};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -71,12 +73,29 @@ pub fn App() -> impl IntoView {
         .unwrap_or(5);
     let lab = Lab::new(SessionSettings { size, seed }, speed);
     provide_context(lab);
+    // `?history=MINUTES` builds that much history with the workload on
+    // before handing over (for demonstrations and the timeline benchmark).
+    if let Some(minutes) = query_number("history").filter(|m| (0.1..=120.0).contains(m)) {
+        lab.playing.set(false);
+        let _ = lab.act(Action::SetWorkload(Some(Workload::default())));
+        lab.building
+            .set(Some(Time((minutes * 60_000_000.0) as u64)));
+    }
+    let clock = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    };
     let reduced_motion = frame_loop::prefers_reduced_motion();
 
     // Fractions of a microsecond carried over between frames, so slow speeds
     // do not lose time to rounding.
     let mut carry = 0.0_f64;
     frame_loop::start(move |elapsed_ms| {
+        if lab.building.get_untracked().is_some() {
+            lab.build_some(40.0, clock);
+            return;
+        }
         if !lab.playing.get_untracked() {
             carry = 0.0;
             return;
@@ -118,6 +137,11 @@ pub fn App() -> impl IntoView {
         </header>
         <div class="sticky-top">
             <Controls />
+            <Show when=move || lab.building.get().is_some()>
+                <p class="building" role="status" data-testid="building">
+                    {move || lab.building.get().map(|t| format!("Building {} of history with a steady workload: {}%…", t, lab.now.get().0 * 100 / t.0.max(1))).unwrap_or_default()}
+                </p>
+            </Show>
             <ViolationAlert />
         </div>
         <main class="lab">

@@ -76,6 +76,9 @@ pub struct Lab {
     pub live_time: RwSignal<Time>,
     /// While paused, what the next step will do, in words.
     pub next_event: RwSignal<Option<String>>,
+    /// While a long history is being built (`?history=MINUTES`): the time
+    /// it will reach.
+    pub building: RwSignal<Option<Time>>,
     /// Set when an action in the past discarded the old future: says so.
     pub fork_notice: RwSignal<Option<String>>,
     /// Bumped when a new session starts: components that depend on the
@@ -162,6 +165,7 @@ impl Lab {
             furthest: RwSignal::new(0),
             live_time: RwSignal::new(Time::ZERO),
             next_event: RwSignal::new(None),
+            building: RwSignal::new(None),
             fork_notice: RwSignal::new(None),
             timeline: StoredValue::new_local(timeline),
         };
@@ -233,6 +237,25 @@ impl Lab {
         self.refresh(after != before);
     }
 
+    /// Builds history towards `building` for at most `budget_ms` of wall
+    /// time (half a simulated second at a time); says when it is done.
+    pub fn build_some(&self, budget_ms: f64, clock: impl Fn() -> f64) {
+        let Some(target) = self.building.get_untracked() else {
+            return;
+        };
+        let started = clock();
+        self.timeline.update_value(|t| {
+            while t.world().now() < target && clock() - started < budget_ms {
+                let next = t.world().now().plus(500_000).min(target);
+                t.run_until(next);
+            }
+        });
+        self.refresh(true);
+        if self.now.get_untracked() >= target {
+            self.building.set(None);
+        }
+    }
+
     /// Runs exactly one event.
     pub fn step_forward(&self) {
         self.timeline.update_value(|t| {
@@ -294,14 +317,17 @@ impl Lab {
         });
         if !missing.is_empty() {
             let mut made = Vec::with_capacity(missing.len());
-            let marks = &self.known;
+            let (marks, lanes) = (&self.known, &self.known_lanes);
             self.timeline.with_value(|t| {
                 marks.with_value(|m| {
-                    t.replay_steps(&missing, |world, record| {
-                        let broken = m
-                            .get(record.index)
-                            .is_some_and(|mark| mark.key == Some(KeyMark::Violation));
-                        made.push(view::step_line(world, record, broken));
+                    lanes.with_value(|l| {
+                        t.replay_steps(&missing, |world, record| {
+                            let broken = m
+                                .get(record.index)
+                                .is_some_and(|mark| mark.key == Some(KeyMark::Violation));
+                            let line = view::step_line(world, record, broken);
+                            made.push(view::with_stale_note(line, world, record, l));
+                        });
                     });
                 });
             });

@@ -17,7 +17,7 @@ use wasm_bindgen::JsCast;
 /// Narrowest window: a fifth of a millisecond.
 const MIN_SPAN: u64 = 200;
 /// Window when the page opens: long enough for an election.
-const DEFAULT_SPAN: u64 = 1_500_000;
+const DEFAULT_SPAN: u64 = 1_000_000;
 /// While following, the playhead sits this far across the window.
 const FOLLOW_AT: f64 = 0.85;
 /// Each zoom step (button or wheel notch) scales the window by this.
@@ -390,12 +390,19 @@ pub fn TimelinePanel() -> impl IntoView {
                 on:wheel=on_wheel
                 on:keydown=on_key
             ></div>
-            <p class="legend">
-                <span class="key-role follower"></span>" follower (thin) "
-                <span class="key-role pre-candidate"></span>" pre-candidate (dotted) "
-                <span class="key-role candidate"></span>" candidate (hatched) "
-                <span class="key-role leader"></span>" leader (thick) · ✕ crash · ▲ election timer · ★ elected · ◆ configuration · ▼ your action · ! broken rule · arrows: blue AppendEntries/heartbeats, orange votes, pink snapshots; ✕ at an arrow's end: lost"
-            </p>
+            <ul class="legend" aria-label="Timeline legend">
+                <li><span class="key-role follower"></span>" follower (thin bar)"</li>
+                <li><span class="key-role pre-candidate"></span>" pre-candidate (dotted)"</li>
+                <li><span class="key-role candidate"></span>" candidate (hatched)"</li>
+                <li><span class="key-role leader"></span>" leader (thick bar)"</li>
+                <li>"T3: term · ✕ crash (gap after it)"</li>
+                <li>"▲ election timer · ★ elected · ◆ configuration · ▼ your action · ! broken rule"</li>
+                <li><span class="key-line append"></span>" AppendEntries, heartbeats"</li>
+                <li><span class="key-line vote"></span>" votes"</li>
+                <li><span class="key-line snapshot"></span>" snapshots"</li>
+                <li>"✕ at an arrow's end: lost · dashed: in flight · faded: after the playhead"</li>
+                <li><span class="key-op stale"></span>" stale read, dashed line to the write it missed"</li>
+            </ul>
         </section>
     }
 }

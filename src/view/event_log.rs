@@ -387,6 +387,35 @@ pub fn step_line(world: &World, record: &StepRecord, violation: bool) -> EventLi
     }
 }
 
+/// `line` with the verdict on a stale read added to its headline, when
+/// its step answered a read the recorder proved stale: "— stale: it missed
+/// #4 set x=2, completed at 830.000 ms".
+pub fn with_stale_note(
+    mut line: EventLine,
+    world: &World,
+    record: &StepRecord,
+    lanes: &crate::view::Lanes,
+) -> EventLine {
+    let What::Reply { op, .. } = record.what else {
+        return line;
+    };
+    let Some(missed) = lanes.stale_read(op, record.time) else {
+        return line;
+    };
+    let note = match missed.and_then(|m| world.history().get(m as usize)) {
+        Some(w) => match w.completed_at() {
+            Some(done) => format!(
+                " — stale: it missed #{} {}, completed at {done}",
+                w.id, w.kind
+            ),
+            None => format!(" — stale: it missed #{} {}", w.id, w.kind),
+        },
+        None => " — stale: no order of the operations explains it".to_string(),
+    };
+    line.headline.push_str(&note);
+    line
+}
+
 /// The kind and key mark of a step without its sentences: what the recorder
 /// keeps for every step so that filters and key-event jumps need no replay.
 pub fn step_marks(record: &StepRecord, violation: bool) -> (LineKind, Option<KeyMark>) {

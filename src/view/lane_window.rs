@@ -10,7 +10,9 @@
 
 use crate::raft::{NodeId, Term, Time};
 use crate::view::chunks::Chunks;
-use crate::view::lanes::{Arrow, ArrowEnd, LaneMark, LaneMarkKind, LaneRole, Lanes, OpEnd, OpSpan};
+use crate::view::lanes::{
+    Arrow, ArrowEnd, LaneMark, LaneMarkKind, LaneRole, Lanes, OpEnd, OpSpan, Packed,
+};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 /// The most arrows a window draws; more become a density.
@@ -212,7 +214,7 @@ impl Lanes {
     }
 
     fn traffic(&self, from: Time, to: Time, columns: usize, heartbeats: bool) -> Traffic {
-        let lists: Vec<&Chunks<Arrow>> = if heartbeats {
+        let lists: Vec<&Chunks<Packed>> = if heartbeats {
             vec![&self.arrows, &self.beats]
         } else {
             vec![&self.arrows]
@@ -220,12 +222,15 @@ impl Lanes {
         let reach = Time(to.0.saturating_add(self.max_flight));
         let estimate: usize = lists
             .iter()
-            .map(|l| first_after(l, reach, |a| a.end) - first_from(l, from, |a| a.end))
+            .map(|l| first_after(l, reach, Packed::end) - first_from(l, from, Packed::end))
             .sum();
         if estimate > MAX_ARROWS {
             let mut counts = vec![0; columns];
             for l in &lists {
-                for (c, n) in density(l, from, to, columns, |a| a.end).iter().enumerate() {
+                for (c, n) in density(l, from, to, columns, Packed::end)
+                    .iter()
+                    .enumerate()
+                {
                     counts[c] += n;
                 }
             }
@@ -233,12 +238,12 @@ impl Lanes {
         }
         let mut arrows: Vec<Arrow> = Vec::new();
         for l in lists {
-            let first = first_from(l, from, |a| a.end);
+            let first = first_from(l, from, Packed::end);
             arrows.extend(
                 l.iter_from(first)
-                    .take_while(|a| a.end <= reach)
-                    .filter(|a| a.sent <= to)
-                    .copied(),
+                    .take_while(|a| a.end() <= reach)
+                    .map(Packed::unpack)
+                    .filter(|a| a.sent <= to),
             );
         }
         arrows.extend(
@@ -247,7 +252,7 @@ impl Lanes {
                 .filter(|a| heartbeats || a.kind != crate::raft::MessageKind::Heartbeat)
                 .copied(),
         );
-        arrows.sort_by_key(|a| (a.sent, a.id));
+        arrows.sort_by_key(|a| (a.sent, a.from, a.to));
         Traffic::Arrows(arrows)
     }
 
@@ -408,6 +413,22 @@ impl Lanes {
             actions,
             violations,
         }
+    }
+}
+
+impl Lanes {
+    /// If the read `op`, answered at `at`, was proven stale: the write it
+    /// missed (if the proof names one).
+    pub fn stale_read(&self, op: crate::sim::OpId, at: Time) -> Option<Option<crate::sim::OpId>> {
+        let first = first_from(&self.ops, at, |o| o.done);
+        self.ops
+            .iter_from(first)
+            .take_while(|o| o.done == at)
+            .find(|o| o.op == op)
+            .and_then(|o| match o.end {
+                OpEnd::Stale { missed } => Some(missed),
+                _ => None,
+            })
     }
 }
 
@@ -614,6 +635,26 @@ mod tests {
         );
         assert!(ops[1].words.contains("(stale)"), "{}", ops[1].words);
         assert!(ops[1].invoked > ops[0].done);
+        // The event log's line for the answer says so, naming the write.
+        let mut replay = t.replay_from(0);
+        let lanes = t.observer().lanes();
+        let mut noted = Vec::new();
+        while let Some(record) = replay.next_step() {
+            let line = crate::view::step_line(replay.world(), &record, false);
+            let line = crate::view::with_stale_note(line, replay.world(), &record, lanes);
+            if line.headline.contains("stale") {
+                noted.push(line.headline);
+            }
+        }
+        assert_eq!(noted.len(), 1, "{noted:?}");
+        assert!(
+            noted[0].contains(&format!(
+                "— stale: it missed #{} set x=2, completed at ",
+                ops[0].op
+            )),
+            "{}",
+            noted[0]
+        );
     }
 
     #[test]

@@ -92,8 +92,6 @@ pub enum ArrowEnd {
 /// One message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Arrow {
-    /// Its id.
-    pub id: MessageId,
     /// Sender.
     pub from: NodeId,
     /// Receiver.
@@ -106,6 +104,49 @@ pub struct Arrow {
     pub end: Time,
     /// How it ended.
     pub ends: ArrowEnd,
+}
+
+/// An arrow as kept: 16 bytes, as an hour holds about a million.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Packed {
+    sent: Time,
+    /// Microseconds from sending to the end (a message never flies for
+    /// more than an hour).
+    flight: u32,
+    from: NodeId,
+    to: NodeId,
+    kind: MessageKind,
+    ends: ArrowEnd,
+}
+
+impl Packed {
+    fn of(a: &Arrow) -> Packed {
+        Packed {
+            sent: a.sent,
+            flight: a.end.since(a.sent).min(u64::from(u32::MAX)) as u32,
+            from: a.from,
+            to: a.to,
+            kind: a.kind,
+            ends: a.ends,
+        }
+    }
+
+    /// When it arrived or was lost.
+    pub(crate) fn end(&self) -> Time {
+        self.sent.plus(u64::from(self.flight))
+    }
+
+    /// The arrow it keeps.
+    pub(crate) fn unpack(&self) -> Arrow {
+        Arrow {
+            from: self.from,
+            to: self.to,
+            kind: self.kind,
+            sent: self.sent,
+            end: self.end(),
+            ends: self.ends,
+        }
+    }
 }
 
 /// Something that happened at one moment on a lane.
@@ -200,8 +241,8 @@ pub struct Lanes {
     pub(crate) roles: Chunks<RoleChange>,
     /// Arrows of messages that ended, by end time; heartbeats apart, so a
     /// window without heartbeats never looks at them.
-    pub(crate) arrows: Chunks<Arrow>,
-    pub(crate) beats: Chunks<Arrow>,
+    pub(crate) arrows: Chunks<Packed>,
+    pub(crate) beats: Chunks<Packed>,
     /// The longest time any message was in flight.
     pub(crate) max_flight: u64,
     in_flight: BTreeMap<MessageId, Arrow>,
@@ -309,7 +350,6 @@ impl Lanes {
         let lost_at_once = record.sent.iter().filter(|s| s.deliver_at.is_none());
         for s in lost_at_once {
             self.finish(Arrow {
-                id: s.id,
                 from: s.from,
                 to: s.to,
                 kind: s.kind,
@@ -335,9 +375,9 @@ impl Lanes {
                     || (heartbeat && arrow.kind == MessageKind::AppendResponse);
                 self.max_flight = self.max_flight.max(arrow.end.since(arrow.sent));
                 if beat {
-                    self.beats.push(arrow);
+                    self.beats.push(Packed::of(&arrow));
                 } else {
-                    self.arrows.push(arrow);
+                    self.arrows.push(Packed::of(&arrow));
                 }
             }
         }
@@ -346,7 +386,6 @@ impl Lanes {
                 self.in_flight.insert(
                     s.id,
                     Arrow {
-                        id: s.id,
                         from: s.from,
                         to: s.to,
                         kind: s.kind,
@@ -361,9 +400,9 @@ impl Lanes {
 
     fn finish(&mut self, arrow: Arrow) {
         if arrow.kind == MessageKind::Heartbeat {
-            self.beats.push(arrow);
+            self.beats.push(Packed::of(&arrow));
         } else {
-            self.arrows.push(arrow);
+            self.arrows.push(Packed::of(&arrow));
         }
     }
 

@@ -4,7 +4,15 @@
 // which forks the history and says so.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openApp, saveScreenshot, startLab, untilFrame } from './harness.mjs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ARTIFACTS, openApp, saveScreenshot, startLab, untilFrame } from './harness.mjs';
+
+/** A path under test-artifacts/ for a screenshot of one element. */
+async function artifact(name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  return path.join(ARTIFACTS, name);
+}
 
 const T = { timeout: 90_000 };
 
@@ -19,11 +27,22 @@ const roles = (page) =>
     Object.fromEntries([...document.querySelectorAll('[data-testid="node"]')].map((e) => [e.dataset.node, e.dataset.role])),
   );
 
-/** What a person sees of the cluster and the logs, as markup. */
+/** What a person sees of the cluster, the logs, the timeline and the event log, as markup. */
 const screen = (page) =>
   page.evaluate(() =>
-    ['Cluster', 'Logs'].map((name) => document.querySelector(`[role="region"][aria-label="${name}"]`).outerHTML).join('\n'),
+    ['[role="region"][aria-label="Cluster"]', '[role="region"][aria-label="Logs"]', '.lanes-box', '[role="log"][aria-label="Event log"]']
+      .map((sel) => document.querySelector(sel).outerHTML)
+      .join('\n'),
   );
+
+/** The event log's line for the current step, and how many lines it lists. */
+async function currentLine(page) {
+  const log = page.getByRole('log', { name: 'Event log' });
+  const line = log.locator('li[aria-current="step"]');
+  await line.waitFor();
+  const count = Number((await page.locator('.event-log .count').textContent()).match(/^(\d+) line/)[1]);
+  return { text: (await line.textContent()).replace(/\s+/g, ' ').trim(), count };
+}
 
 /** Plays until some node leads, then pauses and lines the clock up with an event. */
 async function firstLeader(page) {
@@ -57,13 +76,26 @@ describe('time travel', () => {
     assert.ok(Object.values(await roles(page)).includes('candidate'), 'an election is in progress');
     assert.ok(await page.getByTestId('in-the-past').isVisible(), 'the top bar says we are in the past');
     await saveScreenshot(page, 'time-travel-in-the-past.png');
+    // Further back, to before the election began.
+    while (Object.values(await roles(page)).includes('candidate')) {
+      await button(page, 'Step back').click();
+      back += 1;
+    }
     let forward = 0;
+    let { count } = await currentLine(page);
+    const replies = [];
     while (!Object.values(await roles(page)).includes('leader')) {
       await button(page, 'Step forward').click();
       forward += 1;
       assert.equal(await steps(page), live - back + forward, 'each press runs exactly one event');
+      const now = await currentLine(page);
+      assert.equal(now.count, count + 1, 'the event log gains exactly one line per step');
+      assert.match(now.text, new RegExp(`^#${live - back + forward} · `), 'the new line is the current step');
+      count = now.count;
+      if (/A vote reply from N\d reached N\d/.test(now.text)) replies.push(now.text);
     }
-    assert.equal(forward, 1, 'the very next event is the win');
+    assert.ok(replies.length >= 2, `each vote reply arrives on its own step: ${replies.join(' | ')}`);
+    assert.match(replies.at(-1), /won the election for term \d+ with votes from/, 'the last reply wins');
     assert.equal((await roles(page))[leaderNow], 'leader', 'the same node wins: going back is exact');
     app.assertClean();
     await app.context.close();
@@ -93,6 +125,93 @@ describe('time travel', () => {
     assert.equal(await screen(page), before, 'start then live is identical');
     await button(page, 'Previous key event').click();
     assert.ok((await steps(page)) < at);
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('dragging the playhead somewhere and back, or clicking the lanes, reproduces the same state', T, async () => {
+    const app = await openApp(lab, '/?speed=1', { contextOptions: { viewport: { width: 1280, height: 800 } } });
+    const { page } = app;
+    await firstLeader(page);
+    for (let i = 0; i < 40; i++) await page.keyboard.press('.');
+    const before = await screen(page);
+    const at = await steps(page);
+    const slider = page.getByRole('slider', { name: 'Playhead' });
+    await slider.scrollIntoViewIfNeeded();
+    await page.getByRole('region', { name: 'Timeline' }).screenshot({ path: await artifact('timeline-1280x800.png') });
+    assert.match(await slider.getAttribute('aria-valuetext'), /^\d+\.\d{3} ms$/, 'the playhead says the simulated time');
+    const box = await slider.boundingBox();
+    const y = box.y + box.height / 2;
+    // Drag the thumb from the live edge (far right) to a third of the way.
+    await page.mouse.move(box.x + box.width - 4, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.6, y, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.33, y, { steps: 5 });
+    await page.mouse.up();
+    const middle = await steps(page);
+    assert.ok(middle > 0 && middle < at, `the drag went back in time (step ${middle} of ${at})`);
+    assert.notEqual(await screen(page), before);
+    const past = await screen(page);
+    // Back to the end by dragging again: the same state as before.
+    await page.mouse.move(box.x + box.width * 0.33, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width + 20, y, { steps: 8 });
+    await page.mouse.up();
+    assert.equal(await steps(page), at, 'dragged to the live edge');
+    assert.equal(await screen(page), before, 'somewhere and back is identical');
+    // Clicking in the lanes seeks too; coming back there again is identical.
+    const lanes = page.locator('.lanes-box');
+    const lb = await lanes.boundingBox();
+    await page.mouse.click(lb.x + lb.width * 0.3, lb.y + lb.height / 2);
+    const clicked = await steps(page);
+    assert.ok(clicked < at, 'a click in the lanes went back');
+    await button(page, 'Go to live').click();
+    await page.mouse.click(lb.x + lb.width * 0.3, lb.y + lb.height / 2);
+    assert.equal(await steps(page), clicked, 'the same click lands on the same step');
+    // Arrow keys on the playhead step one event.
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await steps(page), clicked + 1);
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await steps(page), clicked);
+    assert.ok(past.length > 0);
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('paused, the next event is announced; the log explains its rules and finds lines by search', T, async () => {
+    const app = await openApp(lab, '/?speed=1', { contextOptions: { viewport: { width: 1920, height: 1080 } } });
+    const { page } = app;
+    await firstLeader(page);
+    const timeline = page.getByRole('region', { name: 'Timeline' });
+    await timeline.scrollIntoViewIfNeeded();
+    await timeline.screenshot({ path: await artifact('timeline-1920x1080.png') });
+    await saveScreenshot(page, 'timeline-page-1920x1080.png');
+    for (let i = 0; i < 12; i++) {
+      const next = (await timeline.getByTestId('next-event').textContent()).trim();
+      const m = /^next: (.+) at (\d+\.\d{3} ms)$/.exec(next);
+      assert.ok(m, `an announcement like "next: N3's election timer fires at 412.700 ms", got ${JSON.stringify(next)}`);
+      await button(page, 'Step forward').click();
+      const { text } = await currentLine(page);
+      assert.ok(text.includes(` · ${m[2]} `), `the step run is the one announced: ${next} / ${text}`);
+    }
+    // A citation opens its rule's explanation.
+    await button(page, 'Go to start').click();
+    await button(page, 'Next key event').click();
+    await button(page, 'Next key event').click();
+    const cite = page.getByRole('log', { name: 'Event log' }).getByRole('button', { name: /^§5\.2: explain/ }).first();
+    await cite.click();
+    const explanation = page.getByRole('region', { name: 'Rule explanation' });
+    await explanation.waitFor();
+    assert.match(await explanation.textContent(), /^Leader election \(§5\.2\)[\s\S]*majority[\s\S]*Without it: /);
+    await button(page, 'Close the explanation').click();
+    assert.equal(await explanation.count(), 0);
+    // Search: only lines with the words, all of them up to the cursor.
+    await button(page, 'Go to live').click();
+    await page.getByRole('searchbox', { name: 'Search the event log' }).fill('won the election');
+    await untilFrame(page, 'the search to finish', () => !/Searching/.test(document.querySelector('.search-progress').textContent) && document.querySelectorAll('.log-line').length > 0, null, 20_000);
+    const lines = await page.getByRole('log', { name: 'Event log' }).locator('li').allTextContents();
+    assert.ok(lines.length >= 1 && lines.every((l) => l.includes('won the election')), lines.join(' | '));
     app.assertClean();
     await app.context.close();
   });
