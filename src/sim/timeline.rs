@@ -67,7 +67,14 @@ pub struct Timeline<O: Observer> {
     world: World,
     observer: O,
     furthest: u64,
+    /// A copy of the world from at most [`RECENT_SPACING`] steps before the
+    /// live edge, so that replaying the newest steps (the event log's lines
+    /// while playing) never goes back to a checkpoint far behind.
+    recent: Option<World>,
 }
+
+/// Steps between refreshes of the recent copy near the live edge.
+pub const RECENT_SPACING: u64 = 256;
 
 impl<O: Observer> Timeline<O> {
     /// A timeline at step 0 of the session's world.
@@ -85,6 +92,7 @@ impl<O: Observer> Timeline<O> {
             world,
             observer,
             furthest: 0,
+            recent: None,
         })
     }
 
@@ -144,6 +152,9 @@ impl<O: Observer> Timeline<O> {
     fn after_checkpoint_check(&mut self) {
         let step = self.world.steps();
         self.furthest = self.furthest.max(step);
+        if step == self.furthest && step.is_multiple_of(RECENT_SPACING) {
+            self.recent = Some(self.world.clone());
+        }
         let last = self.checkpoints.last().map_or(0, |c| c.world.steps());
         if step >= last + self.spacing {
             self.checkpoints.push(Checkpoint {
@@ -284,6 +295,7 @@ impl<O: Observer> Timeline<O> {
             self.session.actions.retain(|a| a.at <= now);
             self.world.forget_actions_after(now);
             self.checkpoints.retain(|c| c.world.steps() <= cursor);
+            self.recent = self.recent.take().filter(|w| w.steps() <= cursor);
             self.furthest = cursor;
         }
         let (timed, records): (TimedAction, Vec<StepRecord>) = self.world.act(action);

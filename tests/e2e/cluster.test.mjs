@@ -65,6 +65,13 @@ describe('the live cluster', () => {
     await button(page, `Crash ${old.node}`).click();
     const crashed = nodeButton(page, old.node);
     assert.match(await crashed.getAttribute('aria-label'), new RegExp(`^${old.node}: crashed, term ${old.term}`));
+    // The inspector shows what the crash kept (the disk) apart from what it lost.
+    const inspector = page.getByRole('region', { name: 'Inspector' });
+    const disk = inspector.locator('h4', { hasText: 'Persistent (kept on disk through a crash)' });
+    await disk.waitFor();
+    const kept = await inspector.locator('h4 + dl').first().textContent();
+    assert.match(kept, new RegExp(`term\\D*${old.term}`, 'i'), `the disk keeps term ${old.term}: ${kept}`);
+    assert.match(await inspector.textContent(), /Volatile \(lost in a crash\)/);
     const next = await leader(page, { not: old.node, above: old.term });
     assert.ok(next.term > old.term, `new term ${next.term} > ${old.term}`);
     assert.equal(await crashed.getAttribute('data-role'), 'crashed');
@@ -443,7 +450,7 @@ describe('the live cluster', () => {
     assert.ok((await simMillis(page)) >= t0);
     const reached = new Set();
     let visible = true;
-    for (let i = 0; i < 60; i++) {
+    for (let i = 0; i < 120; i++) {
       await page.keyboard.press('Tab');
       const info = await page.evaluate(() => {
         const el = document.activeElement;
