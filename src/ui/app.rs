@@ -12,6 +12,7 @@ use super::{
     frame_loop,
     inspector::Inspector,
     lab::{Lab, SessionSettings},
+    lessons_panel::{LessonPlayer, LessonsMenu},
     logs_panel::LogsPanel,
     membership_panel::MembershipPanel,
     network_panel::NetworkPanel,
@@ -146,6 +147,7 @@ pub fn App() -> impl IntoView {
         </div>
         <main class="lab">
             <div class="stage">
+                <LessonPlayer />
                 {move || {
                     lab.generation.track();
                     view! { <ClusterView reduced_motion=reduced_motion /> }
@@ -158,6 +160,7 @@ pub fn App() -> impl IntoView {
                 }}
             </div>
             <div class="side">
+                <LessonsMenu />
                 <Inspector />
                 <ClientPanel />
                 <NetworkPanel />

@@ -392,9 +392,17 @@ fn NodeGlyph(
     let select = move || lab.selected.set(Selection::Node(id));
     view! {
         <g
-            class=move || format!("node role-{}", kind().class())
-            class:selected=selected
-            class:implicated=in_violation
+            // One class string: a `class:` toggle beside a reactive `class`
+            // is wiped whenever the string changes (the ring vanished when
+            // the selected node changed role).
+            class=move || {
+                format!(
+                    "node role-{}{}{}",
+                    kind().class(),
+                    if selected() { " selected" } else { "" },
+                    if in_violation() { " implicated" } else { "" }
+                )
+            }
             data-testid="node"
             data-node=id.to_string()
             data-role=move || kind().class().to_string()

@@ -8,7 +8,8 @@
 //! cursor in the past forks the history, and the lab says so.
 
 use crate::raft::{Config, MessageKind, NodeId, Time};
-use crate::sim::{Action, NetworkConfig, Replay, Timeline, What, WorldConfig};
+use crate::scenario::{Lesson, Stop};
+use crate::sim::{Action, NetworkConfig, Replay, Session, Timeline, What, WorldConfig};
 use crate::view::{
     self, ConfigurationView, EventLine, KeyMark, Lanes, Link, LogRow, MessageDot, NodeCard,
     Recorder, ResultRow, StepMarks, ViolationView,
@@ -120,6 +121,21 @@ pub struct Lab {
     pub leader: RwSignal<Option<NodeId>>,
     /// What the inspector shows.
     pub selected: RwSignal<Selection>,
+    /// The lesson being played, if any.
+    pub lesson: RwSignal<Option<LessonPlay>>,
+}
+
+/// A lesson being played: where each caption stops, and which is shown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonPlay {
+    /// Its title.
+    pub title: &'static str,
+    /// Its introduction.
+    pub intro: &'static str,
+    /// Each caption's step and text.
+    pub stops: Vec<Stop>,
+    /// The caption shown.
+    pub at: usize,
 }
 
 fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
@@ -158,6 +174,7 @@ impl Lab {
             workload: RwSignal::new(false),
             leader: RwSignal::new(None),
             selected: RwSignal::new(Selection::None),
+            lesson: RwSignal::new(None),
             known: StoredValue::new_local(StepMarks::default()),
             known_lanes: StoredValue::new_local(timeline.observer().lanes().clone()),
             history_version: RwSignal::new(0),
@@ -379,6 +396,8 @@ impl Lab {
             let record = t.act(action);
             if discarded > 0 {
                 self.lines.update_value(HashMap::clear);
+                // The lesson's later captions were in the discarded future.
+                self.lesson.set(None);
                 self.fork_notice.set(Some(format!(
                     "You acted in the past, at {}: the old future after it ({discarded} step{}) was discarded, and the history goes on from your action.",
                     record.time,
@@ -404,10 +423,62 @@ impl Lab {
 
     /// Starts a new session with `settings`.
     pub fn restart(&self, settings: SessionSettings) -> Result<(), String> {
-        let timeline = Timeline::fresh(settings.world_config(), settings.seed, Recorder::new())
-            .map_err(|e| capitalise(&e.to_string()))?;
-        self.timeline.set_value(timeline);
+        self.load(Session::new(settings.world_config(), settings.seed))?;
         self.session.set(settings);
+        Ok(())
+    }
+
+    /// Opens `lesson` at its first caption, paused.
+    pub fn open_lesson(&self, lesson: &Lesson) -> Result<(), String> {
+        let stops = lesson.stops().map_err(|e| capitalise(&e.to_string()))?;
+        self.load(lesson.session.clone())?;
+        let config = &lesson.session.config;
+        self.session.set(SessionSettings {
+            size: config.voters,
+            seed: lesson.session.seed,
+        });
+        self.lesson.set(Some(LessonPlay {
+            title: lesson.title,
+            intro: lesson.intro,
+            stops,
+            at: 0,
+        }));
+        self.show_caption(0);
+        Ok(())
+    }
+
+    /// Goes to caption `i` of the open lesson: time travel to its step,
+    /// with the node it talks about selected.
+    pub fn show_caption(&self, i: usize) {
+        let Some(stop) = self
+            .lesson
+            .with_untracked(|l| l.as_ref().and_then(|l| l.stops.get(i).cloned()))
+        else {
+            return;
+        };
+        self.playing.set(false);
+        self.timeline.update_value(|t| t.seek(stop.step));
+        self.refresh(true);
+        self.lesson.update(|l| {
+            if let Some(l) = l {
+                l.at = i;
+            }
+        });
+        self.selected
+            .set(stop.node.map_or(Selection::None, Selection::Node));
+    }
+
+    /// Leaves the lesson where it is, for free play from that point.
+    pub fn leave_lesson(&self) {
+        self.lesson.set(None);
+    }
+
+    /// Replaces the session with `session`, from its first step.
+    fn load(&self, session: Session) -> Result<(), String> {
+        let timeline =
+            Timeline::new(session, Recorder::new()).map_err(|e| capitalise(&e.to_string()))?;
+        self.timeline.set_value(timeline);
+        self.lesson.set(None);
         self.selected.set(Selection::None);
         self.violation.set(None);
         self.results.set(Vec::new());

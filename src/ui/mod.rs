@@ -13,6 +13,7 @@ mod event_log_panel;
 mod frame_loop;
 mod inspector;
 mod lab;
+mod lessons_panel;
 mod logs_panel;
 mod membership_panel;
 mod network_panel;

@@ -1,0 +1,73 @@
+// End-to-end tests of the lessons, driven as a person would: open each
+// lesson from the Lessons menu, click through every caption to the end and
+// back again (back is time travel: each caption's screen comes back exactly),
+// and finish with "Try it yourself", which leaves free play at that point.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { openApp, saveScreenshot, startLab } from './harness.mjs';
+
+const T = { timeout: 240_000 };
+
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+
+/** What the cluster drawing and the logs show, as markup. */
+const screen = (page) =>
+  page.evaluate(() =>
+    ['Cluster', 'Logs'].map((name) => document.querySelector(`[role="region"][aria-label="${name}"]`).outerHTML).join('\n'),
+  );
+
+const steps = async (page) => Number((await page.getByTestId('steps').textContent()).replace(/\D/g, ''));
+
+describe('lessons', () => {
+  let lab;
+  before(async () => {
+    lab = await startLab();
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  test('every lesson opens from the menu and plays through its captions forward and back', T, async () => {
+    const app = await openApp(lab, '/', { contextOptions: { viewport: { width: 1920, height: 1080 } } });
+    const { page } = app;
+    const menu = page.getByRole('navigation', { name: 'Lessons' });
+    const titles = await menu.getByRole('button').allTextContents();
+    assert.ok(titles.length >= 10, `the menu lists the lessons: ${titles.join(', ')}`);
+    assert.match(await page.locator('.welcome').textContent(), /Welcome/);
+    for (const [n, title] of titles.entries()) {
+      await menu.getByRole('button', { name: title, exact: true }).click();
+      const player = page.getByRole('region', { name: 'Lesson', exact: true });
+      await player.waitFor();
+      assert.equal((await player.getByRole('heading', { level: 2 }).textContent()).trim(), title);
+      assert.equal(await button(page, 'Play').count(), 1, `${title}: opens paused`);
+      const count = Number((await player.locator('.caption-count').textContent()).match(/of (\d+)/)[1]);
+      const seen = [];
+      for (let i = 0; i < count; i++) {
+        const caption = (await page.getByTestId('caption').textContent()).trim();
+        assert.ok(caption.length > 10, `${title}: caption ${i + 1} says something`);
+        assert.doesNotMatch(caption, /\{node\}|\{term\}/, 'placeholders are filled in');
+        seen.push({ caption, step: await steps(page), screen: await screen(page) });
+        if (i === Math.min(1, count - 1)) await saveScreenshot(page, `lesson-${String(n + 1).padStart(2, '0')}.png`);
+        if (i + 1 < count) await button(page, 'Continue').click();
+      }
+      assert.ok(seen.every((s, i) => i === 0 || s.step >= seen[i - 1].step), `${title}: captions move forward in time`);
+      for (let i = count - 1; i > 0; i--) {
+        await button(page, 'Back').click();
+        assert.equal((await page.getByTestId('caption').textContent()).trim(), seen[i - 1].caption);
+        assert.equal(await steps(page), seen[i - 1].step, `${title}: Back returns to caption ${i}'s step`);
+        assert.equal(await screen(page), seen[i - 1].screen, `${title}: Back restores caption ${i}'s screen exactly`);
+      }
+      assert.ok(await button(page, 'Back').isDisabled(), 'nothing before the first caption');
+      for (let i = 1; i < count; i++) await button(page, 'Continue').click();
+      await button(page, 'Try it yourself').click();
+      assert.equal(await player.count(), 0, `${title}: free play after the last caption`);
+      assert.equal(await steps(page), seen[count - 1].step, 'free play starts where the lesson ended');
+    }
+    // Free play really plays.
+    const at = await steps(page);
+    await button(page, 'Play').click();
+    await page.waitForFunction((s) => Number(document.querySelector('[data-testid="steps"]').textContent.replace(/\D/g, '')) > s, at);
+    app.assertClean();
+    await app.context.close();
+  });
+});
