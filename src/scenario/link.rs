@@ -84,6 +84,11 @@ pub fn encode(bytes: &[u8]) -> String {
 
 /// Decodes URL-safe base64 without padding.
 pub fn decode(text: &str) -> Result<Vec<u8>, LinkError> {
+    // A character that cannot be in a link says more than a length that
+    // cannot be right, so it is looked for first.
+    if let Some(position) = text.bytes().position(|c| !ALPHABET.contains(&c)) {
+        return Err(LinkError::BadCharacter { position });
+    }
     if text.len() % 4 == 1 {
         return Err(LinkError::Truncated);
     }

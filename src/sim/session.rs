@@ -14,6 +14,9 @@ pub const SESSION_VERSION: u32 = 1;
 pub const MAX_SESSION_BYTES: usize = 1 << 20;
 /// The most actions a session may hold.
 pub const MAX_ACTIONS: usize = 10_000;
+/// The furthest step a session may open at: replaying it takes a few
+/// seconds, never a frozen tab.
+pub const MAX_CURSOR: u64 = 2_000_000;
 /// The latest time an action may be scheduled at: 24 hours.
 pub const MAX_ACTION_TIME: Time = Time(24 * 3_600 * 1_000_000);
 
@@ -56,6 +59,8 @@ pub enum SessionError {
     UnknownNode { index: usize, node: NodeId },
     /// An action's settings are invalid.
     InvalidAction { index: usize, reason: String },
+    /// The cursor is further into the run than a page may replay on opening.
+    CursorTooFar { cursor: u64 },
 }
 
 impl fmt::Display for SessionError {
@@ -66,6 +71,7 @@ impl fmt::Display for SessionError {
             SessionError::WrongVersion { found } => write!(f, "the session has format version {found}; this Raftlab reads version {SESSION_VERSION}"),
             SessionError::Config(e) => write!(f, "the session's settings are invalid: {e}"),
             SessionError::TooManyActions { count } => write!(f, "the session has {count} actions; the limit is {MAX_ACTIONS}"),
+            SessionError::CursorTooFar { cursor } => write!(f, "the session opens at step {cursor}; the limit is {MAX_CURSOR}"),
             SessionError::TimeOutOfRange { index, at } => write!(f, "action {} is at {at}, later than the 24-hour limit", index + 1),
             SessionError::OutOfOrder { index } => write!(f, "action {} is earlier than the one before it", index + 1),
             SessionError::UnknownNode { index, node } => write!(f, "action {} names {node}, which this cluster does not have", index + 1),
@@ -127,6 +133,9 @@ impl Session {
     /// Checks the configuration and every action against it.
     pub fn validate(&self) -> Result<(), SessionError> {
         self.config.validate().map_err(SessionError::Config)?;
+        if let Some(cursor) = self.cursor.filter(|c| *c > MAX_CURSOR) {
+            return Err(SessionError::CursorTooFar { cursor });
+        }
         if self.actions.len() > MAX_ACTIONS {
             return Err(SessionError::TooManyActions {
                 count: self.actions.len(),

@@ -672,6 +672,11 @@ fn malformed_and_hostile_sessions_give_typed_errors_not_panics() {
             |e| matches!(e, SessionError::TimeOutOfRange { .. }),
         ),
         (
+            "cursor too far",
+            good.replacen("\"cursor\":null", "\"cursor\":999999999999", 1),
+            |e| matches!(e, SessionError::CursorTooFar { .. }),
+        ),
+        (
             "out of order",
             good.replacen("\"at\":1000000", "\"at\":3000000", 1),
             |e| matches!(e, SessionError::OutOfOrder { .. }),

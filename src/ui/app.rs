@@ -17,6 +17,7 @@ use super::{
     membership_panel::MembershipPanel,
     network_panel::NetworkPanel,
     settings_panel::SettingsPanel,
+    share_panel::{open_from_address, SharePanel},
     timeline_panel::TimelinePanel,
 };
 use crate::raft::Time;
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
         .unwrap_or(5);
     let lab = Lab::new(SessionSettings { size, seed }, speed);
     provide_context(lab);
+    let opened = open_from_address(lab);
     // `?history=MINUTES` builds that much history with the workload on
     // before handing over (for demonstrations and the timeline benchmark).
     if let Some(minutes) = query_number("history").filter(|m| (0.1..=120.0).contains(m)) {
@@ -162,6 +164,7 @@ pub fn App() -> impl IntoView {
             <div class="side">
                 <LessonsMenu />
                 <Inspector />
+                <SharePanel opened=opened />
                 <ClientPanel />
                 <NetworkPanel />
                 <MembershipPanel />

@@ -468,6 +468,30 @@ impl Lab {
             .set(stop.node.map_or(Selection::None, Selection::Node));
     }
 
+    /// Opens a shared session (from a link or a file), paused at its cursor.
+    pub fn open_shared(&self, session: Session) -> Result<(), String> {
+        let cursor = session.cursor.unwrap_or(0);
+        let settings = SessionSettings {
+            size: session.config.voters,
+            seed: session.seed,
+        };
+        self.load(session)?;
+        self.session.set(settings);
+        self.playing.set(false);
+        self.timeline.update_value(|t| t.seek(cursor));
+        self.refresh(true);
+        Ok(())
+    }
+
+    /// The session so far with the cursor, as JSON (for a file) and as a
+    /// URL fragment (for a link).
+    pub fn shared(&self) -> (String, String) {
+        self.timeline.with_value(|t| {
+            let session = t.session();
+            (session.to_json(), crate::scenario::to_fragment(&session))
+        })
+    }
+
     /// Leaves the lesson where it is, for free play from that point.
     pub fn leave_lesson(&self) {
         self.lesson.set(None);

@@ -19,6 +19,7 @@ mod membership_panel;
 mod network_panel;
 mod panic_banner;
 mod settings_panel;
+mod share_panel;
 mod status_line;
 mod timeline_panel;
 

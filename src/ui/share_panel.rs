@@ -1,0 +1,188 @@
+//! Sharing a run: `Copy link` puts the whole session (settings, seed, every
+//! action and the cursor) in the page's address and on the clipboard;
+//! `Export session` saves it as a JSON file and `Import session` opens one
+//! (the file picker, or a file dropped on the panel). A link or file that
+//! cannot be opened says why here and leaves the current session as it was.
+
+use super::lab::{done_text, Lab};
+use super::status_line::StatusLine;
+use crate::sim::Session;
+use leptos::{html, prelude::*, task::spawn_local};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// The largest file read: sessions are at most 1 MiB of JSON.
+const MAX_FILE_BYTES: f64 = 1_048_576.0;
+
+/// The page's address without its fragment.
+fn page_address() -> Option<String> {
+    let href = web_sys::window()?.location().href().ok()?;
+    Some(href.split('#').next().unwrap_or(&href).to_string())
+}
+
+/// Opens the session in the page's address, if it has one; the error in
+/// words otherwise. Called once when the page opens.
+pub fn open_from_address(lab: Lab) -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    if hash.len() <= 1 {
+        return None;
+    }
+    let outcome = crate::scenario::from_fragment(&hash)
+        .map_err(|e| e.to_string())
+        .and_then(|s| lab.open_shared(s));
+    match outcome {
+        Ok(()) => Some(done_text(
+            "Opened the shared run, paused at the moment it was shared",
+        )),
+        Err(e) => Some(format!(
+            "This link could not be opened: {e}. The cluster below is a fresh one."
+        )),
+    }
+}
+
+/// Reads `file` and opens the session in it, reporting into `status`.
+fn import(lab: Lab, file: web_sys::File, status: RwSignal<String>) {
+    let name = file.name();
+    if file.size() > MAX_FILE_BYTES {
+        status.set(format!(
+            "“{name}” is {:.0} KiB; a session file is at most 1,024 KiB. Nothing was changed.",
+            file.size() / 1024.0
+        ));
+        return;
+    }
+    spawn_local(async move {
+        let text = match JsFuture::from(file.text()).await {
+            Ok(v) => v.as_string().unwrap_or_default(),
+            Err(_) => {
+                status.set(format!("“{name}” could not be read. Nothing was changed."));
+                return;
+            }
+        };
+        let outcome = Session::from_json(&text)
+            .map_err(|e| e.to_string())
+            .and_then(|s| lab.open_shared(s));
+        status.set(match outcome {
+            Ok(()) => done_text(&format!("Opened “{name}”, paused where it was saved")),
+            Err(e) => {
+                format!("“{name}” is not a session Raftlab can open: {e}. Nothing was changed.")
+            }
+        });
+    });
+}
+
+/// Saves `text` as a download named `name`.
+fn download(name: &str, text: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    web_sys::Url::revoke_object_url(&url)
+}
+
+/// The Share panel.
+#[component]
+pub fn SharePanel(
+    /// What opening the page's address said, if it had a session.
+    opened: Option<String>,
+) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let status = RwSignal::new(opened.unwrap_or_default());
+    let picker = NodeRef::<html::Input>::new();
+    let dragging = RwSignal::new(false);
+
+    let copy = move |_| {
+        let (_, fragment) = lab.shared();
+        let Some(base) = page_address() else { return };
+        let link = format!("{base}#{fragment}");
+        let step = lab.steps.get_untracked();
+        if let Some(w) = web_sys::window() {
+            if let Ok(history) = w.history() {
+                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&link));
+            }
+            let clipboard = w.navigator().clipboard();
+            spawn_local(async move {
+                let done = JsFuture::from(clipboard.write_text(&link)).await;
+                status.set(match done {
+                    Ok(_) => done_text(&format!("Link copied ({} characters): it opens this run paused at step {step}", link.len())),
+                    Err(_) => format!("The browser did not allow copying; the link is in the address bar instead (it opens this run at step {step})"),
+                });
+            });
+        }
+    };
+    let export = move |_| {
+        let (json, _) = lab.shared();
+        let settings = lab.session.get_untracked();
+        let name = format!(
+            "raftlab-seed{}-step{}.json",
+            settings.seed,
+            lab.steps.get_untracked()
+        );
+        status.set(match download(&name, &json) {
+            Ok(()) => done_text(&format!("Saved {name}")),
+            Err(_) => "The browser refused to save the file".to_string(),
+        });
+    };
+    let pick = move |_| {
+        if let Some(input) = picker.get_untracked() {
+            input.click();
+        }
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+            import(lab, file, status);
+        }
+        input.set_value("");
+    };
+    let on_drop = move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        dragging.set(false);
+        let file = ev
+            .data_transfer()
+            .and_then(|d| d.files())
+            .and_then(|f| f.get(0));
+        match file {
+            Some(file) => import(lab, file, status),
+            None => status.set("Drop a session file (.json) here to open it".to_string()),
+        }
+    };
+    view! {
+        <section
+            class="panel share"
+            class:dragging=move || dragging.get()
+            aria-labelledby="share-title"
+            on:dragover=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=on_drop
+        >
+            <h2 id="share-title">"Share"</h2>
+            <div class="buttons">
+                <button type="button" on:click=copy>"Copy link"</button>
+                <button type="button" on:click=export>"Export session"</button>
+                <button type="button" on:click=pick>"Import session"</button>
+            </div>
+            <input
+                type="file"
+                accept=".json,application/json"
+                class="visually-hidden"
+                tabindex="-1"
+                aria-hidden="true"
+                node_ref=picker
+                on:change=on_file
+            />
+            <p class="hint">"A link or file holds the whole run: settings, seed, every action and the current step. Drop a session file here to open it."</p>
+            <StatusLine text=status testid="share-status"/>
+        </section>
+    }
+}

@@ -1,0 +1,124 @@
+// End-to-end tests of sharing a run, as a person would: copy a link and
+// open it in a new page; export the session to a file and import it; and
+// open a hostile link or a broken file, which must say what is wrong and
+// leave the session as it was.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { after, before, describe, test } from 'node:test';
+import { openApp, startLab, untilFrame } from './harness.mjs';
+
+const T = { timeout: 120_000 };
+
+const button = (page, name) => page.getByRole('button', { name, exact: true });
+const steps = async (page) => Number((await page.getByTestId('steps').textContent()).replace(/\D/g, ''));
+
+/** The cluster drawing and the logs, as markup, without what is selected (a selection is not part of a run). */
+const screen = (page) =>
+  page.evaluate(() =>
+    ['Cluster', 'Logs']
+      .map((name) => document.querySelector(`[role="region"][aria-label="${name}"]`).outerHTML)
+      .join('\n')
+      .replace(/ selected"/g, '"')
+      .replace(/ aria-pressed="(true|false)"/g, ''),
+  );
+
+/** Plays to a leader, crashes one follower, runs on a little and pauses. */
+async function someRun(page) {
+  await untilFrame(page, 'a leader', () => document.querySelector('[data-testid="node"][data-role="leader"]'), null, 20_000);
+  await button(page, 'Pause').click();
+  const follower = await page.locator('[data-testid="node"][data-role="follower"]').first().getAttribute('data-node');
+  await page.getByRole('button', { name: new RegExp(`^${follower}:`) }).locator('.node-body').click();
+  await button(page, `Crash ${follower}`).click();
+  for (let i = 0; i < 25; i++) await button(page, 'Step forward').click();
+  for (let i = 0; i < 5; i++) await button(page, 'Step back').click();
+}
+
+describe('sharing', () => {
+  let lab;
+  before(async () => {
+    lab = await startLab();
+  });
+  after(async () => {
+    await lab?.stop();
+  });
+
+  test('a copied link opens the same run, paused at the same step', T, async () => {
+    const app = await openApp(lab, '/?speed=1', { contextOptions: { permissions: ['clipboard-read', 'clipboard-write'] } });
+    const { page } = app;
+    await someRun(page);
+    const at = await steps(page);
+    const before = await screen(page);
+    await button(page, 'Copy link').click();
+    const status = page.getByTestId('share-status');
+    await status.filter({ hasText: 'Link copied' }).waitFor();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(link, /#s=[A-Za-z0-9_-]+$/);
+    assert.equal(await page.evaluate(() => location.href), link, 'the address bar holds the link too');
+    const other = await openApp(lab, link.slice(lab.server.origin.length));
+    await other.page.getByTestId('share-status').filter({ hasText: 'Opened the shared run' }).waitFor();
+    assert.equal(await steps(other.page), at, 'the same step');
+    assert.equal(await button(other.page, 'Play').count(), 1, 'paused');
+    assert.equal(await screen(other.page), before, 'the same cluster and logs');
+    other.assertClean();
+    await other.context.close();
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('an exported session file imports to the same run; a broken file changes nothing', T, async () => {
+    const app = await openApp(lab, '/?speed=1');
+    const { page } = app;
+    await someRun(page);
+    const at = await steps(page);
+    const before = await screen(page);
+    const [download] = await Promise.all([page.waitForEvent('download'), button(page, 'Export session').click()]);
+    assert.match(download.suggestedFilename(), /^raftlab-seed1-step\d+\.json$/);
+    const json = await readFile(await download.path(), 'utf8');
+    assert.equal(JSON.parse(json).cursor, at);
+
+    const fresh = await openApp(lab, '/?speed=1');
+    const p2 = fresh.page;
+    await button(p2, 'Pause').click();
+    const untouched = await screen(p2);
+    const s0 = await steps(p2);
+    for (const [name, body] of [
+      ['broken.json', '{"version":1,"config":'],
+      ['future.json', json.replace('"version":1', '"version":7')],
+      ['photo.json', '\u0089PNG\r\n\u001a\n'],
+    ]) {
+      const [chooser] = await Promise.all([p2.waitForEvent('filechooser'), button(p2, 'Import session').click()]);
+      await chooser.setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(body) });
+      const status = p2.getByTestId('share-status');
+      await status.filter({ hasText: name }).waitFor();
+      assert.match(await status.textContent(), /is not a session Raftlab can open: .+\. Nothing was changed\./);
+      assert.equal(await steps(p2), s0, `${name}: the session is unchanged`);
+      assert.equal(await screen(p2), untouched, `${name}: the screen is unchanged`);
+    }
+    const [chooser] = await Promise.all([p2.waitForEvent('filechooser'), button(p2, 'Import session').click()]);
+    await chooser.setFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+    await p2.getByTestId('share-status').filter({ hasText: 'Opened “good.json”' }).waitFor();
+    assert.equal(await steps(p2), at);
+    assert.equal(await screen(p2), before, 'the imported run is the exported one');
+    fresh.assertClean();
+    await fresh.context.close();
+    app.assertClean();
+    await app.context.close();
+  });
+
+  test('a hostile or truncated link says what is wrong and opens a fresh cluster', T, async () => {
+    for (const [fragment, words] of [
+      ['#s=<script>alert(1)</script>', /invalid character/],
+      ['#s=eyJ2ZXJzaW9uIjox', /not valid|incomplete/],
+      ['#s=' + 'A'.repeat(2_000_000), /the limit is/],
+      ['#nothing-here', /does not contain a Raftlab session/],
+    ]) {
+      const app = await openApp(lab, '/' + fragment);
+      const status = app.page.getByTestId('share-status');
+      await status.filter({ hasText: 'This link could not be opened' }).waitFor();
+      assert.match(await status.textContent(), words, fragment.slice(0, 40));
+      await untilFrame(app.page, 'the fresh cluster to run', () => document.querySelector('[data-testid="node"][data-role="leader"]'), null, 20_000);
+      app.assertClean();
+      await app.context.close();
+    }
+  });
+});
