@@ -17,7 +17,7 @@ use super::{
     membership_panel::MembershipPanel,
     network_panel::NetworkPanel,
     settings_panel::SettingsPanel,
-    share_panel::{open_from_address, SharePanel},
+    share_panel::{open_from_address, saved_session, SharePanel},
     timeline_panel::TimelinePanel,
 };
 use crate::raft::Time;
@@ -75,7 +75,10 @@ pub fn App() -> impl IntoView {
         .unwrap_or(5);
     let lab = Lab::new(SessionSettings { size, seed }, speed);
     provide_context(lab);
+    // Read the last visit's session before this one saves over it.
+    let saved = saved_session();
     let opened = open_from_address(lab);
+    let saved = saved.filter(|_| opened.is_none());
     // `?history=MINUTES` builds that much history with the workload on
     // before handing over (for demonstrations and the timeline benchmark).
     if let Some(minutes) = query_number("history").filter(|m| (0.1..=120.0).contains(m)) {
@@ -164,7 +167,7 @@ pub fn App() -> impl IntoView {
             <div class="side">
                 <LessonsMenu />
                 <Inspector />
-                <SharePanel opened=opened />
+                <SharePanel opened=opened saved=saved />
                 <ClientPanel />
                 <NetworkPanel />
                 <MembershipPanel />

@@ -3,6 +3,8 @@
 //! `Export session` saves it as a JSON file and `Import session` opens one
 //! (the file picker, or a file dropped on the panel). A link or file that
 //! cannot be opened says why here and leaves the current session as it was.
+//! The session is also saved in the browser as it goes, and the next visit
+//! offers "Restore last session".
 
 use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
@@ -10,6 +12,31 @@ use crate::sim::Session;
 use leptos::{html, prelude::*, task::spawn_local};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+/// Where the last session is kept between visits.
+const AUTOSAVE_KEY: &str = "raftlab.session";
+/// While playing, save at most this often (wall-clock milliseconds).
+const AUTOSAVE_EVERY_MS: f64 = 2_000.0;
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+/// The session saved by the last visit, read before this visit saves its
+/// own: `(json, step)` if there is one worth offering (one that went
+/// somewhere: past its first step or with actions).
+pub fn saved_session() -> Option<(String, u64)> {
+    let json = storage()?.get_item(AUTOSAVE_KEY).ok()??;
+    let session = Session::from_json(&json).ok();
+    match session {
+        Some(s) if s.cursor.unwrap_or(0) > 0 || !s.actions.is_empty() => {
+            Some((json, s.cursor.unwrap_or(0)))
+        }
+        Some(_) => None,
+        // A corrupt save is offered anyway: opening it says what is wrong.
+        None => Some((json, 0)),
+    }
+}
 
 /// The largest file read: sessions are at most 1 MiB of JSON.
 const MAX_FILE_BYTES: f64 = 1_048_576.0;
@@ -92,9 +119,47 @@ fn download(name: &str, text: &str) -> Result<(), JsValue> {
 pub fn SharePanel(
     /// What opening the page's address said, if it had a session.
     opened: Option<String>,
+    /// The last visit's session, if any, to offer back.
+    saved: Option<(String, u64)>,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let status = RwSignal::new(opened.unwrap_or_default());
+    let offer = RwSignal::new(saved);
+
+    // Autosave: whenever the step changes while paused, and every couple of
+    // seconds while playing.
+    let last_save = StoredValue::new(f64::NEG_INFINITY);
+    Effect::new(move |_| {
+        lab.steps.track();
+        let playing = lab.playing.get();
+        let now = web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now());
+        if playing && now - last_save.get_value() < AUTOSAVE_EVERY_MS {
+            return;
+        }
+        last_save.set_value(now);
+        let (json, _) = lab.shared();
+        if let Some(s) = storage() {
+            // A full or refused storage only loses the autosave.
+            let _ = s.set_item(AUTOSAVE_KEY, &json);
+        }
+    });
+    let restore = move |_| {
+        let Some((json, _)) = offer.get_untracked() else {
+            return;
+        };
+        offer.set(None);
+        let outcome = Session::from_json(&json)
+            .map_err(|e| e.to_string())
+            .and_then(|s| lab.open_shared(s));
+        status.set(match outcome {
+            Ok(()) => done_text("Restored your last session, paused where you left it"),
+            Err(e) => {
+                format!("Your last session could not be restored: {e}. The cluster is a fresh one.")
+            }
+        });
+    };
     let picker = NodeRef::<html::Input>::new();
     let dragging = RwSignal::new(false);
 
@@ -167,6 +232,14 @@ pub fn SharePanel(
             on:drop=on_drop
         >
             <h2 id="share-title">"Share"</h2>
+            <Show when=move || offer.with(Option::is_some)>
+                <p class="restore">
+                    <button type="button" class="primary" on:click=restore>"Restore last session"</button>
+                    {move || offer.with(|o| o.as_ref().map(|(_, step)| format!(" (saved at step {step})")).unwrap_or_default())}
+                    " "
+                    <button type="button" on:click=move |_| offer.set(None)>"No, thanks"</button>
+                </p>
+            </Show>
             <div class="buttons">
                 <button type="button" on:click=copy>"Copy link"</button>
                 <button type="button" on:click=export>"Export session"</button>

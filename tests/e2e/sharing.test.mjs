@@ -105,6 +105,24 @@ describe('sharing', () => {
     await app.context.close();
   });
 
+  test('the next visit offers to restore the last session, exactly', T, async () => {
+    const app = await openApp(lab, '/?speed=1');
+    const { page } = app;
+    await someRun(page);
+    const at = await steps(page);
+    const before = await screen(page);
+    // A second visit in the same browser (same storage).
+    const again = await app.context.newPage();
+    await again.goto(lab.server.origin + '/?speed=1');
+    await button(again, 'Restore last session').click();
+    await again.getByTestId('share-status').filter({ hasText: 'Restored your last session' }).waitFor();
+    assert.equal(await steps(again), at);
+    assert.equal(await screen(again), before);
+    assert.equal(await button(again, 'Restore last session').count(), 0, 'offered once');
+    app.assertClean();
+    await app.context.close();
+  });
+
   test('a hostile or truncated link says what is wrong and opens a fresh cluster', T, async () => {
     for (const [fragment, words] of [
       ['#s=<script>alert(1)</script>', /invalid character/],
