@@ -10,6 +10,9 @@
 //! needs every line's words: it replays the history a few thousand steps
 //! per frame and shows its progress.
 
+use super::files::download;
+use super::lab::done_text;
+use super::status_line::StatusLine;
 use super::{frame_loop, lab::Lab};
 use crate::raft::{NodeId, Rule};
 use crate::sim::Replay;
@@ -22,6 +25,8 @@ const ROW: f64 = 58.0;
 const VIEWPORT: f64 = 348.0;
 /// The tallest scroll area browsers handle well; longer lists are scaled.
 const MAX_SCROLL_PX: f64 = 4_000_000.0;
+/// The most lines one export holds (the latest ones).
+const MAX_EXPORT_LINES: usize = 20_000;
 /// Steps a search replays per animation frame.
 const SEARCH_STEPS_PER_FRAME: usize = 3_000;
 
@@ -198,6 +203,24 @@ pub fn EventLogPanel() -> impl IntoView {
         lab.lines(&steps)
     });
 
+    let exported = RwSignal::new(String::new());
+    let export = move |_| {
+        let n = count.get_untracked();
+        let from = n.saturating_sub(MAX_EXPORT_LINES);
+        let steps: Vec<u64> = listed.with_value(|l| l.steps[from..n].to_vec());
+        let mut text = String::new();
+        if from > 0 {
+            text.push_str(&format!("(the {from} earlier lines are left out: an export holds the latest {MAX_EXPORT_LINES})\n"));
+        }
+        for line in lab.lines(&steps) {
+            text.push_str(&format!("#{}\t{}\t{}\n", line.step, line.time, line.text()));
+        }
+        let name = format!("raftlab-event-log-step{}.txt", lab.steps.get_untracked());
+        exported.set(match download(&name, "text/plain", &text) {
+            Ok(()) => done_text(&format!("Saved {} lines as {name}", steps.len())),
+            Err(_) => "The browser refused to save the file".to_string(),
+        });
+    };
     let node_options = move || {
         lab.cards
             .with(|cs| cs.iter().map(|c| c.id).collect::<Vec<_>>())
@@ -247,6 +270,7 @@ pub fn EventLogPanel() -> impl IntoView {
                     prop:value=move || search.get()
                     on:input=move |ev| search.set(event_target_value(&ev))
                 />
+                <button type="button" on:click=export>"Export the event log"</button>
                 <span class="search-progress" role="status">
                     {move || progress.get().map(|(done, all)| format!("Searching… {}%", done * 100 / all.max(1))).unwrap_or_default()}
                 </span>
@@ -274,6 +298,7 @@ pub fn EventLogPanel() -> impl IntoView {
                     </ol>
                 </div>
             </div>
+            <StatusLine text=exported testid="log-export-status"/>
             <RuleExplanation rule=explained />
         </section>
     }

@@ -10,6 +10,7 @@ mod client_panel;
 mod cluster_view;
 mod controls;
 mod event_log_panel;
+mod files;
 mod frame_loop;
 mod inspector;
 mod lab;

@@ -6,11 +6,12 @@
 //! The session is also saved in the browser as it goes, and the next visit
 //! offers "Restore last session".
 
+use super::files::download;
 use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
 use crate::sim::Session;
 use leptos::{html, prelude::*, task::spawn_local};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
 /// Where the last session is kept between visits.
@@ -97,23 +98,6 @@ fn import(lab: Lab, file: web_sys::File, status: RwSignal<String>) {
     });
 }
 
-/// Saves `text` as a download named `name`.
-fn download(name: &str, text: &str) -> Result<(), JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    web_sys::Url::revoke_object_url(&url)
-}
-
 /// The Share panel.
 #[component]
 pub fn SharePanel(
@@ -190,7 +174,7 @@ pub fn SharePanel(
             settings.seed,
             lab.steps.get_untracked()
         );
-        status.set(match download(&name, &json) {
+        status.set(match download(&name, "application/json", &json) {
             Ok(()) => done_text(&format!("Saved {name}")),
             Err(_) => "The browser refused to save the file".to_string(),
         });

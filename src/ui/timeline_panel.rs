@@ -7,7 +7,9 @@
 //! only keeps the view (where it starts, how wide, whether it follows the
 //! playhead) and turns pointer, wheel and key input into seeks and zooms.
 
-use super::lab::Lab;
+use super::files;
+use super::lab::{done_text, Lab};
+use super::status_line::StatusLine;
 use crate::raft::Time;
 use crate::view::{self, Frame};
 use leptos::{html, prelude::*};
@@ -282,6 +284,31 @@ pub fn TimelinePanel() -> impl IntoView {
         state.start.set(0);
         state.span.set(end().0.max(MIN_SPAN) + end().0 / 50);
     };
+    let saved = RwSignal::new(String::new());
+    let save_svg = move |_| {
+        let f = frame_untracked();
+        let now = lab.now.get_untracked();
+        let columns = (f.width - view::GUTTER).max(1.0) as usize;
+        let beats = heartbeats.get_untracked();
+        let svg = lab
+            .with_lanes(|l| view::swimlane_svg(&l.window(f.from, f.to, columns, beats), &f, now));
+        let style = format!("<style>{}</style>", files::css_rules(&[".swimlanes"]));
+        // The page's stylesheet, inside the file, so it looks as on screen.
+        let svg = match svg.find("<defs>") {
+            Some(i) => format!("{}{style}{}", &svg[..i], &svg[i..]),
+            None => svg,
+        };
+        let name = format!(
+            "raftlab-timeline-{}-to-{}.svg",
+            view::short_time(f.from.0),
+            view::short_time(f.to.0)
+        )
+        .replace(' ', "");
+        saved.set(match files::download(&name, "image/svg+xml", &svg) {
+            Ok(()) => done_text(&format!("Saved {name}")),
+            Err(_) => "The browser refused to save the file".to_string(),
+        });
+    };
     let on_key = move |ev: web_sys::KeyboardEvent| {
         let handled = match ev.key().as_str() {
             "ArrowLeft" => {
@@ -342,6 +369,7 @@ pub fn TimelinePanel() -> impl IntoView {
                 <button type="button" on:click=move |_| zoom_button(1.0 / ZOOM_STEP)>"Zoom in"</button>
                 <button type="button" on:click=move |_| zoom_button(ZOOM_STEP)>"Zoom out"</button>
                 <button type="button" on:click=show_all>"Whole history"</button>
+                <button type="button" on:click=save_svg>"Save as SVG"</button>
                 <label class="check">
                     <input type="checkbox" prop:checked=move || state.follow.get() on:change=move |ev| state.follow.set(event_target_checked(&ev)) />
                     "Follow playback"
@@ -390,6 +418,7 @@ pub fn TimelinePanel() -> impl IntoView {
                 on:wheel=on_wheel
                 on:keydown=on_key
             ></div>
+            <StatusLine text=saved testid="timeline-status"/>
             <ul class="legend" aria-label="Timeline legend">
                 <li><span class="key-role follower"></span>" follower (thin bar)"</li>
                 <li><span class="key-role pre-candidate"></span>" pre-candidate (dotted)"</li>

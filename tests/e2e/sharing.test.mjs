@@ -105,6 +105,28 @@ describe('sharing', () => {
     await app.context.close();
   });
 
+  test('the event log exports as text and the timeline as an SVG image', T, async () => {
+    const app = await openApp(lab, '/?speed=1');
+    const { page } = app;
+    await someRun(page);
+    const lines = Number((await page.locator('.event-log .count').textContent()).match(/^(\d+) line/)[1]);
+    const [log] = await Promise.all([page.waitForEvent('download'), button(page, 'Export the event log').click()]);
+    const text = await readFile(await log.path(), 'utf8');
+    const rows = text.trimEnd().split('\n');
+    assert.equal(rows.length, lines, 'one row per line of the log');
+    assert.match(rows[0], /^#1\t\d+\.\d{3} ms\t\S/);
+    assert.ok(rows.some((r) => /won the election for term 1 .*\(§5\.2\)/.test(r)), 'sentences with their rules');
+    assert.ok(rows.some((r) => /You: crash N\d/.test(r)), 'your actions too');
+    const [image] = await Promise.all([page.waitForEvent('download'), button(page, 'Save as SVG').click()]);
+    assert.match(image.suggestedFilename(), /^raftlab-timeline-.+\.svg$/);
+    const svg = await readFile(await image.path(), 'utf8');
+    assert.match(svg, /^<svg class="swimlanes" xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(svg, /<style>[^<]*\.swimlanes \.role\.leader/, 'the styles travel with the image');
+    assert.match(svg, /class="role leader"/);
+    app.assertClean();
+    await app.context.close();
+  });
+
   test('the next visit offers to restore the last session, exactly', T, async () => {
     const app = await openApp(lab, '/?speed=1');
     const { page } = app;
