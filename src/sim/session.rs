@@ -35,6 +35,19 @@ pub struct Session {
     /// The step the viewer was at, if saved.
     #[serde(default)]
     pub cursor: Option<u64>,
+    /// The lesson open when the session was shared, and its caption.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<LessonRef>,
+}
+
+/// A lesson by its slug, at a caption (from 0).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LessonRef {
+    /// The lesson's short name, e.g. `first-election`.
+    pub slug: String,
+    /// The caption shown.
+    pub caption: usize,
 }
 
 /// Why a session could not be read. Nothing is changed by a failed read.
@@ -91,6 +104,7 @@ impl Session {
             seed,
             actions: Vec::new(),
             cursor: None,
+            lesson: None,
         }
     }
 

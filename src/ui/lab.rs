@@ -128,6 +128,8 @@ pub struct Lab {
 /// A lesson being played: where each caption stops, and which is shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LessonPlay {
+    /// Its short name, for links.
+    pub slug: &'static str,
     /// Its title.
     pub title: &'static str,
     /// Its introduction.
@@ -438,6 +440,7 @@ impl Lab {
             seed: lesson.session.seed,
         });
         self.lesson.set(Some(LessonPlay {
+            slug: lesson.slug,
             title: lesson.title,
             intro: lesson.intro,
             stops,
@@ -470,6 +473,25 @@ impl Lab {
 
     /// Opens a shared session (from a link or a file), paused at its cursor.
     pub fn open_shared(&self, session: Session) -> Result<(), String> {
+        if let Some(at) = &session.lesson {
+            let lesson = crate::scenario::lessons::by_slug(&at.slug).ok_or_else(|| {
+                format!(
+                    "The session names a lesson this Raftlab does not have (“{}”)",
+                    at.slug
+                )
+            })?;
+            if at.caption >= lesson.captions.len() {
+                return Err(format!(
+                    "The session opens caption {} of “{}”, which has {}",
+                    at.caption + 1,
+                    lesson.title,
+                    lesson.captions.len()
+                ));
+            }
+            self.open_lesson(&lesson)?;
+            self.show_caption(at.caption);
+            return Ok(());
+        }
         let cursor = session.cursor.unwrap_or(0);
         let settings = SessionSettings {
             size: session.config.voters,
@@ -486,8 +508,17 @@ impl Lab {
     /// The session so far with the cursor, as JSON (for a file) and as a
     /// URL fragment (for a link).
     pub fn shared(&self) -> (String, String) {
+        let lesson = self.lesson.with_untracked(|l| {
+            l.as_ref().map(|l| crate::sim::LessonRef {
+                slug: l.slug.to_string(),
+                caption: l.at,
+            })
+        });
         self.timeline.with_value(|t| {
-            let session = t.session();
+            let session = Session {
+                lesson,
+                ..t.session()
+            };
             (session.to_json(), crate::scenario::to_fragment(&session))
         })
     }

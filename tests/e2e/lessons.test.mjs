@@ -28,7 +28,7 @@ describe('lessons', () => {
   });
 
   test('every lesson opens from the menu and plays through its captions forward and back', T, async () => {
-    const app = await openApp(lab, '/', { contextOptions: { viewport: { width: 1920, height: 1080 } } });
+    const app = await openApp(lab, '/', { contextOptions: { viewport: { width: 1920, height: 1080 }, permissions: ['clipboard-read', 'clipboard-write'] } });
     const { page } = app;
     const menu = page.getByRole('navigation', { name: 'Lessons' });
     const titles = await menu.getByRole('button').allTextContents();
@@ -63,6 +63,24 @@ describe('lessons', () => {
       assert.equal(await player.count(), 0, `${title}: free play after the last caption`);
       assert.equal(await steps(page), seen[count - 1].step, 'free play starts where the lesson ended');
     }
+    // A link copied during a lesson opens that lesson at that caption.
+    await menu.getByRole('button', { name: titles[0], exact: true }).click();
+    await button(page, 'Continue').click();
+    await button(page, 'Continue').click();
+    const caption = (await page.getByTestId('caption').textContent()).trim();
+    const at3 = await steps(page);
+    await button(page, 'Copy link').click();
+    await page.getByTestId('share-status').filter({ hasText: 'Link copied' }).waitFor();
+    const link = await page.evaluate(() => location.href);
+    const other = await openApp(lab, link.slice(lab.server.origin.length));
+    const player = other.page.getByRole('region', { name: 'Lesson', exact: true });
+    await player.waitFor();
+    assert.match(await player.locator('.caption-count').textContent(), /^Caption 3 of /);
+    assert.equal((await other.page.getByTestId('caption').textContent()).trim(), caption);
+    assert.equal(await steps(other.page), at3);
+    other.assertClean();
+    await other.context.close();
+    await button(page, 'Leave the lesson').click();
     // Free play really plays.
     const at = await steps(page);
     await button(page, 'Play').click();

@@ -446,5 +446,10 @@ pub fn all() -> Vec<Lesson> {
     ]
 }
 
+/// The lesson whose slug is `slug`, as links name it.
+pub fn by_slug(slug: &str) -> Option<Lesson> {
+    all().into_iter().find(|l| l.slug == slug)
+}
+
 #[cfg(test)]
 mod tests;

@@ -314,3 +314,25 @@ fn every_lesson_has_a_unique_slug_an_intro_and_valid_stops_in_order() {
         assert!(stops.iter().all(|s| !s.text.contains('{')), "{}", l.slug);
     }
 }
+
+#[test]
+fn every_lesson_is_found_by_its_slug_and_a_link_to_a_caption_round_trips() {
+    use crate::scenario::{from_fragment, to_fragment};
+    use crate::sim::LessonRef;
+    let all = all();
+    let slugs: std::collections::BTreeSet<&str> = all.iter().map(|l| l.slug).collect();
+    assert_eq!(slugs.len(), all.len(), "slugs are distinct");
+    for lesson in &all {
+        assert_eq!(by_slug(lesson.slug).as_ref(), Some(lesson));
+        let shared = crate::sim::Session {
+            lesson: Some(LessonRef {
+                slug: lesson.slug.to_string(),
+                caption: 2,
+            }),
+            cursor: Some(17),
+            ..lesson.session.clone()
+        };
+        assert_eq!(from_fragment(&to_fragment(&shared)), Ok(shared));
+    }
+    assert!(by_slug("no-such-lesson").is_none());
+}
