@@ -430,6 +430,100 @@ pub fn learner_promotion() -> Lesson {
     }
 }
 
+/// The membership lessons' run: voters N1, N2, N3 under N2, learners N4
+/// and N5 caught up; the network splits N2, N4, N5 from N1, N3; the
+/// operator asks N2 for all five as voters; N4 is made to campaign.
+fn membership_run(raft: Config, extra: Vec<TimedAction>) -> Session {
+    let learner = |n: u8| Action::ChangeMembership {
+        change: crate::raft::ConfChange::AddLearner(NodeId(n)),
+    };
+    let mut actions = vec![
+        at(500, learner(4)),
+        at(700, learner(5)),
+        at(
+            1_000,
+            Action::Partition {
+                groups: vec![
+                    vec![NodeId(2), NodeId(4), NodeId(5)],
+                    vec![NodeId(1), NodeId(3)],
+                ],
+            },
+        ),
+        at(
+            1_001,
+            Action::ChangeMembership {
+                change: crate::raft::ConfChange::Joint {
+                    voters: (1..=5).map(NodeId).collect(),
+                    learners: Default::default(),
+                },
+            },
+        ),
+        at(1_150, Action::ForceTimeout { node: NodeId(4) }),
+    ];
+    actions.extend(extra);
+    Session {
+        actions,
+        ..Session::new(
+            WorldConfig {
+                voters: 3,
+                raft,
+                ..five()
+            },
+            1,
+        )
+    }
+}
+
+/// Lesson 8a: joint consensus from three voters to five (§6).
+pub fn joint_consensus() -> Lesson {
+    let again = Action::ChangeMembership {
+        change: crate::raft::ConfChange::Joint {
+            voters: (1..=5).map(NodeId).collect(),
+            learners: Default::default(),
+        },
+    };
+    Lesson {
+        slug: "joint-consensus",
+        title: "From three voters to five",
+        intro: "Adding servers must never let two majorities decide apart. Raft moves through a joint configuration, C_old,new: while it is in force, every election and every commit needs a majority of the old voters and a majority of the new ones (§6). Here the network splits in the middle of the change, and the joint rule keeps one leader per term.",
+        session: membership_run(Config::default(), vec![at(2_500, Action::Heal), at(3_000, again)]),
+        captions: vec![
+            caption(Cue::At(Time::from_millis(999)), "N2 leads the voters N1, N2 and N3. N4 and N5 joined as learners and hold the whole log (thesis §4.2.1)."),
+            caption(Cue::Next(Watch::Action), "The network splits: N2, N4 and N5 on one side, N1 and N3 on the other."),
+            caption(Cue::Next(Watch::ConfigChanged), "An operator asks for five voters. {node} appends C_old,new: from now on a decision needs a majority of N1, N2, N3 and a majority of all five (§6)."),
+            caption(Cue::Next(Watch::Action), "N4 is made to campaign. N2, N4 and N5 are a majority of the five, but only one of the old three: not enough under C_old,new, so N4 cannot win."),
+            caption(Cue::Next(Watch::BecameLeader), "On the other side {node} wins term {term} with N1 and N3, a majority of the old configuration, the only one they know. Still one leader per term."),
+            caption(Cue::Next(Watch::Action), "The network heals."),
+            caption(Cue::Next(Watch::ConfigChanged), "C_old,new never had a majority of the old voters, so it was never committed; the new leader's log wins and {node} goes back to the old configuration (§5.3)."),
+            caption(Cue::Next(Watch::Action), "The operator asks again, with everyone connected."),
+            caption(Cue::Next(Watch::LeaderCommitted), "{node} commits C_old,new with both majorities, then appends C_new: from then on only the five count."),
+            caption(Cue::At(Time::from_millis(3_500)), "All five are voters. The change went through a joint configuration, and at no moment could two majorities decide apart."),
+        ],
+    }
+}
+
+/// Lesson 8b: the same change made all at once (`naive-membership`).
+pub fn naive_membership() -> Lesson {
+    Lesson {
+        slug: "naive-membership",
+        title: "Changing membership all at once",
+        intro: "The same run as “From three voters to five”, with the naive-membership fault on: the leader switches straight from the old voters to the new ones, without C_old,new. For a while the old three and the new five each have a majority of their own, and each elects a leader in the same term.",
+        session: membership_run(
+            Config {
+                faults: Faults::only(crate::raft::Fault::NaiveMembership),
+                ..Config::default()
+            },
+            vec![],
+        ),
+        captions: vec![
+            caption(Cue::At(Time::from_millis(1_000)), "N2 leads N1, N2 and N3; N4 and N5 are caught-up learners. The network has just split N2, N4, N5 from N1, N3. The naive-membership fault is on."),
+            caption(Cue::Next(Watch::ConfigChanged), "An operator asks for five voters, and {node} switches straight to them: to its side, N2, N4 and N5 are now a majority (3 of 5)."),
+            caption(Cue::Next(Watch::BecameLeader), "N4 was made to campaign, and {node} wins term {term} with N2, N4 and N5: a majority of the new five."),
+            caption(Cue::Next(Watch::BecameLeader), "{node} wins term {term} as well, with N1 and N3: a majority of the old three, which is all they know. Two leaders in one term: Election Safety is broken, and the checker says so."),
+        ],
+    }
+}
+
 /// Every lesson, in menu order.
 pub fn all() -> Vec<Lesson> {
     vec![
@@ -439,6 +533,8 @@ pub fn all() -> Vec<Lesson> {
         replication(),
         minority_partition(),
         stale_read(),
+        joint_consensus(),
+        naive_membership(),
         pre_vote(),
         snapshot_catch_up(),
         learner_promotion(),

@@ -336,3 +336,66 @@ fn every_lesson_is_found_by_its_slug_and_a_link_to_a_caption_round_trips() {
     }
     assert!(by_slug("no-such-lesson").is_none());
 }
+
+#[test]
+fn joint_consensus_keeps_one_leader_per_term_through_a_split_and_completes_after_heal() {
+    // Reference: §6.
+    use crate::check::Invariants;
+    let lesson = joint_consensus();
+    let stops = lesson.stops().unwrap();
+    assert_eq!(stops[2].node, Some(NodeId(2)), "N2 appended C_old,new");
+    assert!(
+        stops[4].text.contains("N1 wins term 2") || stops[4].text.contains("N3 wins term 2"),
+        "{}",
+        stops[4].text
+    );
+    assert_eq!(
+        stops[6].node,
+        Some(NodeId(2)),
+        "N2 rolled the joint entry back"
+    );
+    let s = &lesson.session;
+    let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+    let mut checks = Invariants::new();
+    while w.now() < Time::from_millis(3_500) {
+        let Some(r) = w.step() else { break };
+        checks.check(&w, &r);
+    }
+    assert!(checks.violations().is_empty(), "{:?}", checks.violations());
+    let leader = w.leader().expect("a leader at the end");
+    let config = w.node(leader).membership().clone();
+    assert!(!config.is_joint());
+    for n in 1..=5 {
+        assert!(config.is_voter(NodeId(n)), "N{n} votes: {config}");
+    }
+}
+
+#[test]
+fn naive_membership_elects_two_leaders_in_one_term_and_the_checker_names_it() {
+    // Reference: §6; teaching fault `naive-membership`.
+    use crate::check::{Invariants, ViolationKind};
+    let lesson = naive_membership();
+    let stops = lesson.stops().unwrap();
+    let (a, b) = (&stops[2], &stops[3]);
+    assert_eq!(a.node, Some(NodeId(4)), "{}", a.text);
+    assert!(
+        a.text.contains("wins term 2") && b.text.contains("wins term 2"),
+        "{}\n{}",
+        a.text,
+        b.text
+    );
+    assert!(
+        matches!(b.node, Some(NodeId(1)) | Some(NodeId(3))),
+        "{}",
+        b.text
+    );
+    let s = &lesson.session;
+    let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+    let mut checks = Invariants::new();
+    while w.steps() < b.step {
+        let r = w.step().unwrap();
+        checks.check(&w, &r);
+    }
+    let kinds: Vec<_> = checks.violations().iter().map(|v| v.kind).collect();
+    assert!(kinds.contains(&ViolationKind::ElectionSafety), "{kinds:?}");
+}
