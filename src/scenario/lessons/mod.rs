@@ -430,6 +430,61 @@ pub fn learner_promotion() -> Lesson {
     }
 }
 
+/// Lesson 6: the paper's Figure 8, where counting replicas of an entry of
+/// an older term commits something a later leader overwrites (§5.4.2).
+pub fn figure_8() -> Lesson {
+    let raft = Config {
+        faults: Faults::only(crate::raft::Fault::CommitAnyTerm),
+        max_entries_per_message: 1,
+        ..Config::default()
+    };
+    let us = |at: u64, action: Action| TimedAction {
+        at: Time(at),
+        action,
+    };
+    let split = |a: &[u8], b: &[u8]| Action::Partition {
+        groups: vec![
+            a.iter().copied().map(NodeId).collect(),
+            b.iter().copied().map(NodeId).collect(),
+        ],
+    };
+    Lesson {
+        slug: "figure-8",
+        title: "Figure 8: committing an old term's entry",
+        intro: "A leader may count replicas only for entries of its own term (§5.4.2). This lesson replays the paper's Figure 8 with the commit-any-term fault on, which lets a leader commit an entry of an older term as soon as a majority holds it. A later leader, elected legitimately, then overwrites that “committed” entry.",
+        session: Session {
+            actions: vec![
+                us(1_000_000, split(&[1, 4], &[2, 3, 5])),
+                us(
+                    1_000_100,
+                    Action::Write {
+                        node: NodeId(4),
+                        op: crate::raft::Op::Set {
+                            key: "x".into(),
+                            value: 1,
+                        },
+                    },
+                ),
+                us(1_131_084, split(&[2], &[1, 3, 4, 5])),
+                us(1_402_910, split(&[1, 4], &[2, 3, 5])),
+            ],
+            ..Session::new(WorldConfig { raft, ..five() }, 1)
+        },
+        captions: vec![
+            caption(Cue::At(Time::from_millis(999)), "N4 leads term 1 and every server holds entry 1. The commit-any-term fault is on, and each message carries at most one entry, as in the paper's Figure 8."),
+            caption(Cue::Next(Watch::Action), "The network splits: N1 and N4 on one side, N2, N3 and N5 on the other."),
+            caption(Cue::Next(Watch::Action), "A client writes x=1 through N4. N4 appends it as entry 2 of term 1, and only N1 receives it: not on a majority, not committed."),
+            caption(Cue::Next(Watch::BecameLeader), "On the other side {node} wins term {term} and appends its own entry 2, of term 2…"),
+            caption(Cue::Next(Watch::Action), "…but N2 is cut off from everyone before any server receives it."),
+            caption(Cue::Next(Watch::BecameLeader), "{node} wins term {term}: its log is at least as up to date as N1's, N3's and N5's, so they vote for it. It sends its entry 2, of term 1, on to the others."),
+            caption(Cue::Next(Watch::LeaderCommitted), "{node} sees entry 2 on a majority and, with commit-any-term, commits it, although it is from term 1. The correct rule (§5.4.2) would wait until an entry of term 4 is on a majority too."),
+            caption(Cue::Next(Watch::Action), "The network splits again, N1 and N4 from N2, N3 and N5, before N4's entry of term 4 reached a majority."),
+            caption(Cue::Next(Watch::BecameLeader), "{node} wins term {term}: its last entry is of term 2, newer than the term-1 entries of N3 and N5, so they vote for it (§5.4.1)."),
+            caption(Cue::Next(Watch::LeaderCommitted), "{node} overwrites entry 2 on N3 and N5 with its own entry of term 2 and commits it: the entry N4 committed is gone. The checker reports Leader Completeness and State Machine Safety. With the correct rule N4 would not have committed entry 2, and nothing committed would be lost."),
+        ],
+    }
+}
+
 /// The membership lessons' run: voters N1, N2, N3 under N2, learners N4
 /// and N5 caught up; the network splits N2, N4, N5 from N1, N3; the
 /// operator asks N2 for all five as voters; N4 is made to campaign.
@@ -532,6 +587,7 @@ pub fn all() -> Vec<Lesson> {
         split_vote(),
         replication(),
         minority_partition(),
+        figure_8(),
         stale_read(),
         joint_consensus(),
         naive_membership(),

@@ -399,3 +399,55 @@ fn naive_membership_elects_two_leaders_in_one_term_and_the_checker_names_it() {
     let kinds: Vec<_> = checks.violations().iter().map(|v| v.kind).collect();
     assert!(kinds.contains(&ViolationKind::ElectionSafety), "{kinds:?}");
 }
+
+#[test]
+fn figure_8_commits_an_old_terms_entry_that_a_later_leader_overwrites() {
+    // Reference: §5.4.2, Figure 8; teaching fault `commit-any-term`.
+    use crate::check::{Invariants, ViolationKind};
+    let lesson = figure_8();
+    let stops = lesson.stops().unwrap();
+    assert_eq!(stops.len(), 10);
+    assert_eq!(stops[3].node, Some(NodeId(2)), "{}", stops[3].text);
+    assert!(
+        stops[5].text.starts_with("N4 wins term"),
+        "{}",
+        stops[5].text
+    );
+    assert!(
+        stops[6].text.starts_with("N4 sees entry 2"),
+        "{}",
+        stops[6].text
+    );
+    assert!(
+        stops[8].text.starts_with("N2 wins term"),
+        "{}",
+        stops[8].text
+    );
+    let run = |lesson: &Lesson, until: u64| {
+        let s = &lesson.session;
+        let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+        let mut checks = Invariants::new();
+        while w.steps() < until {
+            let Some(r) = w.step() else { break };
+            checks.check(&w, &r);
+        }
+        checks
+            .violations()
+            .iter()
+            .map(|v| v.kind)
+            .collect::<Vec<_>>()
+    };
+    let kinds = run(&lesson, stops[9].step);
+    assert!(
+        kinds.contains(&ViolationKind::LeaderCompleteness),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&ViolationKind::StateMachineSafety),
+        "{kinds:?}"
+    );
+    // The same script under the current-term rule loses nothing.
+    let mut fixed = lesson.clone();
+    fixed.session.config.raft.faults = Faults::default();
+    assert_eq!(run(&fixed, stops[9].step + 2_000), vec![]);
+}
