@@ -358,7 +358,7 @@ mod tests {
     use super::*;
     use crate::raft::{Config, Op, ReadMode};
     use crate::sim::{Action, Timeline, WorldConfig};
-    use crate::view::testing::{leader_of, settle};
+    use crate::view::testing::{isolate, leader_of, settle};
     use crate::view::{explain_rule, Recorder};
 
     fn timeline(raft: Config) -> Timeline<Recorder> {
@@ -505,15 +505,7 @@ mod tests {
         let mut t = timeline(Config::default());
         let leader = leader_of(&mut t);
         settle(&mut t, 100);
-        let others: Vec<NodeId> = t
-            .world()
-            .node_ids()
-            .into_iter()
-            .filter(|n| *n != leader)
-            .collect();
-        t.act(Action::Partition {
-            groups: vec![vec![leader], others],
-        });
+        isolate(&mut t, leader);
         t.act(Action::Read {
             node: leader,
             key: "x".into(),

@@ -444,7 +444,7 @@ mod tests {
     use super::*;
     use crate::raft::{MessageKind, NodeId, ReadMode};
     use crate::sim::{Action, Timeline, WorldConfig};
-    use crate::view::testing::{leader_of, settle};
+    use crate::view::testing::{isolate, leader_of, settle};
     use crate::view::Recorder;
 
     fn all(t: &Timeline<Recorder>, heartbeats: bool) -> LaneWindow {
@@ -527,16 +527,8 @@ mod tests {
         let mut t = Timeline::fresh(WorldConfig::default(), 5, Recorder::new()).unwrap();
         let leader = leader_of(&mut t);
         settle(&mut t, 200);
-        let others: Vec<NodeId> = t
-            .world()
-            .node_ids()
-            .into_iter()
-            .filter(|n| *n != leader)
-            .collect();
         let cut_at = t.world().now();
-        t.act(Action::Partition {
-            groups: vec![vec![leader], others.clone()],
-        });
+        let others = isolate(&mut t, leader);
         settle(&mut t, 200);
         let with = all(&t, true);
         let without = all(&t, false);
@@ -592,15 +584,7 @@ mod tests {
     fn a_stale_read_spans_the_client_lane_in_a_warning_state_naming_the_missed_write() {
         let mut t = Timeline::fresh(WorldConfig::default(), 11, Recorder::new()).unwrap();
         let old = leader_of(&mut t);
-        let others: Vec<NodeId> = t
-            .world()
-            .node_ids()
-            .into_iter()
-            .filter(|n| *n != old)
-            .collect();
-        t.act(Action::Partition {
-            groups: vec![vec![old], others.clone()],
-        });
+        let others = isolate(&mut t, old);
         settle(&mut t, 1_500);
         let new = others
             .iter()

@@ -148,9 +148,9 @@ pub fn result_rows(world: &World, recorder: &Recorder) -> Vec<ResultRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::raft::{NodeId, Op, Time};
+    use crate::raft::{Op, Time};
     use crate::sim::{Action, Timeline, WorldConfig};
-    use crate::view::testing::{leader_of, settle};
+    use crate::view::testing::{isolate, leader_of, settle};
 
     /// Isolates the leader, writes x = 2 through the majority, then reads x
     /// from the old leader in `mode`; returns the read's row and the write's id.
@@ -165,15 +165,7 @@ mod tests {
             },
         });
         settle(&mut t, 200);
-        let others: Vec<NodeId> = t
-            .world()
-            .node_ids()
-            .into_iter()
-            .filter(|n| *n != old)
-            .collect();
-        t.act(Action::Partition {
-            groups: vec![vec![old], others.clone()],
-        });
+        let others = isolate(&mut t, old);
         settle(&mut t, 1_500);
         let new = t.world().leader().filter(|l| *l != old).or_else(|| {
             others

@@ -589,6 +589,14 @@ mod tests {
         }
     }
 
+    /// The whole history so far, drawn with the playhead at its end.
+    fn whole(t: &Timeline<Recorder>) -> String {
+        let end = t.observer().lanes().end();
+        let f = frame(t, Time::ZERO, end);
+        let window = t.observer().lanes().window(Time::ZERO, end, 944, true);
+        swimlane_svg(&window, &f, end)
+    }
+
     #[test]
     fn times_map_to_x_and_back_within_a_pixel() {
         let f = Frame {
@@ -619,23 +627,15 @@ mod tests {
     fn the_election_is_drawn_with_a_hatched_candidate_vote_arrows_and_a_win() {
         let mut t = Timeline::fresh(WorldConfig::default(), 3, Recorder::new()).unwrap();
         let leader = leader_of(&mut t);
-        let end = t.observer().lanes().end();
-        let f = frame(&t, Time::ZERO, end);
-        let svg = swimlane_svg(
-            &t.observer().lanes().window(Time::ZERO, end, 944, true),
-            &f,
-            end,
-        );
+        let svg = whole(&t);
         assert!(svg.contains(r#"class="role candidate""#));
         assert!(svg.contains(&format!("<title>{leader} leader in term 1</title>")));
         assert!(svg.contains(r#"class="arrow vote""#));
         assert!(svg.contains(&format!("{leader} won the election for term 1")));
         assert!(!svg.contains("future"), "nothing after the cursor");
         // A lane per node plus the client lane.
-        assert_eq!(
-            svg.matches(r#"class="lane-label""#).count(),
-            f.nodes.len() + 1
-        );
+        let lanes = t.observer().lanes().nodes().len();
+        assert_eq!(svg.matches(r#"class="lane-label""#).count(), lanes + 1);
     }
 
     #[test]
@@ -670,13 +670,7 @@ mod tests {
             },
         });
         settle(&mut t, 2_000);
-        let end = t.observer().lanes().end();
-        let f = frame(&t, Time::ZERO, end);
-        let svg = swimlane_svg(
-            &t.observer().lanes().window(Time::ZERO, end, 944, true),
-            &f,
-            end,
-        );
+        let svg = whole(&t);
         assert!(svg.contains(r#"class="crash-cross""#));
         assert!(svg.contains("crashed"));
         assert!(svg.contains("&lt;b&gt;&amp;"));

@@ -2,12 +2,26 @@
 
 use super::Recorder;
 use crate::raft::NodeId;
-use crate::sim::Timeline;
+use crate::sim::{Action, Timeline};
 
 /// Runs `t` for `ms` simulated milliseconds.
 pub fn settle(t: &mut Timeline<Recorder>, ms: u64) {
     let until = t.world().now().plus(ms * 1000);
     t.run_until(until);
+}
+
+/// Cuts `node` off from every other node; returns the others.
+pub fn isolate(t: &mut Timeline<Recorder>, node: NodeId) -> Vec<NodeId> {
+    let others: Vec<NodeId> = t
+        .world()
+        .node_ids()
+        .into_iter()
+        .filter(|n| *n != node)
+        .collect();
+    t.act(Action::Partition {
+        groups: vec![vec![node], others.clone()],
+    });
+    others
 }
 
 /// Steps `t` until a leader has committed an entry of its own, and returns
