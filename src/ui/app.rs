@@ -5,6 +5,7 @@
 //! the control groups on the right.
 
 use super::{
+    branches_panel::BranchesPanel,
     client_panel::ClientPanel,
     cluster_view::ClusterView,
     controls::Controls,
@@ -168,6 +169,7 @@ pub fn App() -> impl IntoView {
                 <LessonsMenu />
                 <Inspector />
                 <SharePanel opened=opened saved=saved />
+                <BranchesPanel />
                 <ClientPanel />
                 <NetworkPanel />
                 <MembershipPanel />

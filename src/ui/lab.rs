@@ -7,6 +7,7 @@
 //! control that caused it can say why next to itself. An action with the
 //! cursor in the past forks the history, and the lab says so.
 
+use super::branches::{first_branch, BranchInfo, Parked, MAX_BRANCHES};
 use crate::raft::{Config, MessageKind, NodeId, Time};
 use crate::scenario::{Lesson, Stop};
 use crate::sim::{Action, NetworkConfig, Replay, Session, Timeline, What, WorldConfig};
@@ -123,6 +124,12 @@ pub struct Lab {
     pub selected: RwSignal<Selection>,
     /// The lesson being played, if any.
     pub lesson: RwSignal<Option<LessonPlay>>,
+    /// Every branch of the history, the one on screen included.
+    pub branches: RwSignal<Vec<BranchInfo>>,
+    /// The branch on screen.
+    pub branch: RwSignal<usize>,
+    /// The branches not on screen.
+    parked: StoredValue<Vec<Parked>, LocalStorage>,
 }
 
 /// A lesson being played: where each caption stops, and which is shown.
@@ -177,6 +184,9 @@ impl Lab {
             leader: RwSignal::new(None),
             selected: RwSignal::new(Selection::None),
             lesson: RwSignal::new(None),
+            branches: RwSignal::new(vec![first_branch()]),
+            branch: RwSignal::new(1),
+            parked: StoredValue::new_local(Vec::new()),
             known: StoredValue::new_local(StepMarks::default()),
             known_lanes: StoredValue::new_local(timeline.observer().lanes().clone()),
             history_version: RwSignal::new(0),
@@ -393,25 +403,121 @@ impl Lab {
     /// Carries out `action`; the error is the world's refusal in words.
     pub fn act(&self, action: Action) -> Result<(), String> {
         let mut outcome = Ok(());
+        let mut old_future = None;
         self.timeline.update_value(|t| {
-            let discarded = t.furthest() - t.cursor();
+            let kept = t.furthest() - t.cursor();
+            let at = t.cursor();
+            let words = action.to_string();
+            let before = (kept > 0).then(|| t.clone());
             let record = t.act(action);
-            if discarded > 0 {
+            if let Some(before) = before {
                 self.lines.update_value(HashMap::clear);
-                // The lesson's later captions were in the discarded future.
+                // The lesson's later captions are in the other branch.
                 self.lesson.set(None);
-                self.fork_notice.set(Some(format!(
-                    "You acted in the past, at {}: the old future after it ({discarded} step{}) was discarded, and the history goes on from your action.",
-                    record.time,
-                    if discarded == 1 { "" } else { "s" }
-                )));
+                old_future = Some((before, kept, at, words, record.time));
             }
             if let What::Action { result: Err(e), .. } = record.what {
                 outcome = Err(capitalise(&e.to_string()));
             }
         });
+        if let Some((before, kept, at, words, time)) = old_future {
+            self.branch_off(before, kept, at, &words, time);
+        }
         self.refresh(true);
         outcome
+    }
+
+    /// Parks the history as it was before an action in the past (`before`,
+    /// with `kept` steps after the cursor) and makes the new one a branch.
+    fn branch_off(&self, before: Timeline<Recorder>, kept: u64, at: u64, words: &str, time: Time) {
+        let old = self.branch.get_untracked();
+        let id = self
+            .branches
+            .with_untracked(|b| b.iter().map(|b| b.id).max().unwrap_or(0))
+            + 1;
+        let mut old_info = self
+            .branches
+            .with_untracked(|b| b.iter().find(|b| b.id == old).cloned())
+            .unwrap_or_else(first_branch);
+        old_info.steps = before.furthest();
+        let parked = Parked {
+            info: old_info.clone(),
+            timeline: before,
+            known: self.known.get_value(),
+            lanes: self.known_lanes.get_value(),
+            live_time: self.live_time.get_untracked(),
+        };
+        let mut dropped = None;
+        self.parked.update_value(|p| {
+            p.push(parked);
+            if p.len() >= MAX_BRANCHES {
+                dropped = Some(p.remove(0).info.id);
+            }
+        });
+        let info = BranchInfo {
+            id,
+            label: format!("Branch {id}: {words} at step {at}"),
+            diverged_at: Some(at),
+            steps: at + 1,
+        };
+        self.branches.update(|b| {
+            for line in b.iter_mut().filter(|l| l.id == old) {
+                *line = old_info.clone();
+            }
+            b.retain(|l| Some(l.id) != dropped);
+            b.push(info);
+        });
+        self.branch.set(id);
+        self.fork_notice.set(Some(format!(
+            "You acted in the past, at {time}: branch {id} starts from your action. The old future ({kept} step{}) is kept: switch back to it under Branches.",
+            if kept == 1 { "" } else { "s" }
+        )));
+    }
+
+    /// Puts branch `id` on screen, parking the one there now.
+    pub fn switch_branch(&self, id: usize) {
+        let current = self.branch.get_untracked();
+        if id == current {
+            return;
+        }
+        let mut target = None;
+        self.parked.update_value(|p| {
+            if let Some(i) = p.iter().position(|b| b.info.id == id) {
+                target = Some(p.remove(i));
+            }
+        });
+        let Some(target) = target else { return };
+        let mut info = self
+            .branches
+            .with_untracked(|b| b.iter().find(|b| b.id == current).cloned())
+            .unwrap_or_else(first_branch);
+        let mut timeline = target.timeline;
+        self.timeline
+            .update_value(|t| std::mem::swap(t, &mut timeline));
+        info.steps = timeline.furthest();
+        let parked = Parked {
+            info: info.clone(),
+            timeline,
+            known: self.known.get_value(),
+            lanes: self.known_lanes.get_value(),
+            live_time: self.live_time.get_untracked(),
+        };
+        self.parked.update_value(|p| p.push(parked));
+        self.branches.update(|b| {
+            for line in b.iter_mut().filter(|l| l.id == current) {
+                *line = info.clone();
+            }
+        });
+        self.known.set_value(target.known);
+        self.known_lanes.set_value(target.lanes);
+        self.live_time.set(target.live_time);
+        self.lines.update_value(HashMap::clear);
+        self.lesson.set(None);
+        self.fork_notice.set(None);
+        self.playing.set(false);
+        self.branch.set(id);
+        self.refresh(true);
+        self.history_version.update(|v| *v += 1);
     }
 
     /// Carries out `action` and reports into `status`: the error, or
@@ -534,6 +640,9 @@ impl Lab {
             Timeline::new(session, Recorder::new()).map_err(|e| capitalise(&e.to_string()))?;
         self.timeline.set_value(timeline);
         self.lesson.set(None);
+        self.parked.update_value(Vec::clear);
+        self.branches.set(vec![first_branch()]);
+        self.branch.set(1);
         self.selected.set(Selection::None);
         self.violation.set(None);
         self.results.set(Vec::new());

@@ -6,6 +6,8 @@
 //! copied into fine-grained signals, each set only when its data changed.
 
 mod app;
+mod branches;
+mod branches_panel;
 mod client_panel;
 mod cluster_view;
 mod controls;

@@ -229,12 +229,25 @@ describe('time travel', () => {
     await button(page, `Crash ${follower}`).click();
     const notice = page.getByRole('status').filter({ hasText: 'acted in the past' });
     await notice.waitFor();
-    assert.match(await notice.textContent(), /old future after it \(\d+ steps?\) was discarded/);
+    assert.match(await notice.textContent(), /branch 2 starts from your action\. The old future \(\d+ steps?\) is kept/);
     const now = await steps(page);
     assert.ok(now > at - 10 && now < at, `the history now ends just after the action (step ${now})`);
     assert.ok(await button(page, 'Go to live').isDisabled(), 'the action is the new live edge');
     assert.equal((await roles(page))[follower], 'crashed');
     await saveScreenshot(page, 'time-travel-fork.png');
+    // The old future is a branch: switch to it and back.
+    const branches = page.getByRole('region', { name: 'Branches' }).getByRole('button');
+    assert.equal(await branches.count(), 2);
+    assert.match(await branches.nth(1).textContent(), new RegExp(`^Branch 2: crash ${follower} at step \\d+`));
+    assert.equal(await branches.nth(1).getAttribute('aria-current'), 'true');
+    await branches.nth(0).click();
+    assert.equal(await branches.nth(0).getAttribute('aria-current'), 'true');
+    await button(page, 'Go to live').click();
+    assert.equal(await steps(page), at, 'the first history still ends where it did');
+    assert.notEqual((await roles(page))[follower], 'crashed', 'and there nobody crashed it');
+    await branches.nth(1).click();
+    assert.equal(await steps(page), now, 'the new branch is where it was left');
+    assert.equal((await roles(page))[follower], 'crashed');
     app.assertClean();
     await app.context.close();
   });
