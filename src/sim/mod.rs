@@ -21,7 +21,7 @@ pub use action::{Action, ActionError, MessageId, TimedAction, Workload};
 pub use clock::LocalClock;
 pub use history::{ClientOp, OpId, OpKind, Outcome};
 pub use network::{Links, NetworkConfig};
-pub use session::{LessonRef, Session, SessionError, SESSION_VERSION};
+pub use session::{BranchRecord, LessonRef, Session, SessionError, SESSION_VERSION};
 pub use timeline::{Observer, Replay, Timeline};
 pub use world::{
     ClientConfig, InFlight, LostBecause, Sent, StepRecord, What, World, WorldConfig, WorldError,

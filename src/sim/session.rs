@@ -38,7 +38,29 @@ pub struct Session {
     /// The lesson open when the session was shared, and its caption.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lesson: Option<LessonRef>,
+    /// The other branches of the same run (same configuration and seed).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<BranchRecord>,
 }
+
+/// Another branch of a run: what started it, its actions and its step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BranchRecord {
+    /// What started it, in words (at most [`MAX_LABEL`] bytes).
+    pub label: String,
+    /// The step it split from its parent at.
+    pub diverged_at: Option<u64>,
+    /// Its actions, in time order.
+    pub actions: Vec<TimedAction>,
+    /// Where it was left.
+    pub cursor: Option<u64>,
+}
+
+/// The most branches a session carries besides its own.
+pub const MAX_OTHER_BRANCHES: usize = 7;
+/// The longest branch label.
+pub const MAX_LABEL: usize = 200;
 
 /// A lesson by its slug, at a caption (from 0).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +96,15 @@ pub enum SessionError {
     InvalidAction { index: usize, reason: String },
     /// The cursor is further into the run than a page may replay on opening.
     CursorTooFar { cursor: u64 },
+    /// More branches than a session may carry.
+    TooManyBranches { count: usize },
+    /// A branch's label is too long.
+    LabelTooLong { branch: usize },
+    /// Something in one of the other branches (numbered from 1).
+    InBranch {
+        branch: usize,
+        error: Box<SessionError>,
+    },
 }
 
 impl fmt::Display for SessionError {
@@ -85,6 +116,9 @@ impl fmt::Display for SessionError {
             SessionError::Config(e) => write!(f, "the session's settings are invalid: {e}"),
             SessionError::TooManyActions { count } => write!(f, "the session has {count} actions; the limit is {MAX_ACTIONS}"),
             SessionError::CursorTooFar { cursor } => write!(f, "the session opens at step {cursor}; the limit is {MAX_CURSOR}"),
+            SessionError::TooManyBranches { count } => write!(f, "the session has {count} other branches; the limit is {MAX_OTHER_BRANCHES}"),
+            SessionError::LabelTooLong { branch } => write!(f, "branch {branch}'s label is longer than {MAX_LABEL} bytes"),
+            SessionError::InBranch { branch, error } => write!(f, "in branch {branch}: {error}"),
             SessionError::TimeOutOfRange { index, at } => write!(f, "action {} is at {at}, later than the 24-hour limit", index + 1),
             SessionError::OutOfOrder { index } => write!(f, "action {} is earlier than the one before it", index + 1),
             SessionError::UnknownNode { index, node } => write!(f, "action {} names {node}, which this cluster does not have", index + 1),
@@ -105,6 +139,7 @@ impl Session {
             actions: Vec::new(),
             cursor: None,
             lesson: None,
+            branches: Vec::new(),
         }
     }
 
@@ -139,6 +174,19 @@ impl Session {
         Ok(session)
     }
 
+    /// The session without its actions and branches (for checking a branch).
+    fn clone_head(&self) -> Session {
+        Session {
+            version: self.version,
+            config: self.config.clone(),
+            seed: self.seed,
+            actions: Vec::new(),
+            cursor: None,
+            lesson: None,
+            branches: Vec::new(),
+        }
+    }
+
     /// The session as compact JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| unreachable!("a session always serializes"))
@@ -147,6 +195,27 @@ impl Session {
     /// Checks the configuration and every action against it.
     pub fn validate(&self) -> Result<(), SessionError> {
         self.config.validate().map_err(SessionError::Config)?;
+        if self.branches.len() > MAX_OTHER_BRANCHES {
+            return Err(SessionError::TooManyBranches {
+                count: self.branches.len(),
+            });
+        }
+        for (i, b) in self.branches.iter().enumerate() {
+            if b.label.len() > MAX_LABEL {
+                return Err(SessionError::LabelTooLong { branch: i + 1 });
+            }
+            let alone = Session {
+                actions: b.actions.clone(),
+                cursor: b.cursor,
+                lesson: None,
+                branches: Vec::new(),
+                ..self.clone_head()
+            };
+            alone.validate().map_err(|e| SessionError::InBranch {
+                branch: i + 1,
+                error: Box::new(e),
+            })?;
+        }
         if let Some(cursor) = self.cursor.filter(|c| *c > MAX_CURSOR) {
             return Err(SessionError::CursorTooFar { cursor });
         }

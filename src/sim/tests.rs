@@ -672,6 +672,15 @@ fn malformed_and_hostile_sessions_give_typed_errors_not_panics() {
             |e| matches!(e, SessionError::TimeOutOfRange { .. }),
         ),
         (
+            "a branch naming a node the world lacks",
+            good.replacen(
+                "\"cursor\":null",
+                "\"cursor\":null,\"branches\":[{\"label\":\"b\",\"diverged_at\":3,\"actions\":[{\"at\":5,\"action\":{\"crash\":{\"node\":9}}}],\"cursor\":4}]",
+                1,
+            ),
+            |e| matches!(e, SessionError::InBranch { branch: 1, error } if matches!(**error, SessionError::UnknownNode { .. })),
+        ),
+        (
             "cursor too far",
             good.replacen("\"cursor\":null", "\"cursor\":999999999999", 1),
             |e| matches!(e, SessionError::CursorTooFar { .. }),
@@ -783,4 +792,25 @@ fn run_until_never_runs_an_event_scheduled_after_its_time() {
         );
         assert_eq!(w.now(), Time::from_millis(ms));
     }
+}
+
+#[test]
+fn a_session_with_branches_round_trips_through_json_and_a_link() {
+    let mut s = Session::from_json(&valid_json()).unwrap();
+    s.cursor = Some(40);
+    s.branches = vec![BranchRecord {
+        label: "Branch 2: crash N3 at step 12".into(),
+        diverged_at: Some(12),
+        actions: vec![TimedAction {
+            at: Time::from_millis(30),
+            action: Action::Crash {
+                node: crate::raft::NodeId(3),
+            },
+        }],
+        cursor: Some(20),
+    }];
+    let again = Session::from_json(&s.to_json()).unwrap();
+    assert_eq!(again, s);
+    let link = crate::scenario::to_fragment(&s);
+    assert_eq!(crate::scenario::from_fragment(&link), Ok(s));
 }

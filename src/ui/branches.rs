@@ -36,6 +36,9 @@ pub struct Parked {
     pub lanes: Lanes,
     /// The time of its live edge.
     pub live_time: Time,
+    /// For a branch opened from a link or file and not yet shown: the step
+    /// to go to when it is (it is replayed then, not on opening).
+    pub pending_cursor: Option<u64>,
 }
 
 /// The first history's line.

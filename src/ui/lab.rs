@@ -10,7 +10,9 @@
 use super::branches::{first_branch, BranchInfo, Parked, MAX_BRANCHES};
 use crate::raft::{Config, MessageKind, NodeId, Time};
 use crate::scenario::{Lesson, Stop};
-use crate::sim::{Action, NetworkConfig, Replay, Session, Timeline, What, WorldConfig};
+use crate::sim::{
+    Action, BranchRecord, NetworkConfig, Replay, Session, Timeline, What, WorldConfig,
+};
 use crate::view::{
     self, ConfigurationView, EventLine, KeyMark, Lanes, Link, LogRow, MessageDot, NodeCard,
     Recorder, ResultRow, StepMarks, ViolationView,
@@ -446,6 +448,7 @@ impl Lab {
             known: self.known.get_value(),
             lanes: self.known_lanes.get_value(),
             live_time: self.live_time.get_untracked(),
+            pending_cursor: None,
         };
         let mut dropped = None;
         self.parked.update_value(|p| {
@@ -501,6 +504,7 @@ impl Lab {
             known: self.known.get_value(),
             lanes: self.known_lanes.get_value(),
             live_time: self.live_time.get_untracked(),
+            pending_cursor: None,
         };
         self.parked.update_value(|p| p.push(parked));
         self.branches.update(|b| {
@@ -511,6 +515,9 @@ impl Lab {
         self.known.set_value(target.known);
         self.known_lanes.set_value(target.lanes);
         self.live_time.set(target.live_time);
+        if let Some(cursor) = target.pending_cursor {
+            self.timeline.update_value(|t| t.seek(cursor));
+        }
         self.lines.update_value(HashMap::clear);
         self.lesson.set(None);
         self.fork_notice.set(None);
@@ -603,11 +610,58 @@ impl Lab {
             size: session.config.voters,
             seed: session.seed,
         };
+        let others = session.branches.clone();
+        let head = Session {
+            branches: Vec::new(),
+            ..session.clone()
+        };
         self.load(session)?;
+        self.park_shared_branches(&head, others)?;
         self.session.set(settings);
         self.playing.set(false);
         self.timeline.update_value(|t| t.seek(cursor));
         self.refresh(true);
+        Ok(())
+    }
+
+    /// Parks the other branches of a shared session, to be replayed when
+    /// first shown.
+    fn park_shared_branches(
+        &self,
+        head: &Session,
+        others: Vec<BranchRecord>,
+    ) -> Result<(), String> {
+        let mut infos = vec![BranchInfo {
+            label: "The shared history".to_string(),
+            ..first_branch()
+        }];
+        let mut parked = Vec::new();
+        for (i, b) in others.into_iter().enumerate() {
+            let session = Session {
+                actions: b.actions,
+                cursor: None,
+                ..head.clone()
+            };
+            let timeline =
+                Timeline::new(session, Recorder::new()).map_err(|e| capitalise(&e.to_string()))?;
+            let info = BranchInfo {
+                id: i + 2,
+                label: b.label,
+                diverged_at: b.diverged_at,
+                steps: b.cursor.unwrap_or(0),
+            };
+            infos.push(info.clone());
+            parked.push(Parked {
+                info,
+                known: timeline.observer().marks().clone(),
+                lanes: timeline.observer().lanes().clone(),
+                live_time: Time::ZERO,
+                timeline,
+                pending_cursor: b.cursor,
+            });
+        }
+        self.parked.set_value(parked);
+        self.branches.set(infos);
         Ok(())
     }
 
@@ -620,9 +674,20 @@ impl Lab {
                 caption: l.at,
             })
         });
+        let branches = self.parked.with_value(|p| {
+            p.iter()
+                .map(|b| BranchRecord {
+                    label: b.info.label.clone(),
+                    diverged_at: b.info.diverged_at,
+                    actions: b.timeline.session().actions,
+                    cursor: Some(b.pending_cursor.unwrap_or_else(|| b.timeline.furthest())),
+                })
+                .collect()
+        });
         self.timeline.with_value(|t| {
             let session = Session {
                 lesson,
+                branches,
                 ..t.session()
             };
             (session.to_json(), crate::scenario::to_fragment(&session))

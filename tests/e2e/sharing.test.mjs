@@ -65,6 +65,36 @@ describe('sharing', () => {
     await app.context.close();
   });
 
+  test('a link carries every branch: the other branches open where they were left', T, async () => {
+    const app = await openApp(lab, '/?speed=1', { contextOptions: { permissions: ['clipboard-read', 'clipboard-write'] } });
+    const { page } = app;
+    await someRun(page);
+    await button(page, 'Go to live').click();
+    const firstEnd = await steps(page);
+    const firstScreen = await screen(page);
+    for (let i = 0; i < 8; i++) await button(page, 'Step back').click();
+    await button(page, 'Heal the network').click(); // acting in the past: branch 2
+    const branches = (p) => p.getByRole('region', { name: 'Branches' }).getByRole('button');
+    assert.equal(await branches(page).count(), 2);
+    const at = await steps(page);
+    await button(page, 'Copy link').click();
+    await page.getByTestId('share-status').filter({ hasText: 'Link copied' }).waitFor();
+    const link = await page.evaluate(() => navigator.clipboard.readText());
+    const other = await openApp(lab, link.slice(lab.server.origin.length));
+    const p2 = other.page;
+    await p2.getByTestId('share-status').filter({ hasText: 'Opened the shared run' }).waitFor();
+    assert.equal(await steps(p2), at, 'the branch on screen when shared');
+    assert.equal(await branches(p2).count(), 2, 'both branches came with the link');
+    assert.match(await branches(p2).nth(1).textContent(), /^The first history \(\d+ steps\)/);
+    await branches(p2).nth(1).click();
+    assert.equal(await steps(p2), firstEnd, 'the other branch opens where it was left');
+    assert.equal(await screen(p2), firstScreen, 'exactly as it was');
+    other.assertClean();
+    await other.context.close();
+    app.assertClean();
+    await app.context.close();
+  });
+
   test('an exported session file imports to the same run; a broken file changes nothing', T, async () => {
     const app = await openApp(lab, '/?speed=1');
     const { page } = app;
