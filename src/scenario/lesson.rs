@@ -147,6 +147,34 @@ pub struct Lesson {
     pub captions: Vec<Caption>,
 }
 
+/// Something a caption points at, for the player to highlight.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// A message the cue's step sent, still in flight when the caption shows.
+    Message {
+        /// Sender.
+        from: NodeId,
+        /// Receiver.
+        to: NodeId,
+        /// Its kind.
+        kind: crate::raft::MessageKind,
+    },
+    /// A log entry the cue's step committed or removed.
+    Entry {
+        /// The node whose log holds it.
+        node: NodeId,
+        /// Its index.
+        index: crate::raft::LogIndex,
+    },
+    /// The stretch of the timeline since the previous caption.
+    Span {
+        /// Start (global).
+        from: Time,
+        /// End (global).
+        to: Time,
+    },
+}
+
 /// Where one caption stops the run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stop {
@@ -158,6 +186,9 @@ pub struct Stop {
     pub node: Option<NodeId>,
     /// The caption's text with `{node}` and `{term}` filled in.
     pub text: String,
+    /// What else it points at: the messages and entries of the cue's step,
+    /// and the timeline since the previous caption.
+    pub focus: Vec<Focus>,
 }
 
 /// Why a lesson could not be played.
@@ -196,8 +227,9 @@ impl Lesson {
         let s = &self.session;
         let mut world = World::with_actions(s.config.clone(), s.seed, &s.actions)
             .map_err(LessonError::World)?;
-        let mut stops = Vec::with_capacity(self.captions.len());
+        let mut stops: Vec<Stop> = Vec::with_capacity(self.captions.len());
         for (i, caption) in self.captions.iter().enumerate() {
+            let mut focus = Vec::new();
             let found = match caption.cue {
                 Cue::Start if world.steps() == 0 => Some((None, None)),
                 Cue::Start => None,
@@ -214,6 +246,7 @@ impl Lesson {
                         break None;
                     };
                     if let Some(hit) = watch.find(&record.what, &record.events) {
+                        focus = step_focus(&record);
                         break Some(hit);
                     }
                 },
@@ -223,13 +256,49 @@ impl Lesson {
                 .text
                 .replace("{node}", &node.map_or(String::new(), |n| n.to_string()))
                 .replace("{term}", &term.map_or(String::new(), |t| t.to_string()));
+            let since = stops.last().map_or(Time::ZERO, |s| s.time);
+            if world.now() > since {
+                focus.push(Focus::Span {
+                    from: since,
+                    to: world.now(),
+                });
+            }
             stops.push(Stop {
                 step: world.steps(),
                 time: world.now(),
                 node,
                 text,
+                focus,
             });
         }
         Ok(stops)
     }
+}
+
+/// The messages a step sent and the entries it committed or removed.
+fn step_focus(record: &crate::sim::StepRecord) -> Vec<Focus> {
+    let mut focus: Vec<Focus> = record
+        .sent
+        .iter()
+        .filter(|m| m.deliver_at.is_some())
+        .map(|m| Focus::Message {
+            from: m.from,
+            to: m.to,
+            kind: m.kind,
+        })
+        .collect();
+    for (node, event) in &record.events {
+        match event {
+            Event::Committed { index, .. } => focus.push(Focus::Entry {
+                node: *node,
+                index: *index,
+            }),
+            Event::LogTruncated { from_index, .. } => focus.push(Focus::Entry {
+                node: *node,
+                index: *from_index,
+            }),
+            _ => {}
+        }
+    }
+    focus
 }

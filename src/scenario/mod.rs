@@ -7,5 +7,5 @@ pub mod lesson;
 pub mod lessons;
 pub mod link;
 
-pub use lesson::{Caption, Cue, Lesson, LessonError, Stop, Watch};
+pub use lesson::{Caption, Cue, Focus, Lesson, LessonError, Stop, Watch};
 pub use link::{from_fragment, to_fragment, LinkError};

@@ -284,6 +284,11 @@ fn message_view(
         lab.selected
             .with(|s| matches!(s, Selection::Message(d) if d.id == id))
     };
+    let focus = crate::scenario::Focus::Message {
+        from: m.from,
+        to: m.to,
+        kind: m.kind,
+    };
     let chosen = m.clone();
     let select = move || {
         lab.selected
@@ -294,6 +299,7 @@ fn message_view(
         <g
             class=class
             class:selected=selected
+            class:focus=move || lab.focus().contains(&focus)
             role="button"
             tabindex="0"
             aria-label=m.name()

@@ -9,7 +9,7 @@
 
 use super::branches::{first_branch, BranchInfo, Parked, MAX_BRANCHES};
 use crate::raft::{Config, MessageKind, NodeId, Time};
-use crate::scenario::{Lesson, Stop};
+use crate::scenario::{Focus, Lesson, Stop};
 use crate::sim::{
     Action, BranchRecord, NetworkConfig, Replay, Session, Timeline, What, WorldConfig,
 };
@@ -691,6 +691,19 @@ impl Lab {
                 ..t.session()
             };
             (session.to_json(), crate::scenario::to_fragment(&session))
+        })
+    }
+
+    /// What the caption on screen points at, while the cursor is at its
+    /// step (reactive).
+    pub fn focus(&self) -> Vec<Focus> {
+        let step = self.steps.get();
+        self.lesson.with(|l| {
+            l.as_ref()
+                .and_then(|l| l.stops.get(l.at))
+                .filter(|s| s.step == step)
+                .map(|s| s.focus.clone())
+                .unwrap_or_default()
         })
     }
 

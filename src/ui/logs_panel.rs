@@ -8,6 +8,7 @@
 
 use super::lab::Lab;
 use crate::raft::NodeId;
+use crate::scenario::Focus;
 use crate::view::{LogCell, LogRow};
 use leptos::html;
 use leptos::prelude::*;
@@ -109,6 +110,7 @@ fn LogRowView(id: NodeId) -> impl IntoView {
                                 <li
                                     class=class
                                     class:implicated=move || marker() == Some(index)
+                                    class:focus=move || lab.focus().contains(&Focus::Entry { node: id, index })
                                     title=c.title.clone()
                                     data-index=index.to_string()
                                     data-committed=c.committed.to_string()

@@ -129,6 +129,10 @@ pub fn TimelinePanel() -> impl IntoView {
             from,
             to,
             nodes: lab.with_lanes(|l| l.nodes().to_vec()),
+            focus: lab.focus().into_iter().find_map(|f| match f {
+                crate::scenario::Focus::Span { from, to } => Some((from, to)),
+                _ => None,
+            }),
         }
     };
 

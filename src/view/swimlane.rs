@@ -34,6 +34,8 @@ pub struct Frame {
     pub to: Time,
     /// The node lanes, top to bottom (the client lane is last).
     pub nodes: Vec<NodeId>,
+    /// A stretch to highlight (a lesson caption's), if any.
+    pub focus: Option<(Time, Time)>,
 }
 
 impl Frame {
@@ -162,6 +164,15 @@ pub fn swimlane_svg(window: &LaneWindow, frame: &Frame, cursor: Time) -> String 
     ruler(&mut s, frame);
     lanes(&mut s, frame);
     clip_open(&mut s, frame);
+    if let Some((a, b)) = frame.focus {
+        let (x1, x2) = (frame.x(a), frame.x(b));
+        let _ = write!(
+            s,
+            r#"<rect class="focus-span" x="{x1:.1}" y="{RULER}" width="{:.1}" height="{:.1}"><title>what the caption is about: {a} to {b}</title></rect>"#,
+            (x2 - x1).max(2.0),
+            h - RULER
+        );
+    }
     for c in &window.cuts {
         let (x1, x2) = (frame.x(c.from), frame.x(c.to));
         let y = frame.lane_y(c.node) - LANE / 2.0;
@@ -586,6 +597,7 @@ mod tests {
             from,
             to,
             nodes: t.observer().lanes().nodes().to_vec(),
+            focus: None,
         }
     }
 
@@ -604,6 +616,7 @@ mod tests {
             from: Time(1_000_000),
             to: Time(2_000_000),
             nodes: vec![NodeId(1)],
+            focus: None,
         };
         assert_eq!(f.x(Time(1_000_000)), GUTTER);
         assert_eq!(f.x(Time(2_000_000)), 1_056.0);

@@ -48,6 +48,14 @@ describe('lessons', () => {
         assert.doesNotMatch(caption, /\{node\}|\{term\}/, 'placeholders are filled in');
         seen.push({ caption, step: await steps(page), screen: await screen(page) });
         if (i === Math.min(1, count - 1)) await saveScreenshot(page, `lesson-${String(n + 1).padStart(2, '0')}.png`);
+        if (n === 0 && i === 1) {
+          // "N4 ... asks every other server for its vote": those requests are
+          // highlighted in the drawing, and the time since the first caption
+          // in the timeline.
+          const asked = await page.locator('[data-testid="message"].focus').count();
+          assert.equal(asked, 4, 'the four vote requests are highlighted');
+          assert.equal(await page.locator('.lanes-box .focus-span').count(), 1, 'the stretch of time is highlighted');
+        }
         if (i + 1 < count) await button(page, 'Continue').click();
       }
       assert.ok(seen.every((s, i) => i === 0 || s.step >= seen[i - 1].step), `${title}: captions move forward in time`);

@@ -451,3 +451,54 @@ fn figure_8_commits_an_old_terms_entry_that_a_later_leader_overwrites() {
     fixed.session.config.raft.faults = Faults::default();
     assert_eq!(run(&fixed, stops[9].step + 2_000), vec![]);
 }
+
+#[test]
+fn captions_point_at_the_messages_entries_and_stretch_of_time_they_talk_about() {
+    use crate::raft::MessageKind;
+    use crate::scenario::Focus;
+    let stops = first_election().stops().unwrap();
+    // "N4's timer fired first ... asks every other server for its vote".
+    let asks = stops[1]
+        .focus
+        .iter()
+        .filter(|f| {
+            matches!(
+                f,
+                Focus::Message {
+                    from: NodeId(4),
+                    kind: MessageKind::RequestVote,
+                    ..
+                }
+            )
+        })
+        .count();
+    assert_eq!(asks, 4, "{:?}", stops[1].focus);
+    // "... grants its vote": the reply to the candidate.
+    assert!(stops[2].focus.iter().any(|f| matches!(
+        f,
+        Focus::Message {
+            to: NodeId(4),
+            kind: MessageKind::VoteResponse,
+            ..
+        }
+    )));
+    // Each caption's span runs from the previous caption to it.
+    for w in stops.windows(2) {
+        assert!(
+            w[1].focus.contains(&Focus::Span {
+                from: w[0].time,
+                to: w[1].time
+            }) || w[1].time == w[0].time
+        );
+    }
+    // Figure 8: the caption about committing entry 2 points at it.
+    let fig = figure_8().stops().unwrap();
+    assert!(
+        fig[6].focus.contains(&Focus::Entry {
+            node: NodeId(4),
+            index: 2
+        }),
+        "{:?}",
+        fig[6].focus
+    );
+}
