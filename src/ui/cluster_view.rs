@@ -132,6 +132,7 @@ pub fn ClusterView(
         }
         None => "No leader".to_owned(),
     };
+    let quorums_line = move || lab.configuration.with(|c| c.quorums_line());
     let network_line = move || match lab.groups.get() {
         Some(groups) => format!("Partitioned: {}", crate::view::groups_text(&groups)),
         None => {
@@ -184,6 +185,7 @@ pub fn ClusterView(
                 <span data-testid="network-status">{network_line}</span>
                 " · "
                 <span data-testid="in-flight">{in_flight}</span>
+                {move || quorums_line().map(|q| view! { <br /><span class="quorums" data-testid="quorums">{q}</span> })}
             </figcaption>
             <Legend />
         </figure>
@@ -352,6 +354,10 @@ fn NodeGlyph(
             })
         })
     };
+    let quorum = move || {
+        lab.configuration
+            .with(|c| c.quorum_tag(id).map(str::to_string))
+    };
     let timer = move || {
         card.with(|c| {
             c.as_ref()
@@ -433,7 +439,10 @@ fn NodeGlyph(
                 <text class="node-term" x=lx y={first_line + LINE}>{read(|c| format!("term {}", c.term))}</text>
                 <text class="node-vote" x=lx y={first_line + 2.0 * LINE}>{read(NodeCard::vote_line)}</text>
                 <text class="node-extra" x=lx y={first_line + 3.0 * LINE}>
-                    {move || votes().or_else(group).unwrap_or_default()}
+                    {move || {
+                        let parts: Vec<String> = [votes().or_else(group), quorum()].into_iter().flatten().collect();
+                        parts.join(" · ")
+                    }}
                 </text>
             </g>
         </g>

@@ -30,6 +30,35 @@ pub struct ConfigurationView {
     pub voters: BTreeSet<NodeId>,
     /// Learners.
     pub learners: BTreeSet<NodeId>,
+    /// During joint consensus: the voters of C_old and of C_new (empty
+    /// otherwise), so each node can say which quorums it counts in.
+    pub halves: Option<(BTreeSet<NodeId>, BTreeSet<NodeId>)>,
+}
+
+impl ConfigurationView {
+    /// During joint consensus, which quorums `node` counts in, short enough
+    /// for the line under it: `C_old+C_new`, `C_new only`, `C_old only`.
+    pub fn quorum_tag(&self, node: NodeId) -> Option<&'static str> {
+        let (old, new) = self.halves.as_ref()?;
+        match (old.contains(&node), new.contains(&node)) {
+            (true, true) => Some("C_old+C_new"),
+            (false, true) => Some("C_new only"),
+            (true, false) => Some("C_old only"),
+            (false, false) => None,
+        }
+    }
+
+    /// During joint consensus, the two majorities a decision needs, in words.
+    pub fn quorums_line(&self) -> Option<String> {
+        let (old, new) = self.halves.as_ref()?;
+        Some(format!(
+            "Joint consensus: a decision needs {} of C_old ({}) and {} of C_new ({})",
+            old.len() / 2 + 1,
+            names(old),
+            new.len() / 2 + 1,
+            names(new)
+        ))
+    }
 }
 
 /// The cluster's configuration as shown.
@@ -79,11 +108,13 @@ pub fn configuration(world: &World) -> ConfigurationView {
         .copied()
         .filter(|l| !voters.contains(l))
         .collect();
+    let halves = c.is_joint().then(|| (c.outgoing.clone(), c.voters.clone()));
     ConfigurationView {
         phase,
         text,
         voters,
         learners,
+        halves,
     }
 }
 
@@ -240,10 +271,23 @@ mod tests {
             if c.phase == "C_old,new" {
                 assert!(c.text.contains("C_old voters N1, N2, N3"), "{}", c.text);
                 assert!(c.text.contains("C_new voters N1, N4, N5"), "{}", c.text);
+                // Each node says which majorities it counts in.
+                assert_eq!(c.quorum_tag(NodeId(1)), Some("C_old+C_new"));
+                assert_eq!(c.quorum_tag(NodeId(2)), Some("C_old only"));
+                assert_eq!(c.quorum_tag(NodeId(4)), Some("C_new only"));
+                assert_eq!(
+                    c.quorums_line().as_deref(),
+                    Some("Joint consensus: a decision needs 2 of C_old (N1, N2, N3) and 2 of C_new (N1, N4, N5)")
+                );
                 seen_joint = true;
             }
             if seen_joint && c.phase == "C_old" {
                 assert_eq!(c.voters, voters);
+                assert_eq!(
+                    c.quorum_tag(NodeId(1)),
+                    None,
+                    "no halves outside joint consensus"
+                );
                 return;
             }
             settle(&mut t, 2);

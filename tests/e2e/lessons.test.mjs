@@ -48,6 +48,13 @@ describe('lessons', () => {
         assert.doesNotMatch(caption, /\{node\}|\{term\}/, 'placeholders are filled in');
         seen.push({ caption, step: await steps(page), screen: await screen(page) });
         if (i === Math.min(1, count - 1)) await saveScreenshot(page, `lesson-${String(n + 1).padStart(2, '0')}.png`);
+        if (/appends C_old,new/.test(caption)) {
+          // Both quorums are drawn: each server says which majorities it counts in.
+          const tags = await page.locator('.node-extra').allTextContents();
+          assert.ok(tags.some((t) => /C_old\+C_new$/.test(t)), tags.join(' | '));
+          assert.ok(tags.some((t) => /C_new only$/.test(t)), tags.join(' | '));
+          assert.match(await page.getByTestId('quorums').textContent(), /needs 2 of C_old \(N1, N2, N3\) and 3 of C_new \(N1, N2, N3, N4, N5\)/);
+        }
         if (n === 0 && i === 1) {
           // "N4 ... asks every other server for its vote": those requests are
           // highlighted in the drawing, and the time since the first caption

@@ -545,7 +545,7 @@ pub fn joint_consensus() -> Lesson {
         captions: vec![
             caption(Cue::At(Time::from_millis(999)), "N2 leads the voters N1, N2 and N3. N4 and N5 joined as learners and hold the whole log (thesis §4.2.1)."),
             caption(Cue::Next(Watch::Action), "The network splits: N2, N4 and N5 on one side, N1 and N3 on the other."),
-            caption(Cue::Next(Watch::ConfigChanged), "An operator asks for five voters. {node} appends C_old,new: from now on a decision needs a majority of N1, N2, N3 and a majority of all five (§6)."),
+            caption(Cue::Next(Watch::ConfigChanged), "An operator asks for five voters. {node} appends C_old,new: from now on a decision needs a majority of N1, N2, N3 and a majority of all five (§6). The line under each server says which majorities it counts in."),
             caption(Cue::Next(Watch::Action), "N4 is made to campaign. N2, N4 and N5 are a majority of the five, but only one of the old three: not enough under C_old,new, so N4 cannot win."),
             caption(Cue::Next(Watch::BecameLeader), "On the other side {node} wins term {term} with N1 and N3, a majority of the old configuration, the only one they know. Still one leader per term."),
             caption(Cue::Next(Watch::Action), "The network heals."),
