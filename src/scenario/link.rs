@@ -153,6 +153,15 @@ mod tests {
         );
         assert_eq!(from_fragment(&fragment).unwrap(), session);
         assert_eq!(from_fragment(&format!("#{fragment}")).unwrap(), session);
+        // The decoded session replays to the same run: the same trace hash.
+        let replay = |s: &Session| {
+            let mut t = crate::sim::Timeline::new(s.clone(), ()).unwrap();
+            t.seek(s.cursor.unwrap_or(0));
+            (t.cursor(), t.world().trace_hash())
+        };
+        let decoded = from_fragment(&fragment).unwrap();
+        assert_eq!(replay(&decoded), replay(&session));
+        assert_eq!(replay(&decoded).0, 1234);
     }
 
     #[test]
