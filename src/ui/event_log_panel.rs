@@ -48,6 +48,8 @@ struct Search {
 /// The steps passing the filter, and how far the marks were scanned.
 #[derive(Default)]
 struct Listed {
+    /// The history the list was made from (the lab's epoch).
+    epoch: u64,
     filter: Option<Filter>,
     steps: Vec<u64>,
     scanned: u64,
@@ -100,11 +102,13 @@ pub fn EventLogPanel() -> impl IntoView {
     // starts over; new steps at the live edge are scanned as they come.
     Effect::new(move |_| {
         lab.history_version.track();
+        let epoch = lab.history_epoch.get();
         let f = filter();
         let furthest = lab.furthest.get_untracked();
         listed.update_value(|l| {
-            if l.filter.as_ref() != Some(&f) || l.scanned > furthest {
+            if l.filter.as_ref() != Some(&f) || l.scanned > furthest || l.epoch != epoch {
                 l.reset(f.clone());
+                l.epoch = epoch;
             }
             if l.search.is_some() {
                 return;

@@ -71,6 +71,9 @@ pub struct Lab {
     known_lanes: StoredValue<Lanes, LocalStorage>,
     /// Bumped whenever `known` and `known_lanes` change.
     pub history_version: RwSignal<u64>,
+    /// Bumped when the history itself is replaced (a new session, an action
+    /// in the past, another branch): anything kept per step starts over.
+    pub history_epoch: RwSignal<u64>,
     /// Event-log lines already made, by step; emptied when the history
     /// changes under them (a fork or a new session).
     lines: StoredValue<HashMap<u64, EventLine>, LocalStorage>,
@@ -192,6 +195,7 @@ impl Lab {
             known: StoredValue::new_local(StepMarks::default()),
             known_lanes: StoredValue::new_local(timeline.observer().lanes().clone()),
             history_version: RwSignal::new(0),
+            history_epoch: RwSignal::new(0),
             lines: StoredValue::new_local(HashMap::new()),
             furthest: RwSignal::new(0),
             live_time: RwSignal::new(Time::ZERO),
@@ -471,6 +475,7 @@ impl Lab {
             b.push(info);
         });
         self.branch.set(id);
+        self.history_epoch.update(|e| *e += 1);
         self.fork_notice.set(Some(format!(
             "You acted in the past, at {time}: branch {id} starts from your action. The old future ({kept} step{}) is kept: switch back to it under Branches.",
             if kept == 1 { "" } else { "s" }
@@ -523,6 +528,7 @@ impl Lab {
         self.fork_notice.set(None);
         self.playing.set(false);
         self.branch.set(id);
+        self.history_epoch.update(|e| *e += 1);
         self.refresh(true);
         self.history_version.update(|v| *v += 1);
     }
@@ -728,6 +734,7 @@ impl Lab {
         self.known.set_value(StepMarks::default());
         self.lines.update_value(HashMap::clear);
         self.live_time.set(Time::ZERO);
+        self.history_epoch.update(|e| *e += 1);
         self.refresh(true);
         self.generation.update(|g| *g += 1);
         Ok(())

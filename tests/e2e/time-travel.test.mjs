@@ -244,9 +244,11 @@ describe('time travel', () => {
     assert.equal(await branches.nth(0).getAttribute('aria-current'), 'true');
     await button(page, 'Go to live').click();
     assert.equal(await steps(page), at, 'the first history still ends where it did');
+    assert.equal((await currentLine(page)).count, at, 'the event log lists that history, a line per step');
     assert.notEqual((await roles(page))[follower], 'crashed', 'and there nobody crashed it');
     await branches.nth(1).click();
     assert.equal(await steps(page), now, 'the new branch is where it was left');
+    assert.equal((await currentLine(page)).count, now, 'and this one');
     assert.equal((await roles(page))[follower], 'crashed');
     app.assertClean();
     await app.context.close();
