@@ -7,5 +7,8 @@ pub mod lesson;
 pub mod lessons;
 pub mod link;
 
+#[cfg(test)]
+mod decoder_fuzz;
+
 pub use lesson::{Caption, Cue, Focus, Lesson, LessonError, Stop, Watch};
 pub use link::{from_fragment, to_fragment, LinkError};
