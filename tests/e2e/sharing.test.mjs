@@ -124,8 +124,15 @@ describe('sharing', () => {
       assert.equal(await steps(p2), s0, `${name}: the session is unchanged`);
       assert.equal(await screen(p2), untouched, `${name}: the screen is unchanged`);
     }
-    const [chooser] = await Promise.all([p2.waitForEvent('filechooser'), button(p2, 'Import session').click()]);
-    await chooser.setFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(json) });
+    // The good file, dropped on the Share panel as a person would drag it there.
+    const drop = await p2.evaluateHandle((text) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], 'good.json', { type: 'application/json' }));
+      return data;
+    }, json);
+    const panel = p2.getByRole('region', { name: 'Share' });
+    await panel.dispatchEvent('dragover', { dataTransfer: drop });
+    await panel.dispatchEvent('drop', { dataTransfer: drop });
     await p2.getByTestId('share-status').filter({ hasText: 'Opened “good.json”' }).waitFor();
     assert.equal(await steps(p2), at);
     assert.equal(await screen(p2), before, 'the imported run is the exported one');
