@@ -94,11 +94,13 @@ raftlab_setup() {
     die "Trunk.toml [tools] wasm_bindgen must be \"$wbg_want\", the version in Cargo.lock" || return 1
 
   # 4. npm packages from package-lock.json: binaryen@132 (wasm-opt for Trunk;
-  #    not Debian's binaryen, whose output fails to load) and playwright-core.
+  #    not Debian's binaryen, whose output fails to load), playwright-core, and
+  #    axe-core (the accessibility scan the end-to-end suite injects).
   if [ -f "$root/node_modules/.package-lock.json" ] &&
     [ ! "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ] &&
     [ -x "$root/node_modules/.bin/wasm-opt" ] &&
-    [ -f "$root/node_modules/playwright-core/package.json" ]; then
+    [ -f "$root/node_modules/playwright-core/package.json" ] &&
+    [ -f "$root/node_modules/axe-core/axe.min.js" ]; then
     say "ok: npm packages (node_modules is up to date with package-lock.json)"
   else
     say "installing: npm packages from package-lock.json (npm ci)"

@@ -19,6 +19,7 @@ use super::{
     network_panel::NetworkPanel,
     settings_panel::SettingsPanel,
     share_panel::{open_from_address, saved_session, SharePanel},
+    theme::ThemeSwitch,
     timeline_panel::TimelinePanel,
 };
 use crate::raft::Time;
@@ -141,7 +142,12 @@ pub fn App() -> impl IntoView {
             <h1>"Raftlab"</h1>
             <p class="tagline">"An interactive lab for the Raft consensus protocol"</p>
             <p class="shortcuts">"Keys: Space play/pause · . one event forward · , one event back"</p>
+            <ThemeSwitch />
         </header>
+        // Key events ("N3 is leader for term 4") for screen readers.
+        <p class="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
+            {move || lab.announcement.get()}
+        </p>
         <div class="sticky-top">
             <Controls />
             <Show when=move || lab.building.get().is_some()>

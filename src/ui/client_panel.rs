@@ -201,7 +201,8 @@ pub fn ClientPanel() -> impl IntoView {
             </label>
             <StatusLine text=workload_status/>
             <h3 id="results-heading">"Client results"</h3>
-            <ol class="results" role="log" aria-label="Client results" data-testid="client-results">
+            <div role="log" aria-label="Client results" data-testid="client-results">
+            <ol class="results">
                 <For
                     each=move || lab.results.get()
                     key=|r| (r.op, r.verdict, r.text.clone())
@@ -214,6 +215,7 @@ pub fn ClientPanel() -> impl IntoView {
                     }
                 />
             </ol>
+            </div>
         </section>
     }
 }

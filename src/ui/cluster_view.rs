@@ -302,9 +302,6 @@ fn message_view(
             class=class
             class:selected=selected
             class:focus=move || lab.focus().contains(&focus)
-            role="button"
-            tabindex="0"
-            aria-label=m.name()
             data-testid="message"
             data-kind=m.kind.label()
             data-from=m.from.to_string()
@@ -314,12 +311,15 @@ fn message_view(
                 let select = select.clone();
                 move |_| select()
             }
-            on:keydown=on_activate(select)
         >
-            <title>{m.name()}</title>
-            <rect class="message-dot" x={if wide { -26 } else { -18 }} y="-13"
-                width={if wide { 52 } else { 36 }} height="26" rx="13" />
-            <text class="message-label" dy="0.35em">{m.short.clone()}</text>
+            // As for a node: the short label beside the button, not in it.
+            <g class="message-button" role="button" tabindex="0" aria-label=m.name()
+                on:keydown=on_activate(select.clone())>
+                <title>{m.name()}</title>
+                <rect class="message-dot" x={if wide { -26 } else { -18 }} y="-13"
+                    width={if wide { 52 } else { 36 }} height="26" rx="13" />
+            </g>
+            <text class="message-label" dy="0.35em" aria-hidden="true">{m.short.clone()}</text>
         </g>
     }
 }
@@ -420,21 +420,28 @@ fn NodeGlyph(
             data-role=move || kind().class().to_string()
             data-term=read(|c| c.term.to_string())
             transform={format!("translate({x:.1} {y:.1})")}
-            role="button"
-            tabindex="0"
-            aria-label=read(NodeCard::describe)
-            aria-pressed=move || selected().to_string()
             on:click=move |_| select()
-            on:keydown=on_activate(select)
         >
-            <title>{read(NodeCard::describe)}</title>
-            <circle class="node-select" r={NODE_R + 20.0} />
-            <circle class="node-outline" r={NODE_R + 3.0} />
-            <circle class="node-body" r=NODE_R />
-            <path class="timer-arc" d=timer />
-            <path class="lease-arc" d=lease />
-            <text class="node-letter" dy="0.35em">{move || kind().letter()}</text>
-            <g class="node-labels" text-anchor=anchor>
+            // The button holds the disc and its role letter only: its name
+            // says everything the labels beside it show, and a button's
+            // visible text must be part of its name (WCAG 2.5.3).
+            <g
+                class="node-button"
+                role="button"
+                tabindex="0"
+                aria-label=read(NodeCard::describe)
+                aria-pressed=move || selected().to_string()
+                on:keydown=on_activate(select)
+            >
+                <title>{read(NodeCard::describe)}</title>
+                <circle class="node-select" r={NODE_R + 20.0} />
+                <circle class="node-outline" r={NODE_R + 3.0} />
+                <circle class="node-body" r=NODE_R />
+                <path class="timer-arc" d=timer />
+                <path class="lease-arc" d=lease />
+                <text class="node-letter" dy="0.35em">{move || kind().letter()}</text>
+            </g>
+            <g class="node-labels" text-anchor=anchor aria-hidden="true">
                 <text class="node-name" x=lx y=first_line>{id.to_string()}</text>
                 <text class="node-term" x=lx y={first_line + LINE}>{read(|c| format!("term {}", c.term))}</text>
                 <text class="node-vote" x=lx y={first_line + 2.0 * LINE}>{read(NodeCard::vote_line)}</text>
@@ -497,7 +504,7 @@ fn Legend() -> impl IntoView {
                             <svg class="legend-mark legend-msg" viewBox="-22 -13 44 26" aria-hidden="true">
                                 <g class=class>
                                     <rect class="message-dot" x="-20" y="-11" width="40" height="22" rx="11" />
-                                    <text class="message-label" dy="0.35em">{short}</text>
+                                    <text class="message-label" dy="0.35em" aria-hidden="true">{short}</text>
                                 </g>
                             </svg>
                             {words}

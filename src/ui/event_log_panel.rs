@@ -282,6 +282,10 @@ pub fn EventLogPanel() -> impl IntoView {
             <div
                 class="log-scroll"
                 node_ref=scroller
+                role="log"
+                aria-label="Event log"
+                aria-live="off"
+                tabindex="0"
                 style=format!("height: {VIEWPORT}px")
                 on:scroll=move |ev| {
                     let el: web_sys::Element = event_target(&ev);
@@ -291,9 +295,6 @@ pub fn EventLogPanel() -> impl IntoView {
                 <div class="log-sizer" style=move || format!("height: {}px", total_px())>
                     <ol
                         class="log-lines"
-                        role="log"
-                        aria-label="Event log"
-                        aria-live="off"
                         style=move || format!("transform: translateY({}px)", offset())
                     >
                         <For each=move || rows.get() key=|l| (l.step, l.text()) let:line>
@@ -342,7 +343,8 @@ fn LogLine(line: EventLine, explained: RwSignal<Option<Rule>>) -> impl IntoView 
         .collect_view();
     view! {
         <li class=class class:current=current aria-current=move || current().then_some("step")>
-            <button type="button" class="line-seek" aria-label=format!("Go to step {step}") on:click=move |_| lab.seek(step)>
+            // The name holds the visible text too (WCAG 2.5.3, label in name).
+            <button type="button" class="line-seek" aria-label=format!("Go to step {step}, #{step} · {}", line.time) on:click=move |_| lab.seek(step)>
                 {format!("#{step} · {}", line.time)}
             </button>
             " "

@@ -51,14 +51,19 @@ pub fn after(delay: Duration, f: impl FnOnce() + 'static) {
 
 /// Whether the user asked the system for reduced motion; follows changes.
 pub fn prefers_reduced_motion() -> ReadSignal<bool> {
-    let (reduced, set_reduced) = signal(false);
-    if let Ok(Some(query)) = window().match_media("(prefers-reduced-motion: reduce)") {
-        set_reduced.set(query.matches());
-        let watched = query.clone();
-        let on_change = Closure::<dyn FnMut()>::new(move || set_reduced.set(watched.matches()));
-        query.set_onchange(Some(on_change.as_ref().unchecked_ref()));
+    media_query("(prefers-reduced-motion: reduce)")
+}
+
+/// Whether the CSS media `query` matches; follows changes.
+pub fn media_query(query: &str) -> ReadSignal<bool> {
+    let (matches, set_matches) = signal(false);
+    if let Ok(Some(list)) = window().match_media(query) {
+        set_matches.set(list.matches());
+        let watched = list.clone();
+        let on_change = Closure::<dyn FnMut()>::new(move || set_matches.set(watched.matches()));
+        list.set_onchange(Some(on_change.as_ref().unchecked_ref()));
         // The listener lives as long as the page.
         on_change.forget();
     }
-    reduced
+    matches
 }

@@ -103,6 +103,8 @@ pub struct Lab {
     pub steps: RwSignal<u64>,
     /// Node cards, in id order.
     pub cards: RwSignal<Vec<NodeCard>>,
+    /// The latest key events in words, for the screen reader's live region.
+    pub announcement: RwSignal<String>,
     /// Messages in flight.
     pub messages: RwSignal<Vec<MessageDot>>,
     /// Every link's state.
@@ -200,6 +202,7 @@ impl Lab {
             furthest: RwSignal::new(0),
             live_time: RwSignal::new(Time::ZERO),
             next_event: RwSignal::new(None),
+            announcement: RwSignal::new(String::new()),
             building: RwSignal::new(None),
             fork_notice: RwSignal::new(None),
             timeline: StoredValue::new_local(timeline),
@@ -225,7 +228,14 @@ impl Lab {
                 self.live_time.set(world.now());
                 self.known_lanes.update_value(|l| l.extend_to(world.now()));
             }
-            set_if_changed(self.cards, view::node_cards(world, recorder));
+            let cards = view::node_cards(world, recorder);
+            let said = self
+                .cards
+                .with_untracked(|before| view::announcements(before, &cards));
+            if !said.is_empty() {
+                self.announcement.set(said.join(". "));
+            }
+            set_if_changed(self.cards, cards);
             set_if_changed(self.messages, view::message_dots(world));
             if !stepped {
                 return;

@@ -84,7 +84,7 @@ fn LogRowView(id: NodeId) -> impl IntoView {
                 <strong>{id.to_string()}</strong>
                 <span class="markers">{get(LogRow::markers)}</span>
             </div>
-            <div class="log-scroll" node_ref=scroller tabindex="0" aria-label=format!("{id}'s log entries")>
+            <div class="log-scroll" node_ref=scroller tabindex="0" role="group" aria-label=format!("{id}'s log entries")>
                 <ol class="log-cells">
                     <Show when=move || row.with(|r| r.as_ref().is_some_and(|r| r.snapshot.is_some() || r.hidden > 0))>
                         <li class="log-snapshot" title="entries compacted into the snapshot, or older than those shown">

@@ -24,6 +24,7 @@ mod panic_banner;
 mod settings_panel;
 mod share_panel;
 mod status_line;
+mod theme;
 mod timeline_panel;
 
 pub use app::App;

@@ -7,9 +7,12 @@
 //! disk apart from its memory) and of a message (what its receiver will do);
 //! and which steps explain a violation after a fuzz run.
 //!
+//! What a screen reader is told of the key events as they happen.
+//!
 //! Nothing here touches the DOM, so every sentence and every mark the screen
 //! shows is tested natively; the Leptos components in `ui` only draw these.
 
+mod announce;
 mod chunks;
 mod cluster;
 mod event_log;
@@ -29,6 +32,7 @@ mod swimlane;
 mod testing;
 mod upcoming;
 
+pub use announce::announcements;
 pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
 pub use event_log::{
     message_words, step_line, step_marks, with_stale_note, EventLine, EventPart, KeyMark, LineKind,

@@ -57,7 +57,7 @@ describe('Raftlab in the browser', () => {
       assert.match(term, /^term \d+$/);
       assert.equal(`term ${await el.getAttribute('data-term')}`, term);
       assert.match(await el.locator('.node-letter').textContent(), spare ? /^–$/ : /^[FPCL]$/);
-      assert.ok((await el.getAttribute('aria-label')).startsWith(await el.getAttribute('data-node')));
+      assert.ok((await el.getByRole('button').getAttribute('aria-label')).startsWith(await el.getAttribute('data-node')));
     }
     app.assertClean();
     await app.context.close();

@@ -26,6 +26,8 @@ function leader(page, { not = null, above = 0, timeout = 20_000 } = {}) {
 
 /** The node's button in the drawing (its name starts "N3:"). */
 const nodeButton = (page, id) => page.getByRole('button', { name: new RegExp(`^${id}:`) });
+/** The node's drawing (its button, labels and state attributes). */
+const nodeFigure = (page, id) => page.locator(`[data-testid="node"][data-node="${id}"]`);
 
 /** Selects a node by clicking its disc. */
 async function selectNode(page, id) {
@@ -74,7 +76,7 @@ describe('the live cluster', () => {
     assert.match(await inspector.textContent(), /Volatile \(lost in a crash\)/);
     const next = await leader(page, { not: old.node, above: old.term });
     assert.ok(next.term > old.term, `new term ${next.term} > ${old.term}`);
-    assert.equal(await crashed.getAttribute('data-role'), 'crashed');
+    assert.equal(await nodeFigure(page, old.node).getAttribute('data-role'), 'crashed');
     assert.equal(await crashed.locator('.node-letter').textContent(), '✕');
     // Its log row is still there, greyed, with its entries.
     const row = page.locator(`[data-testid="log-row"][data-node="${old.node}"]`);
@@ -205,7 +207,7 @@ describe('the live cluster', () => {
       20_000,
     );
     const paused = await simMillis(page);
-    const name = await page.getByTestId('message').first().getAttribute('aria-label');
+    const name = await page.getByTestId('message').first().getByRole('button').getAttribute('aria-label');
     assert.match(name, /^(Heartbeat|AppendEntries|AppendResponse|Vote|RequestVote|PreVote).* N\d → N\d$/);
     const same = page.getByRole('button', { name, exact: true });
     const before = await same.count();
@@ -251,7 +253,7 @@ describe('the live cluster', () => {
       const text = await alert.textContent();
       assert.match(text, /^Monotonic terms broken/);
       assert.match(text, new RegExp(`${f} restarted in term \\d+ after having reached term \\d+`));
-      assert.match(await nodeButton(page, f).getAttribute('class'), /implicated/);
+      assert.match(await nodeFigure(page, f).getAttribute('class'), /implicated/);
       assert.ok(await button(page, 'Play').isVisible(), 'playback is paused');
       await saveScreenshot(page, 'live-violation-1920x1080.png');
       app.assertClean();
@@ -287,14 +289,14 @@ describe('the live cluster', () => {
     await button(page, `Time out ${a}`).click();
     // c votes for a; then c crashes and restarts, forgetting that vote,
     // and a's messages no longer reach c or the old leader.
-    await stepUntil(`${c} votes for ${a}`, new Function(`return document.querySelector('[data-node="${c}"]').getAttribute('aria-label').includes('voted for ${a}')`));
+    await stepUntil(`${c} votes for ${a}`, new Function(`return document.querySelector('[data-node="${c}"] [role=button]').getAttribute('aria-label').includes('voted for ${a}')`));
     await cut(a, c);
     await selectNode(page, c);
     await button(page, `Crash ${c}`).click();
     await button(page, `Restart ${c}`).click();
     await cut(a, l.node);
     await stepUntil(`${a} leads`, new Function(`return document.querySelector('[data-node="${a}"]').dataset.role === 'leader'`));
-    const term = Number(await nodeButton(page, a).getAttribute('data-term'));
+    const term = Number(await nodeFigure(page, a).getAttribute('data-term'));
     await selectNode(page, l.node);
     await button(page, `Restart ${l.node}`).click();
     await selectNode(page, b);
@@ -302,10 +304,10 @@ describe('the live cluster', () => {
     await button(page, 'Play').click();
     const alert = page.getByRole('alert');
     await alert.filter({ hasText: 'Election Safety broken' }).waitFor({ timeout: 10_000 });
-    assert.equal(await nodeButton(page, b).getAttribute('data-role'), 'leader');
-    assert.equal(Number(await nodeButton(page, b).getAttribute('data-term')), term, 'a second leader in the same term');
+    assert.equal(await nodeFigure(page, b).getAttribute('data-role'), 'leader');
+    assert.equal(Number(await nodeFigure(page, b).getAttribute('data-term')), term, 'a second leader in the same term');
     assert.ok(await button(page, 'Play').isVisible(), 'playback paused at the violation');
-    for (const n of [a, b]) assert.match(await nodeButton(page, n).getAttribute('class'), /implicated/);
+    for (const n of [a, b]) assert.match(await nodeFigure(page, n).getAttribute('class'), /implicated/);
     assert.ok(await alert.isVisible(), 'the alert stays in view');
     await page.evaluate(() => window.scrollTo(0, 0));
     await saveScreenshot(page, 'live-election-safety-1920x1080.png');

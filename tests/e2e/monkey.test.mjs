@@ -85,9 +85,12 @@ describe('monkey', () => {
           const fields = page.locator('input[type=text]:visible, input[type=number]:visible, input[type=search]:visible');
           const n = await fields.count();
           if (n === 0) continue;
-          const text = pick(TEXTS);
+          const field = fields.nth(Math.floor(random() * n));
+          // A number field takes only what a browser lets a person type there.
+          const numeric = (await field.getAttribute('type')) === 'number';
+          const text = pick(numeric ? TEXTS.filter((t) => t.trim() !== '' && !Number.isNaN(Number(t))) : TEXTS);
           log.push(`type ${JSON.stringify(text)}`);
-          await fields.nth(Math.floor(random() * n)).fill(text, { timeout: 1500 });
+          await field.fill(text, { timeout: 1500 });
           await page.keyboard.press('Enter');
         } else if (r < 0.72) {
           const selects = page.locator('select:visible:enabled');
