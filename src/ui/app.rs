@@ -106,6 +106,7 @@ pub fn App() -> impl IntoView {
         }
         if !lab.playing.get_untracked() {
             carry = 0.0;
+            lab.catch_up();
             return;
         }
         let micros = elapsed_ms * 1000.0 * lab.speed.get_untracked() + carry;

@@ -86,7 +86,11 @@ pub fn EventLogPanel() -> impl IntoView {
     let kinds = RwSignal::new(LineKind::ALL.iter().fold(0u8, |k, l| k | l.bit()));
     let search = RwSignal::new(String::new());
     let explained = RwSignal::new(None::<Rule>);
-    let scroll_top = RwSignal::new(0.0_f64);
+    // How far the view is scrolled up from the newest line: the scroller
+    // is a reversed column, so it rests at the bottom and stays there as
+    // lines arrive without any scrolling from script (which would force a
+    // layout on every step of playback).
+    let from_bottom = RwSignal::new(0.0_f64);
     let listed = StoredValue::new_local(Listed::default());
     let version = RwSignal::new(0u64);
     let progress = RwSignal::new(None::<(u64, u64)>);
@@ -184,18 +188,22 @@ pub fn EventLogPanel() -> impl IntoView {
             (full - VIEWPORT) / (MAX_SCROLL_PX - VIEWPORT)
         }
     };
-    let first = move || ((scroll_top.get() * scale()) / ROW).floor().max(0.0) as usize;
-    let offset = move || scroll_top.get() - (scroll_top.get() * scale() - first() as f64 * ROW);
+    // Distance from the top of the list to the top of the view.
+    let top = move || ((total_px() - VIEWPORT).max(0.0) - from_bottom.get()).max(0.0);
+    let first = move || ((top() * scale()) / ROW).floor().max(0.0) as usize;
+    let offset = move || top() - (top() * scale() - first() as f64 * ROW);
 
-    // Follow the cursor: its line (the last listed) at the bottom.
+    // Follow the cursor: its line (the last listed) at the bottom. Only a
+    // view the reader scrolled up needs moving.
     Effect::new(move |_| {
-        let n = count.get();
+        count.track();
         lab.steps.track();
-        let bottom = ((n as f64 * ROW - VIEWPORT).max(0.0) / untrack(scale)).max(0.0);
-        if let Some(el) = scroller.get_untracked() {
-            el.set_scroll_top(bottom as i32);
+        if from_bottom.get_untracked() >= 0.5 {
+            if let Some(el) = scroller.get_untracked() {
+                el.set_scroll_top(0);
+            }
+            from_bottom.set(0.0);
         }
-        scroll_top.set(bottom);
     });
 
     let rows = Memo::new(move |_| {
@@ -289,7 +297,7 @@ pub fn EventLogPanel() -> impl IntoView {
                 style=format!("height: {VIEWPORT}px")
                 on:scroll=move |ev| {
                     let el: web_sys::Element = event_target(&ev);
-                    scroll_top.set(f64::from(el.scroll_top()));
+                    from_bottom.set(f64::from(-el.scroll_top()).max(0.0));
                 }
             >
                 <div class="log-sizer" style=move || format!("height: {}px", total_px())>

@@ -57,6 +57,18 @@ impl SessionSettings {
     }
 }
 
+/// While playing, the heavier panels redraw at most this often (wall-clock
+/// milliseconds): 20 times a second reads as smooth for a timeline and a
+/// log, and leaves the main thread free for the cluster's animation.
+pub const PANELS_EVERY_MS: f64 = 50.0;
+
+/// Wall-clock milliseconds since the page opened.
+fn wall_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// The whole app state. `Copy`: every field is a handle.
 #[derive(Clone, Copy)]
 pub struct Lab {
@@ -69,6 +81,13 @@ pub struct Lab {
     /// The swimlane record of every step up to the live edge (shared
     /// chunks, as for `known`).
     known_lanes: StoredValue<Lanes, LocalStorage>,
+    /// Global simulated time as the panels show it: `now`, but while
+    /// playing updated only every [`PANELS_EVERY_MS`].
+    pub panels_now: RwSignal<Time>,
+    /// Whether a step ran that the panels have not caught up with.
+    panels_behind: StoredValue<bool, LocalStorage>,
+    /// When the panels last caught up (wall-clock milliseconds).
+    panels_at: StoredValue<f64, LocalStorage>,
     /// Bumped whenever `known` and `known_lanes` change.
     pub history_version: RwSignal<u64>,
     /// Bumped when the history itself is replaced (a new session, an action
@@ -97,7 +116,7 @@ pub struct Lab {
     pub speed: RwSignal<f64>,
     /// The session's size and seed.
     pub session: RwSignal<SessionSettings>,
-    /// Global simulated time.
+    /// Global simulated time (every frame).
     pub now: RwSignal<Time>,
     /// Steps run so far.
     pub steps: RwSignal<u64>,
@@ -197,6 +216,9 @@ impl Lab {
             known: StoredValue::new_local(StepMarks::default()),
             known_lanes: StoredValue::new_local(timeline.observer().lanes().clone()),
             history_version: RwSignal::new(0),
+            panels_now: RwSignal::new(world.now()),
+            panels_behind: StoredValue::new_local(false),
+            panels_at: StoredValue::new_local(0.0),
             history_epoch: RwSignal::new(0),
             lines: StoredValue::new_local(HashMap::new()),
             furthest: RwSignal::new(0),
@@ -217,9 +239,25 @@ impl Lab {
             .with_untracked(|c| c.iter().map(|c| c.id).collect())
     }
 
-    /// Copies what changed into the signals. The logs, results and
-    /// configuration only change when a step ran (`stepped`).
+    /// Copies what changed into the signals, all of them at once. While
+    /// playing, the frame loop uses [`Lab::refresh_playing`] instead: the
+    /// cluster (cards, messages) follows every frame, but the panels that
+    /// cost more to redraw (the timeline, the event log, the logs, the
+    /// results, the step counter) follow only every [`PANELS_EVERY_MS`]; a
+    /// broken rule is caught at its step either way.
     pub fn refresh(&self, stepped: bool) {
+        self.update(stepped, true);
+    }
+
+    /// [`Lab::refresh`] for the frame loop: the panels wait their turn
+    /// while playing. Everything a person does refreshes them at once.
+    fn refresh_playing(&self, stepped: bool) {
+        self.update(stepped, false);
+    }
+
+    fn update(&self, stepped: bool, panels_now: bool) {
+        let playing = self.playing.get_untracked() && !panels_now;
+        let wall = wall_ms();
         self.timeline.with_value(|t| {
             let world = t.world();
             let recorder = t.observer();
@@ -237,9 +275,24 @@ impl Lab {
             }
             set_if_changed(self.cards, cards);
             set_if_changed(self.messages, view::message_dots(world));
-            if !stepped {
+            if stepped {
+                self.panels_behind.set_value(true);
+                let violation = view::violation(recorder);
+                if violation.is_some() && self.violation.with_untracked(|old| *old != violation) {
+                    // A newly broken rule stops the clock where it broke.
+                    self.playing.set(false);
+                }
+                set_if_changed(self.violation, violation);
+            }
+            if playing && wall - self.panels_at.get_value() < PANELS_EVERY_MS {
                 return;
             }
+            self.panels_at.set_value(wall);
+            set_if_changed(self.panels_now, world.now());
+            if !self.panels_behind.get_value() {
+                return;
+            }
+            self.panels_behind.set_value(false);
             set_if_changed(self.steps, world.steps());
             set_if_changed(self.furthest, t.furthest());
             if t.cursor() >= t.furthest() {
@@ -262,13 +315,17 @@ impl Lab {
             set_if_changed(self.network, world.config().network.clone());
             set_if_changed(self.workload, world.workload().is_some());
             set_if_changed(self.leader, world.leader());
-            let violation = view::violation(recorder);
-            if violation.is_some() && self.violation.with_untracked(|old| *old != violation) {
-                // A newly broken rule stops the clock where it broke.
-                self.playing.set(false);
-            }
-            set_if_changed(self.violation, violation);
         });
+    }
+
+    /// Brings the panels up to date if playback left them behind (called
+    /// every frame while paused).
+    pub fn catch_up(&self) {
+        if self.panels_behind.get_value()
+            || self.panels_now.get_untracked() != self.now.get_untracked()
+        {
+            self.refresh(false);
+        }
     }
 
     /// Advances simulated time by `micros`.
@@ -279,7 +336,7 @@ impl Lab {
             t.run_until(target);
         });
         let after = self.timeline.with_value(|t| t.cursor());
-        self.refresh(after != before);
+        self.refresh_playing(after != before);
     }
 
     /// Builds history towards `building` for at most `budget_ms` of wall

@@ -10,7 +10,6 @@ use super::lab::Lab;
 use crate::raft::NodeId;
 use crate::scenario::Focus;
 use crate::view::{LogCell, LogRow};
-use leptos::html;
 use leptos::prelude::*;
 
 /// How many distinct term colours cycle (the CSS defines `term-0` to `term-7`).
@@ -52,14 +51,6 @@ fn LogRowView(id: NodeId) -> impl IntoView {
     };
     let commit = move || row.with(|r| r.as_ref().map_or(0, |r| r.commit));
     let applied = move || row.with(|r| r.as_ref().map_or(0, |r| r.applied));
-    let scroller = NodeRef::<html::Div>::new();
-    // Keep the newest entries in view as the log grows.
-    Effect::new(move |_| {
-        row.track();
-        if let Some(el) = scroller.get() {
-            el.set_scroll_left(el.scroll_width());
-        }
-    });
     let progress = move || {
         row.with(|r| {
             r.as_ref()
@@ -84,7 +75,9 @@ fn LogRowView(id: NodeId) -> impl IntoView {
                 <strong>{id.to_string()}</strong>
                 <span class="markers">{get(LogRow::markers)}</span>
             </div>
-            <div class="log-scroll" node_ref=scroller tabindex="0" role="group" aria-label=format!("{id}'s log entries")>
+            // Scrolled from the right (style/main.css), so the newest entries stay
+            // in view as the log grows without a layout forced from script.
+            <div class="log-scroll" tabindex="0" role="group" aria-label=format!("{id}'s log entries")>
                 <ol class="log-cells">
                     <Show when=move || row.with(|r| r.as_ref().is_some_and(|r| r.snapshot.is_some() || r.hidden > 0))>
                         <li class="log-snapshot" title="entries compacted into the snapshot, or older than those shown">

@@ -123,7 +123,7 @@ pub fn TimelinePanel() -> impl IntoView {
     });
 
     let frame = move || {
-        let (from, to) = state.window(lab.now.get());
+        let (from, to) = state.window(lab.panels_now.get());
         Frame {
             width: state.width.get(),
             from,
@@ -140,7 +140,7 @@ pub fn TimelinePanel() -> impl IntoView {
     Effect::new(move |_| {
         lab.history_version.track();
         let f = frame();
-        let now = lab.now.get();
+        let now = lab.panels_now.get();
         let beats = heartbeats.get();
         let columns = (f.width - view::GUTTER).max(1.0) as usize;
         let svg = lab.with_lanes(|l| {
@@ -360,7 +360,7 @@ pub fn TimelinePanel() -> impl IntoView {
         }
     };
 
-    let value_text = move || lab.now.get().to_string();
+    let value_text = move || lab.panels_now.get().to_string();
     view! {
         <section class="panel timeline" role="region" aria-label="Timeline">
             <div class="timeline-head">
@@ -396,8 +396,13 @@ pub fn TimelinePanel() -> impl IntoView {
                 aria-label="Playhead"
                 min="0"
                 step="any"
-                prop:max=move || lab.live_time.get().0.to_string()
-                prop:value=move || lab.now.get().0.to_string()
+                // Follows the panels' clock: a max moving every frame would
+                // repaint the page every frame.
+                prop:max=move || {
+                    lab.panels_now.track();
+                    lab.live_time.get_untracked().0.to_string()
+                }
+                prop:value=move || lab.panels_now.get().0.to_string()
                 aria-valuetext=value_text
                 on:input=move |ev| {
                     if let Ok(v) = event_target_value(&ev).parse::<f64>() {
@@ -412,7 +417,7 @@ pub fn TimelinePanel() -> impl IntoView {
                 tabindex="0"
                 role="img"
                 aria-label=move || {
-                    let (from, to) = state.window(lab.now.get());
+                    let (from, to) = state.window(lab.panels_now.get());
                     format!("Swimlane diagram from {from} to {to}: one lane per node and one for the client; use the event log below for the same events in words")
                 }
                 on:pointerdown=on_down
