@@ -1,10 +1,11 @@
 //! Checkers: Raft's safety properties after every step, linearizability of
 //! the client history, liveness after healing, and the fuzzer that drives
-//! them over random fault schedules.
+//! them over random fault schedules; and a steady run for measuring speed.
 
 pub mod fuzz;
 pub mod invariants;
 pub mod linearizability;
+pub mod throughput;
 pub mod violation;
 
 pub use fuzz::{run_seed, run_seeds, FuzzOptions, FuzzSummary, SeedReport};

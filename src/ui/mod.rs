@@ -32,17 +32,57 @@ pub use app::App;
 use std::time::Duration;
 
 /// Installs the panic banner, mounts [`App`] into `<body>`, and runs the
-/// self-test named by the URL query, if any (`?selftest=panic` panics on
-/// purpose shortly after mounting, so the end-to-end suite can prove the
-/// banner works on a real panic).
+/// self-test named by the URL query, if any:
+/// - `?selftest=panic` panics on purpose shortly after mounting, so the
+///   end-to-end suite can prove the banner works on a real panic;
+/// - `?selftest=speed` measures the simulation in wasm for the benchmark
+///   (`scripts/bench.sh`): the same steady run as the native
+///   `examples/sim_speed.rs`, timed with `performance.now()`, its figures
+///   left in `window.raftlabSpeed`.
 pub fn mount() {
     panic_banner::install();
-    leptos::mount::mount_to_body(App);
-    if selftest().as_deref() == Some("panic") {
-        frame_loop::after(Duration::from_millis(200), || {
-            panic!("selftest: a deliberate panic to check the error banner");
-        });
+    // The wasm memory, for the benchmark's memory figure (scripts/bench.mjs).
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&window, &"raftlabMemory".into(), &wasm_bindgen::memory());
     }
+    leptos::mount::mount_to_body(App);
+    match selftest().as_deref() {
+        Some("panic") => frame_loop::after(Duration::from_millis(200), || {
+            panic!("selftest: a deliberate panic to check the error banner");
+        }),
+        Some("speed") => frame_loop::after(Duration::from_millis(200), measure_speed),
+        _ => {}
+    }
+}
+
+/// Simulated seconds in each measured run of `?selftest=speed`.
+const SPEED_SIM_SECONDS: u64 = 120;
+
+/// Runs the steady workload with every checker for 5 and for 9 nodes and
+/// stores one `key=value` line per run in `window.raftlabSpeed`.
+fn measure_speed() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(performance) = window.performance() else {
+        return;
+    };
+    let lines: Vec<String> = [5u8, 9]
+        .into_iter()
+        .map(|nodes| {
+            let started = performance.now();
+            let run = crate::check::throughput::steady_run(nodes, SPEED_SIM_SECONDS, 1);
+            let wall = (performance.now() - started) / 1000.0;
+            format!(
+                "nodes={nodes} sim_seconds={:.1} steps={} wall_seconds={wall:.3} sim_per_wall={:.0} checks={}",
+                run.sim_time.0 as f64 / 1e6,
+                run.steps,
+                run.speed(wall),
+                if run.verdict.is_ok() { "passed" } else { "FAILED" }
+            )
+        })
+        .collect();
+    let _ = js_sys::Reflect::set(&window, &"raftlabSpeed".into(), &lines.join("\n").into());
 }
 
 /// The value of `selftest` in the page's query string, if present.

@@ -1,0 +1,284 @@
+#!/usr/bin/env node
+// The browser half of the benchmark (scripts/bench.sh runs it after the
+// native half and a release build; on demand, never in CI):
+//   node scripts/bench.mjs [HISTORY_MINUTES]     (default 60)
+// Prints `key: value` lines that bench.sh turns into the README's table:
+//   - what the first load transfers, per file, and its gzip -9 size;
+//   - time from navigation to the first frame and to the first leader;
+//   - the simulation's speed in wasm (?selftest=speed);
+//   - 5 nodes playing at the default speed with the timeline shown: main
+//     thread busy % (DevTools Performance.getMetrics TaskDuration) and
+//     requestAnimationFrame frame times;
+//   - 9 nodes after HISTORY_MINUTES of history built in the page: frame
+//     times while playing, seek and step-back latency, JS heap + wasm memory;
+//   - the timeline's frame times while zooming and panning that history.
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { launchBrowser } from '../tests/e2e/browser.mjs';
+import { startServer } from '../tests/e2e/server.mjs';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIST = path.join(ROOT, 'dist');
+const minutes = Number(process.argv[2] || 60);
+if (!existsSync(path.join(DIST, 'index.html'))) {
+  console.error('dist/ is missing: run ./scripts/bench.sh (it builds first)');
+  process.exit(2);
+}
+
+const errors = [];
+/** Every figure, by key, for the table at the end. */
+const figures = {};
+const say = (key, value, number) => {
+  console.log(`${key}: ${value}`);
+  if (number !== undefined) figures[key] = number;
+};
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(((s.length - 1) * p) / 100))];
+};
+const ms = (x) => x.toFixed(1);
+const frameLine = (frames) =>
+  `p50 ${ms(pct(frames, 50))} ms, p95 ${ms(pct(frames, 95))} ms, max ${ms(pct(frames, 100))} ms, ${frames.filter((f) => f > 20).length} of ${frames.length} frames over 20 ms`;
+
+/** A fresh page that records console errors and marks when a leader first shows. */
+async function open(browser, viewport = { width: 1920, height: 1080 }) {
+  const context = await browser.newContext({ viewport });
+  await context.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-testid="node"][data-role="leader"]')) {
+        window.__firstLeader = performance.now();
+        observer.disconnect();
+      }
+      if (!window.__firstFrame && document.querySelector('[data-testid="node"]')) window.__firstFrame = performance.now();
+    }).observe(document, { subtree: true, childList: true, attributes: true });
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  return { context, page };
+}
+
+/** Records frame times from requestAnimationFrame until `stopFrames()`. */
+const startFrames = (page) =>
+  page.evaluate(() => {
+    window.__frames = [];
+    window.__stopFrames = false;
+    let last = performance.now();
+    const tick = (t) => {
+      window.__frames.push(t - last);
+      last = t;
+      if (!window.__stopFrames) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+const stopFrames = (page) =>
+  page.evaluate(() => {
+    window.__stopFrames = true;
+    return window.__frames.slice(1);
+  });
+
+/** Main-thread busy share and frame times over `seconds` of whatever the page is doing. */
+async function watch(page, seconds) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metric = async () => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const get = (n) => metrics.find((m) => m.name === n).value;
+    return { task: get('TaskDuration'), at: get('Timestamp') };
+  };
+  await startFrames(page);
+  const a = await metric();
+  await page.waitForTimeout(seconds * 1000);
+  const b = await metric();
+  const frames = await stopFrames(page);
+  await cdp.detach();
+  return { busy: (100 * (b.task - a.task)) / (b.at - a.at), frames };
+}
+
+/** Milliseconds from `act()` (run in the page) until the DOM has settled (a macrotask later). */
+const settleTime = (page, act, arg) =>
+  page.evaluate(
+    async ([source, arg]) => {
+      const act = new Function('arg', source);
+      const t0 = performance.now();
+      act(arg);
+      await new Promise((ok) => setTimeout(ok, 0));
+      return performance.now() - t0;
+    },
+    [act, arg],
+  );
+
+/**
+ * The table of every target: the figure, the target and whether it is met.
+ * The native simulation's line comes from examples/sim_speed.rs, run by
+ * bench.sh first (its output file in BENCH_NATIVE).
+ */
+function printTable() {
+  const native = process.env.BENCH_NATIVE && existsSync(process.env.BENCH_NATIVE)
+    ? Object.fromEntries(
+        readFileSync(process.env.BENCH_NATIVE, 'utf8')
+          .split('\n')
+          .filter((l) => l.startsWith('nodes='))
+          .map((l) => [l.match(/nodes=(\d+)/)[1], Number(l.match(/sim_per_wall=(\d+)/)[1])]),
+      )
+    : {};
+  const f = (x, digits = 1) => (x === undefined ? 'not measured' : x.toFixed(digits));
+  const rows = [
+    ['Simulation, native, 5 nodes, steady workload, every checker (sim s per wall s)', f(native[5], 0), '>= 10,000', native[5] >= 10_000],
+    ['Simulation, native, 9 nodes (sim s per wall s)', f(native[9], 0), '', undefined],
+    ['Simulation, wasm in Chromium, 5 nodes (sim s per wall s)', f(figures.wasm_sim_5, 0), '>= 1,000', figures.wasm_sim_5 >= 1_000],
+    ['Simulation, wasm in Chromium, 9 nodes (sim s per wall s)', f(figures.wasm_sim_9, 0), '', undefined],
+    ['First load, gzip -9, every file transferred (KB)', f(figures.load_total / 1000), '<= 200', figures.load_total <= 200_000],
+    ['Playing 5 nodes at the default speed, timeline shown: main thread busy (%)', f(figures.play5_busy_percent), '<= 20', figures.play5_busy_percent <= 20],
+    ['  the same: frame time p95 (ms)', f(figures.play5_frames), '<= 16.7', figures.play5_frames <= 16.7],
+    [`Playing 9 nodes after ${minutes} min of history: frame time p95 (ms)`, f(figures.play9_history_frames), '<= 16.7', figures.play9_history_frames <= 16.7],
+    ['  the same: main thread busy (%)', f(figures.play9_history_busy_percent), '', undefined],
+    [`Zooming and panning ${minutes} min of history: frame time p95 (ms)`, f(figures.timeline_gestures_frames), '<= 16.7', figures.timeline_gestures_frames <= 16.7],
+    [`Seek to any point of ${minutes} min (9 nodes), slowest of 30 (ms)`, f(figures.seek_ms), '< 50', figures.seek_ms < 50],
+    ['One step back, slowest of 20 (ms)', f(figures.step_back_ms), '< 16', figures.step_back_ms < 16],
+    [`Memory after ${minutes} min (9 nodes): JS heap + wasm (MB)`, f(figures.memory_mb), '< 100', figures.memory_mb < 100],
+    ['First leader on screen after navigation, at 1x speed (ms)', f(figures.first_leader_ms_speed_1x, 0), '<= 1,000', figures.first_leader_ms_speed_1x <= 1_000],
+    ['  at the default speed (1/10x, slowed on purpose to be watched) (ms)', f(figures.first_leader_ms_default_speed, 0), '', undefined],
+    ['First frame with the cluster drawn (ms)', f(figures.first_frame_ms, 0), '', undefined],
+  ];
+  console.log('\n| figure | result | target | met |\n| --- | ---: | ---: | --- |');
+  for (const [what, value, target, met] of rows) {
+    console.log(`| ${what} | ${value} | ${target} | ${met === undefined ? '' : met ? 'yes' : 'NO'} |`);
+  }
+}
+
+const server = await startServer(DIST);
+const browser = await launchBrowser();
+try {
+  // 1. The first load, and time to the first leader (at 1x and at the default speed).
+  for (const query of ['?speed=1', '']) {
+    const { context, page } = await open(browser);
+    const transferred = [];
+    page.on('response', (res) => transferred.push(res.url()));
+    await page.goto(`${server.origin}/${query}`);
+    await page.waitForFunction(() => window.__firstLeader, null, { timeout: 60_000 });
+    const { firstFrame, firstLeader } = await page.evaluate(() => ({ firstFrame: window.__firstFrame, firstLeader: window.__firstLeader }));
+    if (query) {
+      let total = 0;
+      let raw = 0;
+      for (const url of transferred) {
+        const rel = decodeURIComponent(new URL(url).pathname).replace(/^\/+/, '') || 'index.html';
+        const file = path.join(DIST, rel);
+        if (!existsSync(file)) continue;
+        const bytes = await readFile(file);
+        const gz = gzipSync(bytes, { level: 9 }).length;
+        total += gz;
+        raw += bytes.length;
+        say(`load_file ${rel}`, `${bytes.length} bytes, ${gz} gzip`);
+      }
+      say('load_total', `${raw} bytes, ${total} bytes gzip (${(total / 1024).toFixed(1)} KiB) in ${transferred.length} requests`, total);
+      say('first_frame_ms', ms(firstFrame), firstFrame);
+      say('first_leader_ms_speed_1x', ms(firstLeader), firstLeader);
+    } else {
+      say('first_leader_ms_default_speed', ms(firstLeader), firstLeader);
+    }
+    await context.close();
+  }
+
+  // 2. The simulation's speed in wasm.
+  {
+    const { context, page } = await open(browser);
+    await page.goto(`${server.origin}/?selftest=speed`);
+    const lines = await page.waitForFunction(() => window.raftlabSpeed, null, { timeout: 300_000 });
+    for (const line of (await lines.jsonValue()).split('\n')) {
+      const nodes = line.match(/nodes=(\d+)/)[1];
+      say(`wasm_sim_${nodes}`, line, Number(line.match(/sim_per_wall=(\d+)/)[1]));
+    }
+    await context.close();
+  }
+
+  // 3. Five nodes playing at the default speed with the timeline shown.
+  {
+    const { context, page } = await open(browser);
+    await page.goto(server.origin + '/');
+    await page.waitForFunction(() => window.__firstLeader, null, { timeout: 60_000 });
+    const { busy, frames } = await watch(page, 10);
+    say('play5_busy_percent', busy.toFixed(1), busy);
+    say('play5_frames', frameLine(frames), pct(frames, 95));
+    await context.close();
+  }
+
+  // 4. Nine nodes after an hour (HISTORY_MINUTES) of history.
+  {
+    const { context, page } = await open(browser);
+    const t0 = Date.now();
+    await page.goto(`${server.origin}/?size=9&history=${minutes}&speed=1`);
+    await page.getByTestId('building').waitFor({ state: 'detached', timeout: 3 * 60 * 60_000 });
+    say('history', `${minutes} simulated minutes, 9 nodes, ${(await page.getByTestId('steps').textContent()).trim()}, built in the page in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    const cdp = await context.newCDPSession(page);
+    const heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    const wasm = await page.evaluate(() => window.raftlabMemory.buffer.byteLength);
+    say('memory_mb', `${((heap + wasm) / 1e6).toFixed(1)} (JS heap ${(heap / 1e6).toFixed(1)} MB + wasm memory ${(wasm / 1e6).toFixed(1)} MB)`, (heap + wasm) / 1e6);
+    await cdp.detach();
+
+    const max = Number(await page.getByRole('slider', { name: 'Playhead' }).getAttribute('max'));
+    const seeks = [];
+    for (let i = 0; i < 30; i++) {
+      const to = Math.floor(((i * 7919) % 30) / 30 * max + max / 60);
+      seeks.push(
+        await settleTime(
+          page,
+          `const s = document.querySelector('input[aria-label="Playhead"]'); s.value = String(arg); s.dispatchEvent(new Event('input', { bubbles: true }));`,
+          to,
+        ),
+      );
+    }
+    say('seek_ms', `p50 ${ms(pct(seeks, 50))}, p95 ${ms(pct(seeks, 95))}, max ${ms(pct(seeks, 100))} over ${seeks.length} points spread over the history`, pct(seeks, 100));
+    const backs = [];
+    for (let i = 0; i < 20; i++) {
+      backs.push(await settleTime(page, `[...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Step back').click();`));
+    }
+    say('step_back_ms', `p50 ${ms(pct(backs, 50))}, p95 ${ms(pct(backs, 95))}, max ${ms(pct(backs, 100))} over ${backs.length} steps`, pct(backs, 100));
+
+    await page.getByRole('button', { name: 'Go to live', exact: true }).click();
+    await page.getByRole('button', { name: 'Play', exact: true }).click();
+    await page.waitForTimeout(1000);
+    const playing = await watch(page, 10);
+    say('play9_history_busy_percent', playing.busy.toFixed(1), playing.busy);
+    say('play9_history_frames', frameLine(playing.frames), pct(playing.frames, 95));
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+
+    // Zooming and panning the whole history.
+    const lanes = page.locator('.lanes-box');
+    await lanes.scrollIntoViewIfNeeded();
+    const box = await lanes.boundingBox();
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    await startFrames(page);
+    await page.getByRole('button', { name: 'Whole history' }).click();
+    await page.mouse.move(cx, cy);
+    for (let i = 0; i < 30; i++) {
+      await page.mouse.wheel(0, -120);
+      await page.waitForTimeout(16);
+    }
+    for (let i = 0; i < 10; i++) {
+      await page.mouse.move(cx + 200, cy);
+      await page.mouse.down();
+      await page.mouse.move(cx - 200, cy, { steps: 12 });
+      await page.mouse.up();
+    }
+    for (let i = 0; i < 30; i++) {
+      await page.mouse.wheel(0, 120);
+      await page.waitForTimeout(16);
+    }
+    const gestures = await stopFrames(page);
+    say('timeline_gestures_frames', frameLine(gestures), pct(gestures, 95));
+    await context.close();
+  }
+  if (errors.length) {
+    console.error('console errors:', errors);
+    process.exitCode = 1;
+  }
+  printTable();
+} finally {
+  await browser.close();
+  await server.close();
+}
