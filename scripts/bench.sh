@@ -12,6 +12,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 minutes="${1:-60}"
 
+# (setup.sh reads its own options from the positional arguments.)
+set --
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh >/dev/null
 

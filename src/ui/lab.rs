@@ -62,6 +62,12 @@ impl SessionSettings {
 /// log, and leaves the main thread free for the cluster's animation.
 pub const PANELS_EVERY_MS: f64 = 50.0;
 
+/// The most wall-clock time one frame spends running the simulation.
+pub const ADVANCE_BUDGET_MS: f64 = 8.0;
+
+/// Simulated time run between looks at the wall clock (one millisecond).
+const ADVANCE_SLICE_US: u64 = 1_000;
+
 /// Wall-clock milliseconds since the page opened.
 fn wall_ms() -> f64 {
     web_sys::window()
@@ -328,12 +334,23 @@ impl Lab {
         }
     }
 
-    /// Advances simulated time by `micros`.
+    /// Advances simulated time by `micros`, in slices of
+    /// [`ADVANCE_SLICE_US`], for at most [`ADVANCE_BUDGET_MS`] of wall time:
+    /// when the machine cannot keep up (nine nodes at full speed after an
+    /// hour, say), playback runs slower than the speed asked for instead of
+    /// each late frame asking for more simulated time and freezing the page.
     pub fn advance(&self, micros: u64) {
+        let started = wall_ms();
         let before = self.timeline.with_value(|t| t.cursor());
         self.timeline.update_value(|t| {
             let target = t.world().now().plus(micros);
-            t.run_until(target);
+            while t.world().now() < target {
+                let slice = t.world().now().plus(ADVANCE_SLICE_US).min(target);
+                t.run_until(slice);
+                if wall_ms() - started > ADVANCE_BUDGET_MS {
+                    break;
+                }
+            }
         });
         let after = self.timeline.with_value(|t| t.cursor());
         self.refresh_playing(after != before);
