@@ -261,8 +261,9 @@ impl Lab {
         self.update(stepped, false);
     }
 
-    fn update(&self, stepped: bool, panels_now: bool) {
-        let playing = self.playing.get_untracked() && !panels_now;
+    /// Both refreshes: `all_panels` brings every panel up to date now.
+    fn update(&self, stepped: bool, all_panels: bool) {
+        let playing = self.playing.get_untracked() && !all_panels;
         let wall = wall_ms();
         self.timeline.with_value(|t| {
             let world = t.world();
