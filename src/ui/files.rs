@@ -1,7 +1,14 @@
 //! Saving a file from the page: one download of text the app made (a
-//! session, the event log, an image of the timeline).
+//! session, the event log, an image of the timeline); and the browser's
+//! local storage, where the session and the theme are kept between visits.
 
 use wasm_bindgen::{JsCast, JsValue};
+
+/// The page's local storage; `None` where the browser refuses it (some
+/// private windows).
+pub fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
 
 /// Offers `text` as a download named `name` of type `mime`.
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {

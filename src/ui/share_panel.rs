@@ -6,7 +6,7 @@
 //! The session is also saved in the browser as it goes, and the next visit
 //! offers "Restore last session".
 
-use super::files::download;
+use super::files::{download, storage};
 use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
 use crate::sim::Session;
@@ -18,10 +18,6 @@ use wasm_bindgen_futures::JsFuture;
 const AUTOSAVE_KEY: &str = "raftlab.session";
 /// While playing, save at most this often (wall-clock milliseconds).
 const AUTOSAVE_EVERY_MS: f64 = 2_000.0;
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
 
 /// The session saved by the last visit, read before this visit saves its
 /// own: `(json, step)` if there is one worth offering (one that went

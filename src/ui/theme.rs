@@ -4,7 +4,7 @@
 //! in `index.html` sets it before the first paint, so a dark system never
 //! flashes a white page while the wasm loads.
 
-use super::frame_loop;
+use super::{files::storage, frame_loop};
 use leptos::prelude::*;
 
 /// Where the choice is kept (the same key the script in `index.html` reads).
@@ -45,10 +45,6 @@ impl ThemeChoice {
             .find(|c| c.value() == value)
             .unwrap_or(ThemeChoice::System)
     }
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
 }
 
 /// Sets `data-theme` on `<html>` to `light` or `dark`.
