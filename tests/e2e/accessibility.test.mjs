@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import path from 'node:path';
-import { ROOT, openApp, saveScreenshot, startLab, untilFrame } from './harness.mjs';
+import { ROOT, openApp, openGroup, saveScreenshot, startLab, untilFrame } from './harness.mjs';
 
 const T = { timeout: 120_000 };
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -39,10 +39,7 @@ async function assertAxeClean(page, where) {
 
 /** Opens every collapsed group of controls. */
 async function openAllGroups(page) {
-  for (const name of ['Network', 'Membership', 'Protocol settings', 'Teaching faults']) {
-    const details = page.locator('details', { has: page.getByRole('heading', { name, exact: true }) });
-    if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
-  }
+  for (const name of ['Network', 'Membership', 'Protocol settings', 'Teaching faults']) await openGroup(page, name);
 }
 
 /** The theme the page is drawn in, and its background's relative luminance. */

@@ -4,7 +4,7 @@
 // second; everything else goes through the page's own controls.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { openApp, saveScreenshot, simMillis, sleep, startLab, untilFrame } from './harness.mjs';
+import { openApp, openGroup, saveScreenshot, simMillis, sleep, startLab, untilFrame } from './harness.mjs';
 
 const T = { timeout: 90_000 };
 
@@ -43,11 +43,6 @@ async function result(page, re, timeout = 15_000) {
   const item = results(page).getByRole('listitem').filter({ hasText: re }).first();
   await item.waitFor({ timeout });
   return item.textContent();
-}
-
-async function openGroup(page, summary) {
-  const details = page.locator('details', { has: page.getByRole('heading', { name: summary, exact: true }) });
-  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
 }
 
 describe('the live cluster', () => {

@@ -93,6 +93,12 @@ export async function untilFrame(page, what, check, arg, timeout) {
   }
 }
 
+/** Opens the collapsible group of controls headed `name`, if it is closed. */
+export async function openGroup(page, name) {
+  const details = page.locator('details', { has: page.getByRole('heading', { name, exact: true }) });
+  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+}
+
 /** Saves a screenshot under test-artifacts/ and returns its path. */
 export async function saveScreenshot(page, name, options = {}) {
   await mkdir(ARTIFACTS, { recursive: true });
