@@ -7,7 +7,10 @@
 //! still at the middle of their link while they are in flight.
 
 use super::lab::{message_family, Lab, Selection};
-use crate::raft::NodeId;
+use super::relay::Relay;
+use crate::raft::{NodeId, Time};
+use crate::scenario::Focus;
+use crate::sim::MessageId;
 use crate::view::{Kind, Link, LinkState, MessageDot, NodeCard};
 use leptos::prelude::*;
 
@@ -123,6 +126,19 @@ pub fn ClusterView(
         .collect_view();
 
     let place_msg = place_of.clone();
+    // What every message dot reads, relayed (see `relay`): dots come and go
+    // by the thousand and must not subscribe to the lab's signals directly.
+    let stage = MessageStage {
+        now: Relay::new(move || lab.now.get()),
+        still: Relay::new(move || reduced_motion.get()),
+        selected: Relay::new(move || {
+            lab.selected.with(|s| match s {
+                Selection::Message(d) => Some(d.id),
+                _ => None,
+            })
+        }),
+        focus: Relay::new(move || lab.focus()),
+    };
     let leader_line = move || match lab.leader.get() {
         Some(id) => {
             let term = lab
@@ -173,7 +189,7 @@ pub fn ClusterView(
                         key=|m| m.id
                         children=move |m| {
                             let (from, to) = (place_msg(m.from), place_msg(m.to));
-                            message_view(lab, m, from, to, reduced_motion)
+                            message_view(lab, stage, m, from, to)
                         }
                     />
                 </g>
@@ -248,14 +264,29 @@ fn link_view(lab: Lab, link: Link, a: (f64, f64), b: (f64, f64)) -> impl IntoVie
     }
 }
 
+/// The lab's state as the message dots see it, through relays.
+#[derive(Clone, Copy)]
+struct MessageStage {
+    /// Simulated time, which moves the dots.
+    now: Relay<Time>,
+    /// Reduced motion: dots sit still at their link's middle.
+    still: Relay<bool>,
+    /// The selected message's id, if a message is selected.
+    selected: Relay<Option<MessageId>>,
+    /// What the lesson's current stop points at.
+    focus: Relay<Vec<Focus>>,
+}
+
 /// One message: a dot with its short label, gliding from sender to receiver.
 fn message_view(
     lab: Lab,
+    stage: MessageStage,
     m: MessageDot,
     from: (f64, f64),
     to: (f64, f64),
-    reduced_motion: Signal<bool>,
 ) -> impl IntoView {
+    let (now, still) = (stage.now.local(), stage.still.local());
+    let (selected, lesson_focus) = (stage.selected.local(), stage.focus.local());
     let (ax, ay) = from;
     let (bx, by) = to;
     let len = ((bx - ax).powi(2) + (by - ay).powi(2)).sqrt().max(1.0);
@@ -266,10 +297,10 @@ fn message_view(
     let transform = {
         let m = m.clone();
         move || {
-            let f = if reduced_motion.get() {
+            let f = if still.get() {
                 0.5
             } else {
-                m.progress(lab.now.get())
+                m.progress(now.get())
             };
             let x = sx + (ex - sx) * f + nx * LANE;
             let y = sy + (ey - sy) * f + ny * LANE;
@@ -282,11 +313,8 @@ fn message_view(
         if m.reply { " msg-reply" } else { "" }
     );
     let id = m.id;
-    let selected = move || {
-        lab.selected
-            .with(|s| matches!(s, Selection::Message(d) if d.id == id))
-    };
-    let focus = crate::scenario::Focus::Message {
+    let selected = move || selected.get() == Some(id);
+    let focus = Focus::Message {
         from: m.from,
         to: m.to,
         kind: m.kind,
@@ -301,7 +329,7 @@ fn message_view(
         <g
             class=class
             class:selected=selected
-            class:focus=move || lab.focus().contains(&focus)
+            class:focus=move || lesson_focus.with(|f| f.contains(&focus))
             data-testid="message"
             data-kind=m.kind.label()
             data-from=m.from.to_string()

@@ -12,6 +12,7 @@
 
 use super::files::download;
 use super::lab::done_text;
+use super::relay::Relay;
 use super::status_line::StatusLine;
 use super::{frame_loop, lab::Lab};
 use crate::raft::{NodeId, Rule};
@@ -206,6 +207,9 @@ pub fn EventLogPanel() -> impl IntoView {
         }
     });
 
+    // What each line reads, relayed (see `relay`).
+    let cursor = Relay::new(move || lab.steps.get());
+
     let rows = Memo::new(move |_| {
         version.track();
         let n = count.get();
@@ -306,7 +310,7 @@ pub fn EventLogPanel() -> impl IntoView {
                         style=move || format!("transform: translateY({}px)", offset())
                     >
                         <For each=move || rows.get() key=|l| (l.step, l.text()) let:line>
-                            <LogLine line=line explained=explained />
+                            <LogLine line=line cursor=cursor explained=explained />
                         </For>
                     </ol>
                 </div>
@@ -320,10 +324,16 @@ pub fn EventLogPanel() -> impl IntoView {
 /// One line: its step (a button that seeks there), what the world did, and
 /// what each node did with its rule (a button that explains the rule).
 #[component]
-fn LogLine(line: EventLine, explained: RwSignal<Option<Rule>>) -> impl IntoView {
+fn LogLine(
+    line: EventLine,
+    /// The step the lab is at, relayed (lines come and go with every step).
+    cursor: Relay<u64>,
+    explained: RwSignal<Option<Rule>>,
+) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let step = line.step;
-    let current = move || lab.steps.get() == step;
+    let cursor = cursor.local();
+    let current = move || cursor.get() == step;
     let class = format!(
         "log-line kind-{}{}",
         line.kind.name(),

@@ -7,6 +7,7 @@
 //! redraws that row alone, and a frame that only moves time redraws none.
 
 use super::lab::Lab;
+use super::relay::Relay;
 use crate::raft::NodeId;
 use crate::scenario::Focus;
 use crate::view::{LogCell, LogRow};
@@ -42,15 +43,18 @@ fn LogRowView(id: NodeId) -> impl IntoView {
     let get =
         move |f: fn(&LogRow) -> String| move || row.with(|r| r.as_ref().map(f).unwrap_or_default());
     let cells = move || row.with(|r| r.as_ref().map(|r| r.cells.clone()).unwrap_or_default());
-    let marker = move || {
+    // What the cells read, relayed (see `relay`): cells come and go with
+    // every entry and must not subscribe to the row or the lab directly.
+    let marker = Relay::new(move || {
         lab.violation.with(|v| {
             v.as_ref()
                 .filter(|v| v.nodes.contains(&id))
                 .and_then(|v| v.index)
         })
-    };
-    let commit = move || row.with(|r| r.as_ref().map_or(0, |r| r.commit));
-    let applied = move || row.with(|r| r.as_ref().map_or(0, |r| r.applied));
+    });
+    let commit = Relay::new(move || row.with(|r| r.as_ref().map_or(0, |r| r.commit)));
+    let applied = Relay::new(move || row.with(|r| r.as_ref().map_or(0, |r| r.applied)));
+    let lesson_focus = Relay::new(move || lab.focus());
     let progress = move || {
         row.with(|r| {
             r.as_ref()
@@ -97,13 +101,16 @@ fn LogRowView(id: NodeId) -> impl IntoView {
                                 c.term % TERM_COLOURS,
                                 if c.committed { "committed" } else { "uncommitted" }
                             );
-                            let is_commit = move || commit() == index;
-                            let is_applied = move || applied() == index;
+                            let (commit, applied) = (commit.local(), applied.local());
+                            let (marker, lesson_focus) = (marker.local(), lesson_focus.local());
+                            let is_commit = move || commit.get() == index;
+                            let is_applied = move || applied.get() == index;
+                            let focus = Focus::Entry { node: id, index };
                             view! {
                                 <li
                                     class=class
-                                    class:implicated=move || marker() == Some(index)
-                                    class:focus=move || lab.focus().contains(&Focus::Entry { node: id, index })
+                                    class:implicated=move || marker.get() == Some(index)
+                                    class:focus=move || lesson_focus.with(|f| f.contains(&focus))
                                     title=c.title.clone()
                                     data-index=index.to_string()
                                     data-committed=c.committed.to_string()

@@ -21,6 +21,7 @@ mod logs_panel;
 mod membership_panel;
 mod network_panel;
 mod panic_banner;
+mod relay;
 mod settings_panel;
 mod share_panel;
 mod status_line;
