@@ -96,7 +96,8 @@ fn main() -> ExitCode {
     // replay once to learn it, then again from the start to print.
     let mut first_pass = world.clone();
     while first_pass.steps() < violation.step && first_pass.step().is_some() {}
-    let window = explain_window(&violation, first_pass.history(), show);
+    let ops: Vec<_> = first_pass.history().iter().cloned().collect();
+    let window = explain_window(&violation, &ops, show);
     if let ExplainWindow::Operations { ops, until, .. } = &window {
         println!("operations involved:");
         for id in ops {

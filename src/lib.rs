@@ -7,6 +7,7 @@
 //! Only [`ui`] is web-only, and it is compiled for `wasm32` alone.
 
 pub mod check;
+pub mod chunked;
 pub mod raft;
 pub mod rng;
 pub mod scenario;

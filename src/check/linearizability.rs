@@ -95,8 +95,8 @@ pub struct LinViolation {
 /// the memo is capped at about 32 MiB per search (past the cap it stops
 /// memoising, which only costs speed), so the check never hangs nor exhausts
 /// memory.
-pub fn check_history<T: std::borrow::Borrow<ClientOp>>(
-    ops: &[T],
+pub fn check_history<'a, T: std::borrow::Borrow<ClientOp> + 'a>(
+    ops: impl IntoIterator<Item = &'a T>,
     step_budget: u64,
 ) -> Linearizability {
     let mut keys: BTreeMap<&str, KeyHistory> = BTreeMap::new();

@@ -301,7 +301,7 @@ fn a_correct_cluster_passes_every_invariant_under_a_busy_fault_free_run() {
     }
     assert!(inv.violations().is_empty(), "{:?}", inv.violations());
     assert!(matches!(
-        check_history(w.history(), 1_000_000),
+        check_history(w.history().iter(), 1_000_000),
         Linearizability::Ok
     ));
     assert!(w.history().len() > 50);
@@ -508,7 +508,7 @@ fn lease_read_after_drift(slow: i64, fast: i64) -> (Linearizability, Option<i64>
         Outcome::ReadOk { value, .. } => value,
         _ => None,
     };
-    (check_history(w.history(), 1_000_000), value)
+    (check_history(w.history().iter(), 1_000_000), value)
 }
 
 #[test]

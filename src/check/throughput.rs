@@ -52,7 +52,7 @@ pub fn steady_run(nodes: u8, sim_seconds: u64, seed: u64) -> SteadyRun {
     }
     let verdict = match invariants.first_violation() {
         Some(v) => Err(v.sentence.clone()),
-        None => match check_history(world.history(), SEARCH_BUDGET) {
+        None => match check_history(world.history().iter(), SEARCH_BUDGET) {
             Linearizability::Ok => Ok(()),
             Linearizability::Unknown { .. } => Err("linearizability unknown".to_string()),
             Linearizability::Violation(v) => Err(v.sentence),

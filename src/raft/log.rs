@@ -4,6 +4,7 @@
 use super::kv::{Command, KvStore};
 use super::membership::Configuration;
 use super::time::{LogIndex, NodeId, Term};
+use crate::chunked::Chunked;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -57,7 +58,9 @@ pub struct Snapshot {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Log {
     snapshot: Snapshot,
-    entries: Vec<Entry>,
+    /// Shared in chunks, so that the checkpoints of time travel copy a log
+    /// cheaply (see `chunked`).
+    entries: Chunked<Entry>,
 }
 
 impl Log {
@@ -68,7 +71,7 @@ impl Log {
                 config,
                 ..Snapshot::default()
             },
-            entries: Vec::new(),
+            entries: Chunked::default(),
         }
     }
 
@@ -78,7 +81,7 @@ impl Log {
     }
 
     /// Entries after the snapshot, in index order.
-    pub fn entries(&self) -> &[Entry] {
+    pub fn entries(&self) -> &Chunked<Entry> {
         &self.entries
     }
 
@@ -124,8 +127,7 @@ impl Log {
         }
         let start = (from - self.snapshot.last_index - 1) as usize;
         self.entries
-            .iter()
-            .skip(start)
+            .iter_from(start)
             .take(max as usize)
             .cloned()
             .collect()
@@ -211,7 +213,7 @@ impl Log {
         }
         let config = self.config_at(index).1.clone();
         let drop = (index - self.snapshot.last_index) as usize;
-        self.entries.drain(..drop);
+        self.entries.drop_front(drop);
         self.snapshot = Snapshot {
             last_index: index,
             last_term: term,
@@ -228,7 +230,7 @@ impl Log {
             && snapshot.last_index <= self.last_index()
         {
             let drop = (snapshot.last_index - self.snapshot.last_index) as usize;
-            self.entries.drain(..drop.min(self.entries.len()));
+            self.entries.drop_front(drop);
         } else {
             self.entries.clear();
         }

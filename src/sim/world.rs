@@ -6,6 +6,7 @@ use super::clock::{LocalClock, MAX_DRIFT_PPM};
 use super::digest::StableHasher;
 use super::history::{ClientOp, OpId, OpKind, Outcome};
 use super::network::{Links, NetworkConfig};
+use crate::chunked::Chunked;
 use crate::raft::{
     Answer, ClientId, Command, Config, Envelope, Event, Message, MessageKind, Node, NodeId, Op,
     PersistentState, ReadMode, Refusal, RequestId, Role, Term, Time,
@@ -393,9 +394,9 @@ pub struct World {
     calls: BTreeMap<OpId, Call>,
     next_request: RequestId,
     /// Operations are shared between checkpoints: a clone of the world
-    /// copies pointers, and only an operation still in progress is copied
-    /// when its outcome is written.
-    history: Vec<Arc<ClientOp>>,
+    /// copies a pointer per chunk (see `chunked`), and only an operation
+    /// still in progress is copied when its outcome is written.
+    history: Chunked<Arc<ClientOp>>,
     steps: u64,
     trace: StableHasher,
     workload: Option<Workload>,
@@ -444,7 +445,7 @@ impl World {
             clients: Vec::new(),
             calls: BTreeMap::new(),
             next_request: 1,
-            history: Vec::new(),
+            history: Chunked::default(),
             steps: 0,
             trace: StableHasher::default(),
             workload: None,
@@ -559,7 +560,7 @@ impl World {
         &self.links
     }
     /// Every client operation so far.
-    pub fn history(&self) -> &[Arc<ClientOp>] {
+    pub fn history(&self) -> &Chunked<Arc<ClientOp>> {
         &self.history
     }
     /// The random workload running, if any.
@@ -1182,9 +1183,11 @@ impl World {
             return;
         };
         self.clients[call.client].busy = false;
-        let entry = Arc::make_mut(&mut self.history[op as usize]);
-        entry.outcome = outcome;
-        entry.node = node;
+        if let Some(entry) = self.history.get_mut(op as usize) {
+            let entry = Arc::make_mut(entry);
+            entry.outcome = outcome;
+            entry.node = node;
+        }
     }
 
     /// Starts (or replaces) the workload; a new generation of ticks makes

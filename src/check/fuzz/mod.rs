@@ -462,9 +462,9 @@ pub fn run_seed(seed: u64, options: &FuzzOptions) -> SeedReport {
     }
     let mut unknown = false;
     if violation.is_none() {
-        let verdict = match check_history(run.world.history(), LINEARIZABILITY_BUDGET) {
+        let verdict = match check_history(run.world.history().iter(), LINEARIZABILITY_BUDGET) {
             Linearizability::Unknown { .. } => {
-                check_history(run.world.history(), LINEARIZABILITY_RETRY_BUDGET)
+                check_history(run.world.history().iter(), LINEARIZABILITY_RETRY_BUDGET)
             }
             verdict => verdict,
         };

@@ -285,7 +285,7 @@ fn stale_read_shows_an_unchecked_stale_read_a_safe_read_index_and_a_lease_that_d
     assert!(matches!(x4.outcome, Outcome::WriteOk { at, .. } if at < reads[4].invoked_at));
     // The checker proves the history wrong, and right without the two stale reads.
     assert!(matches!(
-        check_history(w.history(), 1_000_000),
+        check_history(w.history().iter(), 1_000_000),
         Linearizability::Violation(_)
     ));
     let honest: Vec<_> = w

@@ -1,0 +1,312 @@
+//! [`Chunked`]: a list whose copies share all but its open tail.
+//!
+//! Why: time travel copies the world and the app's recorder into every
+//! checkpoint. A node's log (up to `snapshot_threshold` entries, each with
+//! its own strings), the world's client history and the recorder's per-step
+//! marks grow long; as plain `Vec`s each copy cost as much as a thousand
+//! steps and the checkpoints held the history many times over. Here full
+//! chunks of `N` items sit behind `Arc`s and are shared; a copy clones one
+//! pointer per chunk plus the open tail. A change to an item in a shared
+//! chunk copies that chunk first, so copies never see each other's changes.
+//! Apart from the cost of a clone it behaves as a `Vec` (see the model test).
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
+use std::ops::Index;
+use std::sync::Arc;
+
+/// A list in chunks of `N` items, cheap to clone.
+#[derive(Clone)]
+pub struct Chunked<T, const N: usize = 64> {
+    /// Full chunks of exactly `N` items each.
+    frozen: Vec<Arc<[T]>>,
+    /// How many items at the front of the first full chunk are gone
+    /// (dropped from the front); zero when there is no full chunk.
+    skip: usize,
+    /// The newest items, fewer than `N`.
+    open: Vec<T>,
+}
+
+impl<T, const N: usize> Default for Chunked<T, N> {
+    fn default() -> Self {
+        Chunked {
+            frozen: Vec::new(),
+            skip: 0,
+            open: Vec::new(),
+        }
+    }
+}
+
+impl<T, const N: usize> Chunked<T, N> {
+    /// How many items there are.
+    pub fn len(&self) -> usize {
+        self.frozen.len() * N - self.skip + self.open.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The item at position `i` (from 0).
+    pub fn get(&self, i: usize) -> Option<&T> {
+        let at = i + self.skip;
+        match self.frozen.get(at / N) {
+            Some(chunk) => chunk.get(at % N),
+            None => self.open.get(at - self.frozen.len() * N),
+        }
+    }
+
+    /// The last item.
+    pub fn last(&self) -> Option<&T> {
+        self.open
+            .last()
+            .or_else(|| self.frozen.last().and_then(|c| c.last()))
+    }
+
+    /// Every item, in order (and back to front with `.rev()`).
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        self.iter_from(0)
+    }
+
+    /// The items from position `i` on, without walking those before it.
+    pub fn iter_from(&self, i: usize) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        let at = i + self.skip;
+        let offset = at % N;
+        let full = self
+            .frozen
+            .get(at / N..)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .flat_map(move |(k, c)| if k == 0 { &c[offset..] } else { &c[..] });
+        let tail = at
+            .saturating_sub(self.frozen.len() * N)
+            .min(self.open.len());
+        full.chain(self.open[tail..].iter())
+    }
+
+    /// The first position whose item does not satisfy `pred`, for a `pred`
+    /// that holds for a prefix of the list (as `slice::partition_point`).
+    pub fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
+        let chunks = self.frozen.partition_point(|c| c.last().is_some_and(&pred));
+        let within = match self.frozen.get(chunks) {
+            Some(c) => c.partition_point(&pred),
+            None => self.open.partition_point(&pred),
+        };
+        (chunks * N + within)
+            .saturating_sub(self.skip)
+            .min(self.len())
+    }
+
+    /// Removes every item.
+    pub fn clear(&mut self) {
+        *self = Chunked::default();
+    }
+
+    /// Removes the first `n` items (all of them when `n` is larger).
+    pub fn drop_front(&mut self, n: usize) {
+        if n >= self.len() {
+            self.clear();
+            return;
+        }
+        let at = self.skip + n;
+        let whole = (at / N).min(self.frozen.len());
+        self.frozen.drain(..whole);
+        let rest = at - whole * N;
+        if self.frozen.is_empty() {
+            self.open.drain(..rest);
+            self.skip = 0;
+        } else {
+            self.skip = rest;
+        }
+    }
+
+    /// Heap bytes held by this list that a clone does not share.
+    pub fn unshared_bytes(&self) -> usize {
+        self.frozen.capacity() * std::mem::size_of::<Arc<[T]>>()
+            + self.open.capacity() * std::mem::size_of::<T>()
+    }
+
+    /// Heap bytes of the items in full chunks (shared between clones).
+    pub fn shared_bytes(&self) -> usize {
+        self.frozen.len() * N * std::mem::size_of::<T>()
+    }
+}
+
+impl<T: Clone, const N: usize> Chunked<T, N> {
+    /// Appends one item.
+    pub fn push(&mut self, item: T) {
+        self.open.push(item);
+        if self.open.len() == N {
+            self.frozen.push(std::mem::take(&mut self.open).into());
+        }
+    }
+
+    /// The item at position `i`, to change; a chunk shared with a copy is
+    /// copied first.
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        let at = i + self.skip;
+        let frozen = self.frozen.len();
+        match self.frozen.get_mut(at / N) {
+            Some(chunk) => {
+                if Arc::get_mut(chunk).is_none() {
+                    *chunk = chunk.iter().cloned().collect();
+                }
+                Arc::get_mut(chunk).and_then(|c| c.get_mut(at % N))
+            }
+            None => self.open.get_mut(at - frozen * N),
+        }
+    }
+
+    /// Keeps the first `keep` items.
+    pub fn truncate(&mut self, keep: usize) {
+        if keep >= self.len() {
+            return;
+        }
+        let in_frozen = self.frozen.len() * N - self.skip;
+        if keep >= in_frozen {
+            self.open.truncate(keep - in_frozen);
+            return;
+        }
+        // The cut falls inside a full chunk: its kept front becomes the tail.
+        let at = keep + self.skip;
+        let chunk = at / N;
+        let start = if chunk == 0 { self.skip } else { 0 };
+        self.open = self.frozen[chunk][start..at % N].to_vec();
+        self.frozen.truncate(chunk);
+        if self.frozen.is_empty() {
+            self.skip = 0;
+        }
+    }
+}
+
+impl<T, const N: usize> Index<usize> for Chunked<T, N> {
+    type Output = T;
+
+    fn index(&self, i: usize) -> &T {
+        match self.get(i) {
+            Some(item) => item,
+            None => panic!("index {i} out of range for a list of {}", self.len()),
+        }
+    }
+}
+
+impl<T: PartialEq, const N: usize> PartialEq for Chunked<T, N> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl<T: Eq, const N: usize> Eq for Chunked<T, N> {}
+
+impl<T: fmt::Debug, const N: usize> fmt::Debug for Chunked<T, N> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Clone, const N: usize> FromIterator<T> for Chunked<T, N> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        let mut list = Chunked::default();
+        for item in items {
+            list.push(item);
+        }
+        list
+    }
+}
+
+/// Written as a plain list, as the `Vec` it stands for was.
+impl<T: Serialize, const N: usize> Serialize for Chunked<T, N> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl<'de, T: Clone + Deserialize<'de>, const N: usize> Deserialize<'de> for Chunked<T, N> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vec::<T>::deserialize(deserializer).map(|v| v.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    /// Random pushes, changes, truncations and front drops, checked after
+    /// each against a plain `Vec` doing the same; copies taken along the way
+    /// must not change when the original does.
+    #[test]
+    fn behaves_as_a_vec_and_copies_are_independent() {
+        let mut rng = Rng::new(7);
+        for _ in 0..50 {
+            let (mut model, mut list) = (Vec::new(), Chunked::<u64, 8>::default());
+            let mut copies: Vec<(Vec<u64>, Chunked<u64, 8>)> = Vec::new();
+            let mut next = 1;
+            for _ in 0..400 {
+                match rng.index(12) {
+                    0 => {
+                        let keep = rng.index(model.len() + 1);
+                        model.truncate(keep);
+                        list.truncate(keep);
+                    }
+                    1 => {
+                        let n = rng.index(model.len() + 3);
+                        model.drain(..n.min(model.len()));
+                        list.drop_front(n);
+                    }
+                    2 => copies.push((model.clone(), list.clone())),
+                    3 => {
+                        let i = rng.index(model.len() + 1);
+                        if let Some(x) = model.get_mut(i) {
+                            *x += 1000;
+                        }
+                        if let Some(x) = list.get_mut(i) {
+                            *x += 1000;
+                        }
+                    }
+                    _ => {
+                        model.push(next);
+                        list.push(next);
+                        next += 1;
+                    }
+                }
+                assert_eq!(list.len(), model.len());
+                assert!(list.iter().eq(model.iter()));
+                assert!(list.iter().rev().eq(model.iter().rev()));
+                assert_eq!(list.last(), model.last());
+                let from = rng.index(model.len() + 2);
+                assert!(list.iter_from(from).eq(model.iter().skip(from)));
+                for i in [
+                    0,
+                    model.len() / 2,
+                    model.len().saturating_sub(1),
+                    model.len(),
+                ] {
+                    assert_eq!(list.get(i), model.get(i), "position {i}");
+                }
+                if model.is_sorted() {
+                    let bound = next / 2;
+                    assert_eq!(
+                        list.partition_point(|x| *x < bound),
+                        model.partition_point(|x| *x < bound)
+                    );
+                }
+            }
+            for (model, copy) in &copies {
+                assert!(copy.iter().eq(model.iter()));
+            }
+        }
+    }
+
+    #[test]
+    fn serializes_as_a_plain_list() {
+        let list: Chunked<u64> = (1..=130).collect();
+        let json = serde_json::to_string(&list).expect("serializes");
+        let plain: Vec<u64> = (1..=130).collect();
+        assert_eq!(json, serde_json::to_string(&plain).expect("serializes"));
+        let back: Chunked<u64> = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back, list);
+    }
+}
