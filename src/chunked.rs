@@ -18,8 +18,10 @@ use std::sync::Arc;
 /// A list in chunks of `N` items, cheap to clone.
 #[derive(Clone)]
 pub struct Chunked<T, const N: usize = 64> {
-    /// Full chunks of exactly `N` items each.
-    frozen: Vec<Arc<[T]>>,
+    /// Full chunks of exactly `N` items each. The list of them is shared
+    /// too, so a clone costs the same however long the list is; it is
+    /// copied when a chunk is added to a list shared with a copy.
+    frozen: Arc<Vec<Arc<[T]>>>,
     /// How many items at the front of the first full chunk are gone
     /// (dropped from the front); zero when there is no full chunk.
     skip: usize,
@@ -30,7 +32,7 @@ pub struct Chunked<T, const N: usize = 64> {
 impl<T, const N: usize> Default for Chunked<T, N> {
     fn default() -> Self {
         Chunked {
-            frozen: Vec::new(),
+            frozen: Arc::new(Vec::new()),
             skip: 0,
             open: Vec::new(),
         }
@@ -112,7 +114,7 @@ impl<T, const N: usize> Chunked<T, N> {
         }
         let at = self.skip + n;
         let whole = (at / N).min(self.frozen.len());
-        self.frozen.drain(..whole);
+        Arc::make_mut(&mut self.frozen).drain(..whole);
         let rest = at - whole * N;
         if self.frozen.is_empty() {
             self.open.drain(..rest);
@@ -124,13 +126,13 @@ impl<T, const N: usize> Chunked<T, N> {
 
     /// Heap bytes held by this list that a clone does not share.
     pub fn unshared_bytes(&self) -> usize {
-        self.frozen.capacity() * std::mem::size_of::<Arc<[T]>>()
-            + self.open.capacity() * std::mem::size_of::<T>()
+        self.open.capacity() * std::mem::size_of::<T>()
     }
 
-    /// Heap bytes of the items in full chunks (shared between clones).
+    /// Heap bytes of the full chunks and of the list of them (shared
+    /// between clones).
     pub fn shared_bytes(&self) -> usize {
-        self.frozen.len() * N * std::mem::size_of::<T>()
+        self.frozen.len() * (N * std::mem::size_of::<T>() + std::mem::size_of::<Arc<[T]>>())
     }
 }
 
@@ -139,7 +141,8 @@ impl<T: Clone, const N: usize> Chunked<T, N> {
     pub fn push(&mut self, item: T) {
         self.open.push(item);
         if self.open.len() == N {
-            self.frozen.push(std::mem::take(&mut self.open).into());
+            let full = std::mem::take(&mut self.open).into();
+            Arc::make_mut(&mut self.frozen).push(full);
         }
     }
 
@@ -148,15 +151,14 @@ impl<T: Clone, const N: usize> Chunked<T, N> {
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
         let at = i + self.skip;
         let frozen = self.frozen.len();
-        match self.frozen.get_mut(at / N) {
-            Some(chunk) => {
-                if Arc::get_mut(chunk).is_none() {
-                    *chunk = chunk.iter().cloned().collect();
-                }
-                Arc::get_mut(chunk).and_then(|c| c.get_mut(at % N))
-            }
-            None => self.open.get_mut(at - frozen * N),
+        if at / N >= frozen {
+            return self.open.get_mut(at - frozen * N);
         }
+        let chunk = &mut Arc::make_mut(&mut self.frozen)[at / N];
+        if Arc::get_mut(chunk).is_none() {
+            *chunk = chunk.iter().cloned().collect();
+        }
+        Arc::get_mut(chunk).and_then(|c| c.get_mut(at % N))
     }
 
     /// Keeps the first `keep` items.
@@ -174,7 +176,7 @@ impl<T: Clone, const N: usize> Chunked<T, N> {
         let chunk = at / N;
         let start = if chunk == 0 { self.skip } else { 0 };
         self.open = self.frozen[chunk][start..at % N].to_vec();
-        self.frozen.truncate(chunk);
+        Arc::make_mut(&mut self.frozen).truncate(chunk);
         if self.frozen.is_empty() {
             self.skip = 0;
         }

@@ -425,6 +425,54 @@ fn seeking_back_and_forth_reproduces_exactly_the_states_reached_going_forward() 
     assert_eq!(fingerprint(t.world()).1, forward[at - 1].1);
 }
 
+/// Counts the steps it watches, across every copy of it.
+#[derive(Clone, Default)]
+struct Count(std::rc::Rc<std::cell::Cell<u64>>);
+
+impl Observer for Count {
+    fn observe(&mut self, _: &World, _: &StepRecord) {
+        self.0.set(self.0.get() + 1);
+    }
+}
+
+#[test]
+fn stepping_back_after_a_seek_replays_from_a_waypoint_not_a_checkpoint() {
+    let session = Session {
+        actions: scripted_faults(),
+        ..Session::new(busy_config(), 21)
+    };
+    let count = Count::default();
+    let mut t = Timeline::new(session, count.clone()).unwrap();
+    let mut forward = Vec::new();
+    for _ in 0..6_000 {
+        t.step();
+        forward.push(fingerprint(t.world()));
+    }
+    // Into the middle of a checkpoint interval, then one step back at a time
+    // across waypoints (and the scripted faults' actions).
+    t.seek(4_990);
+    let most = t.waypoint_spacing();
+    for _ in 0..600 {
+        let before = count.0.get();
+        t.step_back();
+        let replayed = count.0.get() - before;
+        assert!(
+            replayed <= most,
+            "{replayed} steps replayed for one step back at {}",
+            t.cursor()
+        );
+        let at = t.cursor() as usize;
+        assert_eq!(fingerprint(t.world()), forward[at - 1], "step {at}");
+    }
+    // Near the live edge too: the event log's newest lines come from a
+    // waypoint there.
+    t.seek(5_999);
+    let before = count.0.get();
+    t.step_back();
+    assert!(count.0.get() - before <= most);
+    assert_eq!(fingerprint(t.world()), forward[5_997]);
+}
+
 #[test]
 fn seeking_back_past_a_live_action_and_forward_again_replays_the_action() {
     let mut t = Timeline::fresh(busy_config(), 9, ()).unwrap();

@@ -4,6 +4,12 @@
 //! Memory stays bounded: when there are too many checkpoints, every other
 //! one is dropped and the spacing doubles, so a seek replays at most
 //! `spacing` steps and the number of checkpoints never exceeds the cap.
+//!
+//! Between checkpoints, a few waypoints (copies every
+//! [`Timeline::waypoint_spacing`] steps) sit where the person is working:
+//! near the live edge, and along the stretch a seek just replayed. Stepping
+//! back, or the event log asking for the lines just behind the cursor,
+//! then replays a few hundred steps rather than a checkpoint's worth.
 
 use super::action::{Action, TimedAction};
 use super::session::Session;
@@ -28,6 +34,13 @@ impl Observer for () {
 pub const INITIAL_SPACING: u64 = 1_000;
 /// The most checkpoints kept.
 pub const MAX_CHECKPOINTS: usize = 128;
+/// The fewest steps between waypoints.
+pub const MIN_WAYPOINT_SPACING: u64 = 256;
+/// Waypoints per checkpoint interval, at most (the spacing between
+/// waypoints grows with the checkpoints').
+pub const WAYPOINTS_PER_INTERVAL: u64 = 32;
+/// The most waypoints kept; past it, the one furthest from the cursor goes.
+pub const MAX_WAYPOINTS: usize = 32;
 
 #[derive(Clone, Debug)]
 struct Checkpoint<O> {
@@ -67,14 +80,11 @@ pub struct Timeline<O: Observer> {
     world: World,
     observer: O,
     furthest: u64,
-    /// A copy of the world from at most [`RECENT_SPACING`] steps before the
-    /// live edge, so that replaying the newest steps (the event log's lines
-    /// while playing) never goes back to a checkpoint far behind.
-    recent: Option<World>,
+    /// Copies like checkpoints, in step order, every
+    /// [`Timeline::waypoint_spacing`] steps near the live edge and along the
+    /// stretch the last seeks replayed (see the module's documentation).
+    waypoints: Vec<Checkpoint<O>>,
 }
-
-/// Steps between refreshes of the recent copy near the live edge.
-pub const RECENT_SPACING: u64 = 256;
 
 impl<O: Observer> Timeline<O> {
     /// A timeline at step 0 of the session's world.
@@ -92,7 +102,7 @@ impl<O: Observer> Timeline<O> {
             world,
             observer,
             furthest: 0,
-            recent: None,
+            waypoints: Vec::new(),
         })
     }
 
@@ -152,9 +162,7 @@ impl<O: Observer> Timeline<O> {
     fn after_checkpoint_check(&mut self) {
         let step = self.world.steps();
         self.furthest = self.furthest.max(step);
-        if step == self.furthest && step.is_multiple_of(RECENT_SPACING) {
-            self.recent = Some(self.world.clone());
-        }
+        self.mark_waypoint();
         let last = self.checkpoints.last().map_or(0, |c| c.world.steps());
         if step >= last + self.spacing {
             self.checkpoints.push(Checkpoint {
@@ -172,52 +180,101 @@ impl<O: Observer> Timeline<O> {
         }
     }
 
-    /// Moves the cursor to step `target` (clamped to what can be reached):
-    /// back by restoring the nearest earlier checkpoint and replaying.
-    pub fn seek(&mut self, target: u64) {
-        // Restore the nearest checkpoint at or before the target when going
-        // back, or when it is further along than the cursor.
+    /// Steps between waypoints: a thirty-second of the checkpoints'
+    /// spacing, and no fewer than [`MIN_WAYPOINT_SPACING`].
+    pub fn waypoint_spacing(&self) -> u64 {
+        (self.spacing / WAYPOINTS_PER_INTERVAL).max(MIN_WAYPOINT_SPACING)
+    }
+
+    /// Keeps a waypoint at the cursor if it falls on the waypoint spacing
+    /// and there is none there yet; past [`MAX_WAYPOINTS`], drops the one
+    /// furthest from the cursor.
+    fn mark_waypoint(&mut self) {
+        let step = self.cursor();
+        if step == 0 || !step.is_multiple_of(self.waypoint_spacing()) {
+            return;
+        }
+        let at = self.waypoints.partition_point(|w| w.world.steps() < step);
+        if self
+            .waypoints
+            .get(at)
+            .is_some_and(|w| w.world.steps() == step)
+        {
+            return;
+        }
+        let copy = Checkpoint {
+            world: self.world.clone(),
+            observer: self.observer.clone(),
+        };
+        self.waypoints.insert(at, copy);
+        if self.waypoints.len() > MAX_WAYPOINTS {
+            let far = self
+                .waypoints
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, w)| w.world.steps().abs_diff(step))
+                .map_or(0, |(i, _)| i);
+            self.waypoints.remove(far);
+        }
+    }
+
+    /// The furthest checkpoint or waypoint that is not past a point
+    /// (`not_past` says whether a world is at or before it).
+    fn nearest_copy(&self, not_past: impl Fn(&World) -> bool) -> &Checkpoint<O> {
         let i = self
             .checkpoints
-            .partition_point(|c| c.world.steps() <= target)
+            .partition_point(|c| not_past(&c.world))
             .saturating_sub(1);
-        let c = &self.checkpoints[i];
-        if target < self.cursor() || c.world.steps() > self.cursor() {
-            self.restore(i);
+        let checkpoint = &self.checkpoints[i];
+        let j = self.waypoints.partition_point(|w| not_past(&w.world));
+        match j.checked_sub(1).map(|j| &self.waypoints[j]) {
+            Some(w) if w.world.steps() > checkpoint.world.steps() => w,
+            _ => checkpoint,
         }
+    }
+
+    /// Puts the world and observer back as the nearest copy not past a point
+    /// had them, unless the cursor is not past it and at least as far.
+    fn rewind(&mut self, not_past: impl Fn(&World) -> bool) {
+        let copy = self.nearest_copy(&not_past);
+        if not_past(&self.world) && self.world.steps() >= copy.world.steps() {
+            return;
+        }
+        let (world, observer) = (copy.world.clone(), copy.observer.clone());
+        self.restore(world, observer);
+    }
+
+    /// Moves the cursor to step `target` (clamped to what can be reached):
+    /// back by restoring the nearest earlier copy and replaying.
+    pub fn seek(&mut self, target: u64) {
+        self.rewind(|w| w.steps() <= target);
         while self.cursor() < target {
             let Some(record) = self.world.step() else {
                 break;
             };
             self.observer.observe(&self.world, &record);
+            self.mark_waypoint();
         }
         self.furthest = self.furthest.max(self.cursor());
     }
 
     /// Moves the cursor to the last step at or before global time `t`.
     pub fn seek_time(&mut self, t: Time) {
-        let i = self
-            .checkpoints
-            .partition_point(|c| c.world.now() <= t)
-            .saturating_sub(1);
-        let c = &self.checkpoints[i];
-        if t < self.world.now() || c.world.now() > self.world.now() {
-            self.restore(i);
-        }
+        self.rewind(|w| w.now() <= t);
         while let Some(record) = self.world.step_at_or_before(t) {
             self.observer.observe(&self.world, &record);
+            self.mark_waypoint();
         }
         self.world.run_until(t);
         self.furthest = self.furthest.max(self.cursor());
     }
 
-    /// Puts the world and observer back as checkpoint `i` had them, with
-    /// every action of the session after it scheduled: the checkpoint was
-    /// copied before the actions taken since then.
-    fn restore(&mut self, i: usize) {
-        let c = &self.checkpoints[i];
-        self.world = c.world.clone();
-        self.observer = c.observer.clone();
+    /// Makes a copy (a checkpoint's or a waypoint's) the present, with every
+    /// action of the session after it scheduled: the copy was made before
+    /// the actions taken since then.
+    fn restore(&mut self, world: World, observer: O) {
+        self.world = world;
+        self.observer = observer;
         self.world.reschedule_actions(&self.session.actions);
     }
 
@@ -226,18 +283,14 @@ impl<O: Observer> Timeline<O> {
     /// lines and its search, which need each step's record.
     pub fn replay_from(&self, from: u64) -> Replay {
         let from = from.min(self.furthest);
-        let i = self
-            .checkpoints
-            .partition_point(|c| c.world.steps() <= from)
-            .saturating_sub(1);
-        let mut world =
-            if self.cursor() <= from && self.cursor() >= self.checkpoints[i].world.steps() {
-                self.world.clone()
-            } else {
-                let mut w = self.checkpoints[i].world.clone();
-                w.reschedule_actions(&self.session.actions);
-                w
-            };
+        let copy = &self.nearest_copy(|w| w.steps() <= from).world;
+        let mut world = if self.cursor() <= from && self.cursor() >= copy.steps() {
+            self.world.clone()
+        } else {
+            let mut w = copy.clone();
+            w.reschedule_actions(&self.session.actions);
+            w
+        };
         while world.steps() < from {
             if world.step().is_none() {
                 break;
@@ -295,7 +348,7 @@ impl<O: Observer> Timeline<O> {
             self.session.actions.retain(|a| a.at <= now);
             self.world.forget_actions_after(now);
             self.checkpoints.retain(|c| c.world.steps() <= cursor);
-            self.recent = self.recent.take().filter(|w| w.steps() <= cursor);
+            self.waypoints.retain(|w| w.world.steps() <= cursor);
             self.furthest = cursor;
         }
         let (timed, records): (TimedAction, Vec<StepRecord>) = self.world.act(action);
