@@ -21,12 +21,14 @@ const TERM_COLOURS: u64 = 8;
 pub fn LogsPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let ids = lab.node_ids();
+    // What the lesson points at, read once for every row's cells (see `relay`).
+    let lesson_focus = Relay::new(move || lab.focus());
     view! {
         <section class="panel logs" role="region" aria-label="Logs">
             <h2>"Logs"</h2>
             <p class="hint">"Solid: committed. Dashed: not yet committed. ▲c commit index, ▲a last applied; on the leader, n/m is each follower's next and match index."</p>
             <div class="log-rows">
-                {ids.into_iter().map(|id| view! { <LogRowView id=id /> }).collect_view()}
+                {ids.into_iter().map(|id| view! { <LogRowView id=id lesson_focus=lesson_focus /> }).collect_view()}
             </div>
         </section>
     }
@@ -34,7 +36,11 @@ pub fn LogsPanel() -> impl IntoView {
 
 /// One node's log.
 #[component]
-fn LogRowView(id: NodeId) -> impl IntoView {
+fn LogRowView(
+    id: NodeId,
+    /// What the lesson's current stop points at, relayed to the cells.
+    lesson_focus: Relay<Vec<Focus>>,
+) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let row = Memo::new(move |_| {
         lab.logs
@@ -54,7 +60,6 @@ fn LogRowView(id: NodeId) -> impl IntoView {
     });
     let commit = Relay::new(move || row.with(|r| r.as_ref().map_or(0, |r| r.commit)));
     let applied = Relay::new(move || row.with(|r| r.as_ref().map_or(0, |r| r.applied)));
-    let lesson_focus = Relay::new(move || lab.focus());
     let progress = move || {
         row.with(|r| {
             r.as_ref()
