@@ -27,7 +27,7 @@ echo "node: $(node --version)"
 
 echo "== simulation, native (one core)"
 native="target/bench-native.txt"
-cargo run --quiet --release --example sim_speed -- 600 | tee "$native"
+cargo run --quiet --profile native --example sim_speed -- 600 | tee "$native"
 
 echo "== release build"
 trunk build --release --offline >/dev/null
