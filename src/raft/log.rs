@@ -56,11 +56,42 @@ pub struct Snapshot {
 
 /// A log: a snapshot followed by the entries after it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredLog")]
 pub struct Log {
     snapshot: Snapshot,
     /// Shared in chunks, so that the checkpoints of time travel copy a log
     /// cheaply (see `chunked`).
     entries: Chunked<Entry>,
+    /// The indexes of the configuration entries among `entries`, ascending:
+    /// the leader asks for the latest configuration after every
+    /// acknowledgement, and a scan back through a thousand entries for it
+    /// was a tenth of the simulation's time. Derived from `entries`, so it
+    /// is rebuilt rather than stored.
+    #[serde(skip_serializing)]
+    configs: Vec<LogIndex>,
+}
+
+/// A log as it is stored: the snapshot and the entries.
+#[derive(Deserialize)]
+struct StoredLog {
+    snapshot: Snapshot,
+    entries: Chunked<Entry>,
+}
+
+impl From<StoredLog> for Log {
+    fn from(stored: StoredLog) -> Self {
+        let configs = stored
+            .entries
+            .iter()
+            .filter(|e| matches!(e.payload, Payload::Config(_)))
+            .map(|e| e.index)
+            .collect();
+        Log {
+            snapshot: stored.snapshot,
+            entries: stored.entries,
+            configs,
+        }
+    }
 }
 
 impl Log {
@@ -72,6 +103,7 @@ impl Log {
                 ..Snapshot::default()
             },
             entries: Chunked::default(),
+            configs: Vec::new(),
         }
     }
 
@@ -136,6 +168,9 @@ impl Log {
     /// Appends an entry at the next index.
     pub fn append(&mut self, term: Term, payload: Payload) -> LogIndex {
         let index = self.last_index() + 1;
+        if matches!(payload, Payload::Config(_)) {
+            self.configs.push(index);
+        }
         self.entries.push(Entry {
             index,
             term,
@@ -151,6 +186,7 @@ impl Log {
         let keep = (from - self.snapshot.last_index - 1) as usize;
         let removed = self.entries.len().saturating_sub(keep);
         self.entries.truncate(keep);
+        self.configs.retain(|i| *i < from);
         removed as u64
     }
 
@@ -192,11 +228,14 @@ impl Log {
 
     /// The latest configuration at or before `index`.
     pub fn config_at(&self, index: LogIndex) -> (LogIndex, &Configuration) {
-        for e in self.entries.iter().rev() {
-            if e.index <= index {
-                if let Payload::Config(c) = &e.payload {
-                    return (e.index, c);
-                }
+        let before = self.configs.partition_point(|i| *i <= index);
+        if let Some(at) = before.checked_sub(1).map(|k| self.configs[k]) {
+            if let Some(Entry {
+                payload: Payload::Config(c),
+                ..
+            }) = self.entry(at)
+            {
+                return (at, c);
             }
         }
         (self.snapshot.last_index, &self.snapshot.config)
@@ -214,6 +253,7 @@ impl Log {
         let config = self.config_at(index).1.clone();
         let drop = (index - self.snapshot.last_index) as usize;
         self.entries.drop_front(drop);
+        self.configs.retain(|i| *i > index);
         self.snapshot = Snapshot {
             last_index: index,
             last_term: term,
@@ -231,8 +271,10 @@ impl Log {
         {
             let drop = (snapshot.last_index - self.snapshot.last_index) as usize;
             self.entries.drop_front(drop);
+            self.configs.retain(|i| *i > snapshot.last_index);
         } else {
             self.entries.clear();
+            self.configs.clear();
         }
         self.snapshot = snapshot;
     }
@@ -360,5 +402,72 @@ mod tests {
         assert_eq!(log.first_index_of_term_run(5), 4);
         assert_eq!(log.last_index_of_term(2), Some(6));
         assert_eq!(log.last_index_of_term(5), None);
+    }
+
+    /// The configuration at `index` found the slow way: a scan back.
+    fn config_by_scan(log: &Log, index: LogIndex) -> (LogIndex, Configuration) {
+        log.entries()
+            .iter()
+            .rev()
+            .filter(|e| e.index <= index)
+            .find_map(|e| match &e.payload {
+                Payload::Config(c) => Some((e.index, c.clone())),
+                _ => None,
+            })
+            .unwrap_or((log.snapshot().last_index, log.snapshot().config.clone()))
+    }
+
+    #[test]
+    fn the_configuration_at_an_index_matches_a_scan_through_appends_truncations_and_snapshots() {
+        // Reference: §6 (a configuration is in effect from its entry on), §7.
+        let mut rng = crate::rng::Rng::new(11);
+        let mut log = Log::with_config(Configuration::of_voters([NodeId(1)]));
+        for step in 0..3_000u64 {
+            match rng.range_inclusive(0, 9) {
+                0..=5 => {
+                    let payload = if rng.range_inclusive(0, 3) == 0 {
+                        let voters = (1..=rng.range_inclusive(1, 5) as u8).map(NodeId);
+                        Payload::Config(Configuration::of_voters(voters))
+                    } else {
+                        Payload::Noop
+                    };
+                    log.append(step / 100, payload);
+                }
+                6 | 7 => {
+                    let back = rng.range_inclusive(0, 6);
+                    log.truncate_from(log.last_index().saturating_sub(back).max(1));
+                }
+                8 => {
+                    let at = log.first_index() + rng.range_inclusive(0, 4);
+                    if at <= log.last_index() {
+                        log.compact(at, KvStore::new());
+                    }
+                }
+                _ => {
+                    let at = log.last_index().saturating_sub(rng.range_inclusive(0, 3));
+                    if let Some(term) = log.term_at(at).filter(|_| at > 0) {
+                        let config = log.config_at(at).1.clone();
+                        let kept = rng.range_inclusive(0, 1) == 0;
+                        log.install_snapshot(Snapshot {
+                            last_index: at,
+                            last_term: if kept { term } else { term + 1 },
+                            config,
+                            kv: KvStore::new(),
+                        });
+                    }
+                }
+            }
+            for index in log.snapshot().last_index..=log.last_index() + 1 {
+                let (at, config) = log.config_at(index);
+                assert_eq!(
+                    (at, config.clone()),
+                    config_by_scan(&log, index),
+                    "step {step}"
+                );
+            }
+        }
+        let json = serde_json::to_string(&log).unwrap();
+        let decoded: Log = serde_json::from_str(&json).unwrap();
+        assert_eq!(decoded, log, "the index is rebuilt when a log is read back");
     }
 }

@@ -77,7 +77,19 @@ impl Configuration {
             if set.is_empty() {
                 return u64::MAX;
             }
-            let mut values: Vec<u64> = set.iter().map(|id| value(*id)).collect();
+            // Called after every acknowledgement: sort on the stack when the
+            // set is small, which it always is in the app (at most 9 nodes).
+            let mut small = [0u64; 16];
+            let mut large = Vec::new();
+            let values: &mut [u64] = if set.len() <= small.len() {
+                for (slot, id) in small.iter_mut().zip(set) {
+                    *slot = value(*id);
+                }
+                &mut small[..set.len()]
+            } else {
+                large.extend(set.iter().map(|id| value(*id)));
+                &mut large
+            };
             values.sort_unstable_by(|a, b| b.cmp(a));
             values[set.len() / 2]
         };

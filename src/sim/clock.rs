@@ -45,6 +45,11 @@ impl LocalClock {
 
     /// The local reading at global time `global` (never before the anchor).
     pub fn local(&self, global: Time) -> Time {
+        if self.drift_ppm == 0 {
+            // The common case, without the 128-bit division below.
+            let elapsed = global.since(self.anchor);
+            return Time(self.local_at_anchor.0.saturating_add(elapsed));
+        }
         let elapsed = i128::from(global.since(self.anchor));
         let scaled = elapsed * i128::from(1_000_000 + self.drift_ppm) / 1_000_000;
         Time(
@@ -63,14 +68,14 @@ impl LocalClock {
         if self.local(not_before) >= local {
             return not_before;
         }
-        let ahead = i128::from(local.0 - self.local_at_anchor.0);
-        let rate = i128::from(1_000_000 + self.drift_ppm);
-        let mut g = Time(
-            self.anchor
-                .0
-                .saturating_add((ahead * 1_000_000 / rate).clamp(0, i128::from(u64::MAX)) as u64),
-        )
-        .max(not_before);
+        let ahead = local.0 - self.local_at_anchor.0;
+        let global_ahead = if self.drift_ppm == 0 {
+            ahead
+        } else {
+            let rate = i128::from(1_000_000 + self.drift_ppm);
+            (i128::from(ahead) * 1_000_000 / rate).clamp(0, i128::from(u64::MAX)) as u64
+        };
+        let mut g = Time(self.anchor.0.saturating_add(global_ahead)).max(not_before);
         while self.local(g) < local {
             g = g.plus(1);
         }

@@ -12,6 +12,7 @@ pub mod clock;
 pub mod digest;
 pub mod history;
 pub mod network;
+pub mod queue;
 pub mod reference;
 pub mod session;
 pub mod timeline;

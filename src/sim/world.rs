@@ -6,6 +6,7 @@ use super::clock::{LocalClock, MAX_DRIFT_PPM};
 use super::digest::StableHasher;
 use super::history::{ClientOp, OpId, OpKind, Outcome};
 use super::network::{Links, NetworkConfig};
+use super::queue::EventQueue;
 use crate::chunked::Chunked;
 use crate::raft::{
     Answer, ClientId, Command, Config, Envelope, Event, Message, MessageKind, Node, NodeId, Op,
@@ -385,10 +386,12 @@ pub struct World {
     rng: Rng,
     now: Time,
     seq: u64,
-    queue: BTreeMap<(Time, u8, u64), Scheduled>,
+    queue: EventQueue<Scheduled>,
     slots: Vec<NodeSlot>,
     links: Links,
-    in_flight: BTreeMap<MessageId, InFlight>,
+    /// Boxed: a message in flight is 216 bytes, and the map moved whole
+    /// values around its nodes on every send and delivery.
+    in_flight: BTreeMap<MessageId, Box<InFlight>>,
     next_message: MessageId,
     clients: Vec<ClientSlot>,
     calls: BTreeMap<OpId, Call>,
@@ -437,7 +440,7 @@ impl World {
             rng,
             now: Time::ZERO,
             seq: 0,
-            queue: BTreeMap::new(),
+            queue: EventQueue::default(),
             slots,
             links: Links::default(),
             in_flight: BTreeMap::new(),
@@ -549,11 +552,11 @@ impl World {
     }
     /// Messages on their way, oldest first.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        self.in_flight.values().cloned().collect()
+        self.in_flight.values().map(|m| (**m).clone()).collect()
     }
     /// Messages on their way, without copying.
     pub fn in_flight_iter(&self) -> impl Iterator<Item = &InFlight> {
-        self.in_flight.values()
+        self.in_flight.values().map(|m| &**m)
     }
     /// Which links are cut.
     pub fn links(&self) -> &Links {
@@ -581,7 +584,7 @@ impl World {
     }
     /// When the next scheduled item is due, if any.
     pub fn next_event_time(&self) -> Option<Time> {
-        self.queue.keys().next().map(|k| k.0)
+        self.queue.first_key().map(|k| k.0)
     }
     /// The highest term any node has reached.
     pub fn max_term(&self) -> Term {
@@ -698,7 +701,7 @@ impl World {
 
     fn schedule(&mut self, at: Time, class: u8, item: Scheduled) {
         self.seq += 1;
-        self.queue.insert((at, class, self.seq), item);
+        self.queue.push((at, class, self.seq), item);
     }
 
     fn record(&self, what: What, node: Option<NodeId>) -> StepRecord {
@@ -864,14 +867,14 @@ impl World {
                 let at = self.now.plus(self.rng.range_inclusive(lo, hi));
                 self.in_flight.insert(
                     id,
-                    InFlight {
+                    Box::new(InFlight {
                         id,
                         from,
                         to,
                         sent_at: self.now,
                         deliver_at: at,
                         message: message.clone(),
-                    },
+                    }),
                 );
                 self.schedule(at, CLASS_OTHER, Scheduled::Deliver(id));
                 Some(at)
