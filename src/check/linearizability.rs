@@ -114,7 +114,7 @@ pub fn check_history<'a, T: std::borrow::Borrow<ClientOp> + 'a>(
         history.ops.sort_by_key(|k| (k.call, k.id));
         let everything: Vec<usize> = (0..history.ops.len()).collect();
         let mut budget = step_budget;
-        match search(&history.ops, &everything, &mut budget) {
+        match search(&history.ops, &everything, None, &mut budget) {
             Search::Linearizable => {}
             Search::OutOfBudget => {
                 first_unknown.get_or_insert_with(|| key.to_string());
@@ -134,6 +134,65 @@ pub fn check_history<'a, T: std::borrow::Borrow<ClientOp> + 'a>(
     match first_unknown {
         Some(key) => Linearizability::Unknown { key },
         None => Linearizability::Ok,
+    }
+}
+
+/// Whether the operations `ops`, all on one key, can be linearized when the
+/// key starts out holding `initial` rather than absent: `None` when the
+/// search ran out of `step_budget`. The same rules as [`check_history`];
+/// used to check a suffix of a key's history from a state that its prefix
+/// pins down (see `check::pinned`).
+pub fn linearizable_from<'a>(
+    initial: Option<i64>,
+    ops: impl IntoIterator<Item = &'a ClientOp>,
+    step_budget: u64,
+) -> Option<bool> {
+    let mut kept: Vec<KeyOp> = ops
+        .into_iter()
+        .filter_map(|op| match prepare(op) {
+            Prepared::Kept(k) => Some(k),
+            Prepared::Refused(_) | Prepared::Ignored => None,
+        })
+        .collect();
+    kept.sort_by_key(|k| (k.call, k.id));
+    let everything: Vec<usize> = (0..kept.len()).collect();
+    let mut budget = step_budget;
+    match search(&kept, &everything, initial, &mut budget) {
+        Search::Linearizable => Some(true),
+        Search::NotLinearizable => Some(false),
+        Search::OutOfBudget => None,
+    }
+}
+
+/// How one operation constrains a linearization, for `check::pinned`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Constraint {
+    /// It says nothing (an unanswered read, a refused write).
+    None,
+    /// It was answered at this instant (never before its invocation); a read
+    /// with the value it returned.
+    Answered {
+        ret: Time,
+        read: Option<Option<i64>>,
+    },
+    /// A write never answered: it may take effect at any instant after its
+    /// invocation, or never.
+    Open,
+}
+
+/// How `op` constrains a linearization: the same rules as `prepare`, without
+/// copying the operation (it runs over a key's whole history per read).
+pub(crate) fn constraint(op: &ClientOp) -> Constraint {
+    let answered = |at: Time, read| Constraint::Answered {
+        ret: at.max(op.invoked_at),
+        read,
+    };
+    match (&op.kind, &op.outcome) {
+        (OpKind::Read { .. }, Outcome::ReadOk { value, at }) => answered(*at, Some(*value)),
+        (_, Outcome::ReadOk { at, .. } | Outcome::WriteOk { at, .. }) => answered(*at, None),
+        (OpKind::Read { .. }, _) => Constraint::None,
+        (OpKind::Write(_), Outcome::Pending | Outcome::Unknown) => Constraint::Open,
+        (OpKind::Write(_), Outcome::Failed { .. }) => Constraint::None,
     }
 }
 
@@ -359,7 +418,9 @@ struct Node {
 ///    operation must depend on the value is part of the memo's state.
 /// 4. Identical never-answered writes are used in order of invocation (see
 ///    `twin_before`).
-fn search(ops: &[KeyOp], subset: &[usize], budget: &mut u64) -> Search {
+/// Whether `subset` of `ops` (one key's) can be linearized, starting from the
+/// key holding `initial`.
+fn search(ops: &[KeyOp], subset: &[usize], initial: Option<i64>, budget: &mut u64) -> Search {
     let n = subset.len();
     // (never answered, time, is answer, op): invocations sort before answers at
     // the same instant, which makes equal times concurrent.
@@ -437,7 +498,7 @@ fn search(ops: &[KeyOp], subset: &[usize], budget: &mut u64) -> Search {
     // (call node, value before it, must-depend flag before it, phase it was
     // found in)
     let mut stack: Vec<(usize, Option<i64>, bool, Phase)> = Vec::new();
-    let mut state: Option<i64> = None;
+    let mut state: Option<i64> = initial;
     let mut must_depend = false;
     let mut entry = nodes[0].next;
     let mut phase = Phase::Answered;
@@ -631,7 +692,7 @@ fn shrink(ops: &[KeyOp], budget: &mut u64) -> Vec<usize> {
         if positions.is_empty() || positions.iter().any(|&i| had_writer[i] && !has_writer[i]) {
             return Some(false);
         }
-        match search(ops, &positions, budget) {
+        match search(ops, &positions, None, budget) {
             Search::NotLinearizable => {
                 *kept = candidate;
                 Some(true)

@@ -5,6 +5,7 @@
 pub mod fuzz;
 pub mod invariants;
 pub mod linearizability;
+pub mod pinned;
 pub mod throughput;
 pub mod violation;
 

@@ -8,6 +8,7 @@
 //! The [`Timeline`](crate::sim::Timeline) clones its observer into every
 //! checkpoint, so all of this is restored with the world when seeking.
 
+use crate::check::pinned::PinnedReads;
 use crate::check::{check_history, Invariants, Linearizability, Violation, ViolationKind};
 use crate::raft::{Answer, Event, MessageKind, NodeId, Refusal, Term, Time};
 use crate::sim::{ClientOp, Observer, OpId, OpKind, Outcome, StepRecord, What, World};
@@ -83,6 +84,9 @@ pub struct Recorder {
     /// failed operation says why; an answered one no longer needs it.
     refusals: BTreeMap<OpId, Refusal>,
     stale: BTreeMap<OpId, StaleRead>,
+    /// The client history by key, for checking each read from the end of
+    /// its key's history.
+    pinned: PinnedReads,
     /// A stale read answered in a mode that promises linearizability.
     linearizability: Vec<Violation>,
     /// One mark per step, in order.
@@ -263,9 +267,23 @@ impl Recorder {
 
     /// Whether `read` is proven stale: its key's history (without reads
     /// already proven stale) cannot be linearized with it, and can without.
-    fn stale_verdict(&self, world: &World, read: &ClientOp) -> Option<StaleRead> {
+    fn stale_verdict(&mut self, world: &World, read: &ClientOp) -> Option<StaleRead> {
         let history = world.history();
         let op = read.id;
+        // Usually decided from the end of the key's history alone (see
+        // `check::pinned`); the whole history is searched when that cannot
+        // decide, and when the read is stale, for the proof.
+        let stale = &self.stale;
+        let fits = self.pinned.read_fits(
+            |id| history.get(id as usize).map(|o| o.as_ref()),
+            history.len(),
+            read,
+            |id| stale.contains_key(&id),
+            STALE_CHECK_BUDGET,
+        );
+        if fits == Some(true) {
+            return None;
+        }
         let key = read.kind.key();
         let others: Vec<&ClientOp> = history
             .iter()
