@@ -418,8 +418,8 @@ struct Node {
 ///    operation must depend on the value is part of the memo's state.
 /// 4. Identical never-answered writes are used in order of invocation (see
 ///    `twin_before`).
-/// Whether `subset` of `ops` (one key's) can be linearized, starting from the
-/// key holding `initial`.
+///
+/// The key starts out holding `initial` (absent for a whole history).
 fn search(ops: &[KeyOp], subset: &[usize], initial: Option<i64>, budget: &mut u64) -> Search {
     let n = subset.len();
     // (never answered, time, is answer, op): invocations sort before answers at

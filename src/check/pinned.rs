@@ -160,7 +160,7 @@ impl PinnedReads {
         read_at?;
         let (at, value) = pin?;
         let after: Vec<&ClientOp> = (at + 1..position)
-            .filter_map(|i| look(i))
+            .filter_map(look)
             .filter(|(_, c)| *c != Constraint::None)
             .map(|(op, _)| op)
             .collect();
