@@ -4,6 +4,7 @@
 //! changed (new log entries, new commits), so a checker can watch an
 //! hour-long history. Entries below every node's snapshot are pruned.
 
+use super::index_table::IndexTable;
 use super::violation::{Violation, ViolationKind};
 use crate::raft::{Event, LogIndex, Node, NodeId, Payload, Role, Term};
 use crate::sim::digest::StableHasher;
@@ -52,12 +53,16 @@ struct Committed {
 pub struct Invariants {
     nodes: BTreeMap<NodeId, NodeWatch>,
     leaders: BTreeMap<Term, NodeId>,
+    /// index → (term, (payload digest, term of the entry before it)) for the
+    /// first entry seen at each index; entries of other terms at the same
+    /// index (uncommitted conflicts, rare) are in `other_entries`.
+    entries: IndexTable<(Term, (u64, Term))>,
     /// (index, term) → (payload digest, term of the entry before it).
-    entries: BTreeMap<(LogIndex, Term), (u64, Term)>,
+    other_entries: BTreeMap<(LogIndex, Term), (u64, Term)>,
     /// index → what is known of the entry committed there.
-    committed: BTreeMap<LogIndex, Committed>,
+    committed: IndexTable<Committed>,
     /// index → (term, payload digest, first node that applied it).
-    applied: BTreeMap<LogIndex, (Term, u64, NodeId)>,
+    applied: IndexTable<(Term, u64, NodeId)>,
     violations: Vec<Violation>,
 }
 
@@ -182,7 +187,7 @@ impl Invariants {
                 watch.matched_upto = node.log().snapshot().last_index;
                 watch.committed_upto = watch.committed_upto.max(*last_index);
                 if let Some(Committed { term: t, first, .. }) =
-                    self.committed.get(last_index).copied()
+                    self.committed.get(*last_index).copied()
                 {
                     if t != *last_term {
                         self.report(
@@ -203,7 +208,7 @@ impl Invariants {
                 ..
             } => {
                 let d = digest(payload);
-                match self.applied.get(index).copied() {
+                match self.applied.get(*index).copied() {
                     None => {
                         self.applied.insert(*index, (*term, d, id));
                     }
@@ -236,7 +241,7 @@ impl Invariants {
                 continue;
             };
             let d = digest(&entry.payload);
-            match self.committed.get(&index).copied() {
+            match self.committed.get(index).copied() {
                 None => {
                     self.committed.insert(
                         index,
@@ -278,14 +283,14 @@ impl Invariants {
         let log = node.log();
         let snap = log.snapshot().last_index;
         let missing = self.committed.iter().find(|(index, c)| {
-            let index = **index;
+            let index = *index;
             if index < snap || c.in_term >= term {
                 return false;
             }
             log.term_at(index) != Some(c.term)
         });
         if let Some((index, c)) = missing {
-            let (index, t, first, id) = (*index, c.term, c.first, node.id());
+            let (index, t, first, id) = (index, c.term, c.first, node.id());
             self.report(
                 record,
                 ViolationKind::LeaderCompleteness,
@@ -359,9 +364,17 @@ impl Invariants {
             let prev = log.term_at(index - 1).unwrap_or(0);
             let key = (index, entry.term);
             let value = (digest(&entry.payload), prev);
-            match self.entries.get(&key).copied() {
+            let seen = match self.entries.get(index) {
+                Some((term, seen)) if *term == entry.term => Some(*seen),
+                Some(_) => self.other_entries.get(&key).copied(),
+                None => None,
+            };
+            match seen {
+                None if self.entries.get(index).is_none() => {
+                    self.entries.insert(index, (entry.term, value));
+                }
                 None => {
-                    self.entries.insert(key, value);
+                    self.other_entries.insert(key, value);
                 }
                 Some(seen) if seen != value => {
                     let why = if seen.1 != value.1 {
@@ -405,9 +418,10 @@ impl Invariants {
         if floor == 0 {
             return;
         }
-        self.entries = self.entries.split_off(&(floor, 0));
-        self.committed = self.committed.split_off(&floor);
-        self.applied = self.applied.split_off(&floor);
+        self.entries.forget_below(floor);
+        self.other_entries = self.other_entries.split_off(&(floor, 0));
+        self.committed.forget_below(floor);
+        self.applied.forget_below(floor);
     }
 }
 

@@ -3,6 +3,7 @@
 //! them over random fault schedules; and a steady run for measuring speed.
 
 pub mod fuzz;
+pub mod index_table;
 pub mod invariants;
 pub mod linearizability;
 pub mod pinned;
