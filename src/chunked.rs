@@ -15,13 +15,15 @@ use std::fmt;
 use std::ops::Index;
 use std::sync::Arc;
 
-/// A list in chunks of `N` items, cheap to clone.
+/// A list in chunks of `N` items, cheap to clone. The chunks themselves are
+/// listed in groups of `G`, shared the same way: a long list's copies would
+/// otherwise each hold their own list of chunk pointers once the original
+/// grows (the recorder's per-step marks reach thousands of chunks in an
+/// hour, and every checkpoint keeps a copy).
 #[derive(Clone)]
-pub struct Chunked<T, const N: usize = 64> {
-    /// Full chunks of exactly `N` items each. The list of them is shared
-    /// too, so a clone costs the same however long the list is; it is
-    /// copied when a chunk is added to a list shared with a copy.
-    frozen: Arc<Vec<Arc<[T]>>>,
+pub struct Chunked<T, const N: usize = 64, const G: usize = 64> {
+    /// Full chunks of exactly `N` items each, in shared groups.
+    frozen: Flat<Arc<[T]>, G>,
     /// How many items at the front of the first full chunk are gone
     /// (dropped from the front); zero when there is no full chunk.
     skip: usize,
@@ -29,17 +31,17 @@ pub struct Chunked<T, const N: usize = 64> {
     open: Vec<T>,
 }
 
-impl<T, const N: usize> Default for Chunked<T, N> {
+impl<T, const N: usize, const G: usize> Default for Chunked<T, N, G> {
     fn default() -> Self {
         Chunked {
-            frozen: Arc::new(Vec::new()),
+            frozen: Flat::default(),
             skip: 0,
             open: Vec::new(),
         }
     }
 }
 
-impl<T, const N: usize> Chunked<T, N> {
+impl<T, const N: usize, const G: usize> Chunked<T, N, G> {
     /// How many items there are.
     pub fn len(&self) -> usize {
         self.frozen.len() * N - self.skip + self.open.len()
@@ -75,13 +77,9 @@ impl<T, const N: usize> Chunked<T, N> {
     pub fn iter_from(&self, i: usize) -> impl DoubleEndedIterator<Item = &T> + '_ {
         let at = i + self.skip;
         let offset = at % N;
-        let full = self
-            .frozen
-            .get(at / N..)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .flat_map(move |(k, c)| if k == 0 { &c[offset..] } else { &c[..] });
+        let first = self.frozen.get(at / N).map(|c| &c[offset..]);
+        let rest = self.frozen.iter_from(at / N + 1).flat_map(|c| c.iter());
+        let full = first.into_iter().flatten().chain(rest);
         let tail = at
             .saturating_sub(self.frozen.len() * N)
             .min(self.open.len());
@@ -114,9 +112,9 @@ impl<T, const N: usize> Chunked<T, N> {
         }
         let at = self.skip + n;
         let whole = (at / N).min(self.frozen.len());
-        Arc::make_mut(&mut self.frozen).drain(..whole);
+        self.frozen.drop_front(whole);
         let rest = at - whole * N;
-        if self.frozen.is_empty() {
+        if self.frozen.len() == 0 {
             self.open.drain(..rest);
             self.skip = 0;
         } else {
@@ -124,25 +122,26 @@ impl<T, const N: usize> Chunked<T, N> {
         }
     }
 
-    /// Heap bytes held by this list that a clone does not share.
+    /// Heap bytes held by this list that a clone does not share: the open
+    /// chunk and the open group of chunk pointers.
     pub fn unshared_bytes(&self) -> usize {
-        self.open.capacity() * std::mem::size_of::<T>()
+        self.open.capacity() * std::mem::size_of::<T>() + G * std::mem::size_of::<Arc<[T]>>()
     }
 
-    /// Heap bytes of the full chunks and of the list of them (shared
+    /// Heap bytes of the full chunks and of the lists of them (shared
     /// between clones).
     pub fn shared_bytes(&self) -> usize {
         self.frozen.len() * (N * std::mem::size_of::<T>() + std::mem::size_of::<Arc<[T]>>())
     }
 }
 
-impl<T: Clone, const N: usize> Chunked<T, N> {
+impl<T: Clone, const N: usize, const G: usize> Chunked<T, N, G> {
     /// Appends one item.
     pub fn push(&mut self, item: T) {
         self.open.push(item);
         if self.open.len() == N {
             let full = std::mem::take(&mut self.open).into();
-            Arc::make_mut(&mut self.frozen).push(full);
+            self.frozen.push(full);
         }
     }
 
@@ -154,7 +153,7 @@ impl<T: Clone, const N: usize> Chunked<T, N> {
         if at / N >= frozen {
             return self.open.get_mut(at - frozen * N);
         }
-        let chunk = &mut Arc::make_mut(&mut self.frozen)[at / N];
+        let chunk = self.frozen.get_mut(at / N)?;
         if Arc::get_mut(chunk).is_none() {
             *chunk = chunk.iter().cloned().collect();
         }
@@ -175,6 +174,153 @@ impl<T: Clone, const N: usize> Chunked<T, N> {
         let at = keep + self.skip;
         let chunk = at / N;
         let start = if chunk == 0 { self.skip } else { 0 };
+        self.open = self
+            .frozen
+            .get(chunk)
+            .map_or_else(Vec::new, |c| c[start..at % N].to_vec());
+        self.frozen.truncate(chunk);
+        if self.frozen.len() == 0 {
+            self.skip = 0;
+        }
+    }
+}
+
+/// One level of sharing: full chunks of `N` items behind `Arc`s, in a
+/// shared list, and an open chunk. [`Chunked`] keeps its chunks in one of
+/// these, so that the list of them is shared in groups as well.
+#[derive(Clone)]
+struct Flat<T, const N: usize> {
+    /// Full chunks of exactly `N` items each. The list of them is shared
+    /// too, so a clone costs the same however long the list is; it is
+    /// copied when a chunk is added to a list shared with a copy.
+    frozen: Arc<Vec<Arc<[T]>>>,
+    /// How many items at the front of the first full chunk are gone
+    /// (dropped from the front); zero when there is no full chunk.
+    skip: usize,
+    /// The newest items, fewer than `N`.
+    open: Vec<T>,
+}
+
+impl<T, const N: usize> Default for Flat<T, N> {
+    fn default() -> Self {
+        Flat {
+            frozen: Arc::new(Vec::new()),
+            skip: 0,
+            open: Vec::new(),
+        }
+    }
+}
+
+impl<T, const N: usize> Flat<T, N> {
+    /// How many items there are.
+    fn len(&self) -> usize {
+        self.frozen.len() * N - self.skip + self.open.len()
+    }
+
+    /// The item at position `i` (from 0).
+    fn get(&self, i: usize) -> Option<&T> {
+        let at = i + self.skip;
+        match self.frozen.get(at / N) {
+            Some(chunk) => chunk.get(at % N),
+            None => self.open.get(at - self.frozen.len() * N),
+        }
+    }
+
+    /// The last item.
+    fn last(&self) -> Option<&T> {
+        self.open
+            .last()
+            .or_else(|| self.frozen.last().and_then(|c| c.last()))
+    }
+
+    /// The items from position `i` on, without walking those before it.
+    fn iter_from(&self, i: usize) -> impl DoubleEndedIterator<Item = &T> + '_ {
+        let at = i + self.skip;
+        let offset = at % N;
+        let full = self
+            .frozen
+            .get(at / N..)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .flat_map(move |(k, c)| if k == 0 { &c[offset..] } else { &c[..] });
+        let tail = at
+            .saturating_sub(self.frozen.len() * N)
+            .min(self.open.len());
+        full.chain(self.open[tail..].iter())
+    }
+
+    /// The first position whose item does not satisfy `pred`, for a `pred`
+    /// that holds for a prefix of the list (as `slice::partition_point`).
+    fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
+        let chunks = self.frozen.partition_point(|c| c.last().is_some_and(&pred));
+        let within = match self.frozen.get(chunks) {
+            Some(c) => c.partition_point(&pred),
+            None => self.open.partition_point(&pred),
+        };
+        (chunks * N + within)
+            .saturating_sub(self.skip)
+            .min(self.len())
+    }
+
+    /// Removes the first `n` items (all of them when `n` is larger).
+    fn drop_front(&mut self, n: usize) {
+        if n >= self.len() {
+            *self = Flat::default();
+            return;
+        }
+        let at = self.skip + n;
+        let whole = (at / N).min(self.frozen.len());
+        Arc::make_mut(&mut self.frozen).drain(..whole);
+        let rest = at - whole * N;
+        if self.frozen.is_empty() {
+            self.open.drain(..rest);
+            self.skip = 0;
+        } else {
+            self.skip = rest;
+        }
+    }
+}
+
+impl<T: Clone, const N: usize> Flat<T, N> {
+    /// Appends one item.
+    fn push(&mut self, item: T) {
+        self.open.push(item);
+        if self.open.len() == N {
+            let full = std::mem::take(&mut self.open).into();
+            Arc::make_mut(&mut self.frozen).push(full);
+        }
+    }
+
+    /// The item at position `i`, to change; a chunk shared with a copy is
+    /// copied first.
+    fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        let at = i + self.skip;
+        let frozen = self.frozen.len();
+        if at / N >= frozen {
+            return self.open.get_mut(at - frozen * N);
+        }
+        let chunk = &mut Arc::make_mut(&mut self.frozen)[at / N];
+        if Arc::get_mut(chunk).is_none() {
+            *chunk = chunk.iter().cloned().collect();
+        }
+        Arc::get_mut(chunk).and_then(|c| c.get_mut(at % N))
+    }
+
+    /// Keeps the first `keep` items.
+    fn truncate(&mut self, keep: usize) {
+        if keep >= self.len() {
+            return;
+        }
+        let in_frozen = self.frozen.len() * N - self.skip;
+        if keep >= in_frozen {
+            self.open.truncate(keep - in_frozen);
+            return;
+        }
+        // The cut falls inside a full chunk: its kept front becomes the tail.
+        let at = keep + self.skip;
+        let chunk = at / N;
+        let start = if chunk == 0 { self.skip } else { 0 };
         self.open = self.frozen[chunk][start..at % N].to_vec();
         Arc::make_mut(&mut self.frozen).truncate(chunk);
         if self.frozen.is_empty() {
@@ -183,7 +329,7 @@ impl<T: Clone, const N: usize> Chunked<T, N> {
     }
 }
 
-impl<T, const N: usize> Index<usize> for Chunked<T, N> {
+impl<T, const N: usize, const G: usize> Index<usize> for Chunked<T, N, G> {
     type Output = T;
 
     fn index(&self, i: usize) -> &T {
@@ -194,21 +340,21 @@ impl<T, const N: usize> Index<usize> for Chunked<T, N> {
     }
 }
 
-impl<T: PartialEq, const N: usize> PartialEq for Chunked<T, N> {
+impl<T: PartialEq, const N: usize, const G: usize> PartialEq for Chunked<T, N, G> {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
-impl<T: Eq, const N: usize> Eq for Chunked<T, N> {}
+impl<T: Eq, const N: usize, const G: usize> Eq for Chunked<T, N, G> {}
 
-impl<T: fmt::Debug, const N: usize> fmt::Debug for Chunked<T, N> {
+impl<T: fmt::Debug, const N: usize, const G: usize> fmt::Debug for Chunked<T, N, G> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
 
-impl<T: Clone, const N: usize> FromIterator<T> for Chunked<T, N> {
+impl<T: Clone, const N: usize, const G: usize> FromIterator<T> for Chunked<T, N, G> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
         let mut list = Chunked::default();
         for item in items {
@@ -219,13 +365,15 @@ impl<T: Clone, const N: usize> FromIterator<T> for Chunked<T, N> {
 }
 
 /// Written as a plain list, as the `Vec` it stands for was.
-impl<T: Serialize, const N: usize> Serialize for Chunked<T, N> {
+impl<T: Serialize, const N: usize, const G: usize> Serialize for Chunked<T, N, G> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.iter())
     }
 }
 
-impl<'de, T: Clone + Deserialize<'de>, const N: usize> Deserialize<'de> for Chunked<T, N> {
+impl<'de, T: Clone + Deserialize<'de>, const N: usize, const G: usize> Deserialize<'de>
+    for Chunked<T, N, G>
+{
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Vec::<T>::deserialize(deserializer).map(|v| v.into_iter().collect())
     }
@@ -243,10 +391,10 @@ mod tests {
     fn behaves_as_a_vec_and_copies_are_independent() {
         let mut rng = Rng::new(7);
         for _ in 0..50 {
-            let (mut model, mut list) = (Vec::new(), Chunked::<u64, 8>::default());
-            let mut copies: Vec<(Vec<u64>, Chunked<u64, 8>)> = Vec::new();
+            let (mut model, mut list) = (Vec::new(), Chunked::<u64, 4, 3>::default());
+            let mut copies: Vec<(Vec<u64>, Chunked<u64, 4, 3>)> = Vec::new();
             let mut next = 1;
-            for _ in 0..400 {
+            for _ in 0..1_000 {
                 match rng.index(12) {
                     0 => {
                         let keep = rng.index(model.len() + 1);
