@@ -9,7 +9,8 @@
 //! pixel columns) at three zoom levels: the whole history, one minute and
 //! one second, each at 50 random places.
 //!
-//! `cargo run --release --example timeline_report -- [MINUTES]` (default 60)
+//! `cargo run --release --example timeline_report -- [MINUTES] [NODES]`
+//! (default 60 minutes, 5 nodes; the browser benchmark uses 9)
 
 use raftlab::raft::Time;
 use raftlab::rng::Rng;
@@ -71,7 +72,13 @@ fn main() {
         .nth(1)
         .and_then(|m| m.parse().ok())
         .unwrap_or(60);
+    let nodes: u8 = std::env::args()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(5);
     let config = WorldConfig {
+        nodes,
+        voters: nodes,
         workload: Some(Workload {
             interval_us: 100_000,
             ..Workload::default()
@@ -93,7 +100,7 @@ fn main() {
     let steps = timeline.cursor();
     let (checkpoints, spacing) = timeline.checkpoint_stats();
     println!(
-        "history: {minutes} simulated minutes of a 5-node cluster with ~10 client operations/s"
+        "history: {minutes} simulated minutes of a {nodes}-node cluster with ~10 client operations/s"
     );
     println!(
         "steps={steps} client_ops={} violations={}",
