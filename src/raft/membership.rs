@@ -44,6 +44,12 @@ impl Configuration {
         self.voters.contains(&id) || self.outgoing.contains(&id)
     }
 
+    /// Whether `id` is in the configuration at all: a voter of either half
+    /// or a learner (without building [`Configuration::members`]).
+    pub fn is_member(&self, id: NodeId) -> bool {
+        self.is_voter(id) || self.learners.contains(&id)
+    }
+
     /// Whether `id` is a learner.
     pub fn is_learner(&self, id: NodeId) -> bool {
         self.learners.contains(&id) && !self.is_voter(id)

@@ -1079,7 +1079,7 @@ impl Node {
         let mut next = current.clone();
         match &change {
             ConfChange::AddLearner(id) => {
-                if current.members().contains(id) {
+                if current.is_member(*id) {
                     return Err(Refusal::AlreadyMember(*id));
                 }
                 next.learners.insert(*id);
@@ -1111,7 +1111,7 @@ impl Node {
                 }
             }
             ConfChange::Remove(id) => {
-                if !current.members().contains(id) {
+                if !current.is_member(*id) {
                     return Err(Refusal::NotAMember(*id));
                 }
                 next.voters.remove(id);
@@ -1438,12 +1438,17 @@ impl Node {
         index
     }
 
+    /// Every member but this node, in id order (as `members()` lists them;
+    /// built without its set, since a leader asks on every heartbeat).
     fn peers(&self) -> Vec<NodeId> {
-        self.membership
-            .members()
-            .into_iter()
+        let m = &self.membership;
+        let mut peers: Vec<NodeId> = (m.voters.iter().chain(&m.outgoing).chain(&m.learners))
+            .copied()
             .filter(|id| *id != self.id)
-            .collect()
+            .collect();
+        peers.sort_unstable();
+        peers.dedup();
+        peers
     }
 
     fn voters_except_self(&self) -> Vec<NodeId> {

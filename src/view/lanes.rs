@@ -51,8 +51,7 @@ impl LaneRole {
             return LaneRole::Down;
         }
         let node = world.node(id);
-        let members = node.membership().members();
-        if !members.contains(&id) && node.role() == Role::Follower {
+        if !node.membership().is_member(id) && node.role() == Role::Follower {
             return LaneRole::Outside;
         }
         match node.role() {
