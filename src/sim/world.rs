@@ -808,24 +808,15 @@ impl World {
     /// its replies to clients, records its events and re-arms its timer.
     fn drain(&mut self, id: NodeId, record: &mut StepRecord) {
         let idx = usize::from(id.0) - 1;
-        let mut messages = Vec::new();
-        let mut replies = Vec::new();
-        {
-            let node = &mut self.slots[idx].node;
-            while let Some(m) = node.poll_message() {
-                messages.push(m);
-            }
-            while let Some(r) = node.poll_reply() {
-                replies.push(r);
-            }
-            while let Some(e) = node.poll_event() {
-                record.events.push((id, e));
-            }
+        // Sending and routing never give the node new output, so each item
+        // is handled as it is polled, in the node's order.
+        while let Some(e) = self.slots[idx].node.poll_event() {
+            record.events.push((id, e));
         }
-        for m in messages {
+        while let Some(m) = self.slots[idx].node.poll_message() {
             self.send(m, record);
         }
-        for r in replies {
+        while let Some(r) = self.slots[idx].node.poll_reply() {
             self.route_reply(id, r.request, r.answer);
         }
         let slot = &self.slots[idx];
