@@ -178,7 +178,7 @@ fn state_machine_safety_fires_when_two_nodes_apply_different_entries_at_one_inde
     let applied = |term| Event::Applied {
         index: 2,
         term,
-        payload: Payload::Noop,
+        payload: Payload::Noop.into(),
         outcome: None,
     };
     inv.check(&w, &step(1, n(1), vec![applied(2)]));

@@ -10,6 +10,7 @@ use super::message::AppendRejection;
 use super::time::{LogIndex, NodeId, Term};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// A protocol rule, with the section of the Raft paper (or Ongaro's thesis)
 /// that states it.
@@ -341,8 +342,8 @@ pub enum Event {
         index: LogIndex,
         /// The new entry's term: the leader's current term.
         term: Term,
-        /// What the entry carries.
-        payload: Payload,
+        /// What the entry carries (shared with the log's entry).
+        payload: Arc<Payload>,
     },
     /// The commit index advanced to `index`. `quorum` lists the voters holding
     /// it when the leader counted; empty when a follower learned it.
@@ -372,8 +373,8 @@ pub enum Event {
         index: LogIndex,
         /// The entry's term.
         term: Term,
-        /// What the entry carries.
-        payload: Payload,
+        /// What the entry carries (shared with the log's entry).
+        payload: Arc<Payload>,
         /// The result of applying a command; `None` for other payloads.
         outcome: Option<Applied>,
     },
@@ -492,10 +493,9 @@ impl Event {
             | Event::SnapshotRejected { .. } => Rule::TermRule,
             Event::AppendRejected { .. } | Event::LogTruncated { .. } => Rule::ConsistencyCheck,
             Event::EntriesAppended { .. } => Rule::LogReplication,
-            Event::LeaderAppended {
-                payload: Payload::Noop,
-                ..
-            } => Rule::NoopOnElection,
+            Event::LeaderAppended { payload, .. } if **payload == Payload::Noop => {
+                Rule::NoopOnElection
+            }
             Event::LeaderAppended { .. } => Rule::LogReplication,
             Event::Committed { rule, .. } => *rule,
             Event::CommitDeferred { .. } => Rule::CurrentTermCommit,

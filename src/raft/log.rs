@@ -7,6 +7,7 @@ use super::time::{LogIndex, NodeId, Term};
 use crate::chunked::Chunked;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::Arc;
 
 /// What a log entry carries.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -36,8 +37,10 @@ pub struct Entry {
     pub index: LogIndex,
     /// The leader's term when the entry was created.
     pub term: Term,
-    /// What it carries.
-    pub payload: Payload,
+    /// What it carries; shared by every copy of the entry (each node's log,
+    /// each message carrying it, each checkpoint), so that a replicated
+    /// command is stored once, not once per node.
+    pub payload: Arc<Payload>,
 }
 
 /// A compacted prefix of the log: the state machine and configuration as of
@@ -83,7 +86,7 @@ impl From<StoredLog> for Log {
         let configs = stored
             .entries
             .iter()
-            .filter(|e| matches!(e.payload, Payload::Config(_)))
+            .filter(|e| matches!(*e.payload, Payload::Config(_)))
             .map(|e| e.index)
             .collect();
         Log {
@@ -166,9 +169,10 @@ impl Log {
     }
 
     /// Appends an entry at the next index.
-    pub fn append(&mut self, term: Term, payload: Payload) -> LogIndex {
+    pub fn append(&mut self, term: Term, payload: impl Into<Arc<Payload>>) -> LogIndex {
+        let payload = payload.into();
         let index = self.last_index() + 1;
-        if matches!(payload, Payload::Config(_)) {
+        if matches!(*payload, Payload::Config(_)) {
             self.configs.push(index);
         }
         self.entries.push(Entry {
@@ -230,11 +234,7 @@ impl Log {
     pub fn config_at(&self, index: LogIndex) -> (LogIndex, &Configuration) {
         let before = self.configs.partition_point(|i| *i <= index);
         if let Some(at) = before.checked_sub(1).map(|k| self.configs[k]) {
-            if let Some(Entry {
-                payload: Payload::Config(c),
-                ..
-            }) = self.entry(at)
-            {
+            if let Some(Payload::Config(c)) = self.entry(at).map(|e| &*e.payload) {
                 return (at, c);
             }
         }
@@ -410,7 +410,7 @@ mod tests {
             .iter()
             .rev()
             .filter(|e| e.index <= index)
-            .find_map(|e| match &e.payload {
+            .find_map(|e| match &*e.payload {
                 Payload::Config(c) => Some((e.index, c.clone())),
                 _ => None,
             })

@@ -11,6 +11,7 @@ use super::time::{LogIndex, NodeId, Term, Time};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::sync::Arc;
 
 /// A node's role (§5.1, thesis §9.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -1429,6 +1430,7 @@ impl Node {
 
     fn leader_append(&mut self, payload: Payload) -> LogIndex {
         let term = self.disk.term;
+        let payload = Arc::new(payload);
         let index = self.disk.log.append(term, payload.clone());
         self.emit(Event::LeaderAppended {
             index,
@@ -1770,7 +1772,7 @@ impl Node {
         let mut previous = &self.membership;
         let mut rule = Rule::Learners;
         for i in self.membership_index + 1..=to {
-            if let Some(Payload::Config(next)) = self.disk.log.entry(i).map(|e| &e.payload) {
+            if let Some(Payload::Config(next)) = self.disk.log.entry(i).map(|e| &*e.payload) {
                 let step = change_rule(previous, next);
                 if rank(step) > rank(rule) {
                     rule = step;
@@ -1800,7 +1802,7 @@ impl Node {
                 break;
             };
             self.applied = entry.index;
-            let outcome = match &entry.payload {
+            let outcome = match &*entry.payload {
                 Payload::Command(c) => Some(self.kv.apply(c)),
                 _ => None,
             };

@@ -1248,10 +1248,7 @@ fn a_new_leader_promotes_only_after_a_commit_in_its_own_term() {
     );
     assert!(!c.events_of(n(2)).any(|e| matches!(
         e,
-        Event::LeaderAppended {
-            payload: Payload::Config(_),
-            ..
-        }
+        Event::LeaderAppended { payload, .. } if matches!(**payload, Payload::Config(_))
     )));
 }
 

@@ -290,7 +290,7 @@ fn every_event() -> Vec<(Event, Rule)> {
             Event::LeaderAppended {
                 index: 3,
                 term: 2,
-                payload: Payload::Noop,
+                payload: Payload::Noop.into(),
             },
             Rule::NoopOnElection,
         ),
@@ -298,7 +298,7 @@ fn every_event() -> Vec<(Event, Rule)> {
             Event::LeaderAppended {
                 index: 4,
                 term: 2,
-                payload: Payload::Config(config(&[1, 2, 3])),
+                payload: Payload::Config(config(&[1, 2, 3])).into(),
             },
             Rule::LogReplication,
         ),
@@ -323,7 +323,7 @@ fn every_event() -> Vec<(Event, Rule)> {
             Event::Applied {
                 index: 4,
                 term: 2,
-                payload: Payload::Noop,
+                payload: Payload::Noop.into(),
                 outcome: None,
             },
             Rule::StateMachine,
