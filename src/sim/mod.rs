@@ -11,6 +11,7 @@ pub mod action;
 pub mod clock;
 pub mod digest;
 pub mod history;
+pub mod in_flight;
 pub mod network;
 pub mod queue;
 pub mod reference;

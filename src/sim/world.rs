@@ -5,6 +5,7 @@ use super::action::{Action, ActionError, MessageId, TimedAction, Workload};
 use super::clock::{LocalClock, MAX_DRIFT_PPM};
 use super::digest::StableHasher;
 use super::history::{ClientOp, OpId, OpKind, Outcome};
+use super::in_flight::InFlightTable;
 use super::network::{Links, NetworkConfig};
 use super::queue::EventQueue;
 use crate::chunked::Chunked;
@@ -389,9 +390,7 @@ pub struct World {
     queue: EventQueue<Scheduled>,
     slots: Vec<NodeSlot>,
     links: Links,
-    /// Boxed: a message in flight is 216 bytes, and the map moved whole
-    /// values around its nodes on every send and delivery.
-    in_flight: BTreeMap<MessageId, Box<InFlight>>,
+    in_flight: InFlightTable,
     next_message: MessageId,
     clients: Vec<ClientSlot>,
     calls: BTreeMap<OpId, Call>,
@@ -443,7 +442,7 @@ impl World {
             queue: EventQueue::default(),
             slots,
             links: Links::default(),
-            in_flight: BTreeMap::new(),
+            in_flight: InFlightTable::default(),
             next_message: 1,
             clients: Vec::new(),
             calls: BTreeMap::new(),
@@ -552,11 +551,11 @@ impl World {
     }
     /// Messages on their way, oldest first.
     pub fn in_flight(&self) -> Vec<InFlight> {
-        self.in_flight.values().map(|m| (**m).clone()).collect()
+        self.in_flight.iter().cloned().collect()
     }
     /// Messages on their way, without copying.
     pub fn in_flight_iter(&self) -> impl Iterator<Item = &InFlight> {
-        self.in_flight.values().map(|m| &**m)
+        self.in_flight.iter()
     }
     /// Which links are cut.
     pub fn links(&self) -> &Links {
@@ -724,7 +723,7 @@ impl World {
     fn execute(&mut self, item: Scheduled) -> Option<StepRecord> {
         match item {
             Scheduled::Deliver(id) => {
-                let msg = self.in_flight.remove(&id)?;
+                let msg = self.in_flight.remove(id)?;
                 let kind = msg.message.kind();
                 let (from, to) = (msg.from, msg.to);
                 let because = if !self.is_up(to) {
@@ -858,14 +857,14 @@ impl World {
                 let at = self.now.plus(self.rng.range_inclusive(lo, hi));
                 self.in_flight.insert(
                     id,
-                    Box::new(InFlight {
+                    InFlight {
                         id,
                         from,
                         to,
                         sent_at: self.now,
                         deliver_at: at,
                         message: message.clone(),
-                    }),
+                    },
                 );
                 self.schedule(at, CLASS_OTHER, Scheduled::Deliver(id));
                 Some(at)
@@ -1336,7 +1335,7 @@ impl World {
             }
             Action::DropMessage { id } => {
                 self.in_flight
-                    .remove(id)
+                    .remove(*id)
                     .ok_or(ActionError::UnknownMessage(*id))?;
             }
             Action::SetClockDrift { node, drift_ppm } => {
