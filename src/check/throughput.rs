@@ -49,6 +49,7 @@ pub fn steady_run(nodes: u8, sim_seconds: u64, seed: u64) -> SteadyRun {
             break;
         };
         invariants.check(&world, &record);
+        world.recycle(record);
     }
     let verdict = match invariants.first_violation() {
         Some(v) => Err(v.sentence.clone()),

@@ -150,6 +150,7 @@ impl<O: Observer> Timeline<O> {
     pub fn run_until(&mut self, t: Time) {
         while let Some(record) = self.world.step_at_or_before(t) {
             self.after_step(&record);
+            self.world.recycle(record);
         }
         self.world.run_until(t);
     }
@@ -253,6 +254,7 @@ impl<O: Observer> Timeline<O> {
                 break;
             };
             self.observer.observe(&self.world, &record);
+            self.world.recycle(record);
             self.mark_waypoint();
         }
         self.furthest = self.furthest.max(self.cursor());
@@ -263,6 +265,7 @@ impl<O: Observer> Timeline<O> {
         self.rewind(|w| w.now() <= t);
         while let Some(record) = self.world.step_at_or_before(t) {
             self.observer.observe(&self.world, &record);
+            self.world.recycle(record);
             self.mark_waypoint();
         }
         self.world.run_until(t);
@@ -292,8 +295,9 @@ impl<O: Observer> Timeline<O> {
             w
         };
         while world.steps() < from {
-            if world.step().is_none() {
-                break;
+            match world.step() {
+                Some(record) => world.recycle(record),
+                None => break,
             }
         }
         Replay {

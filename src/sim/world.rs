@@ -403,6 +403,8 @@ pub struct World {
     trace: StableHasher,
     workload: Option<Workload>,
     workload_generation: u64,
+    /// Empty lists handed back by [`World::recycle`] for the next record.
+    spare: (Vec<(NodeId, Event)>, Vec<Sent>),
 }
 
 impl World {
@@ -452,6 +454,7 @@ impl World {
             trace: StableHasher::default(),
             workload: None,
             workload_generation: 0,
+            spare: (Vec::new(), Vec::new()),
             config,
         };
         let mut boot = world.record(What::Timer { node: NodeId(1) }, None);
@@ -703,14 +706,34 @@ impl World {
         self.queue.push((at, class, self.seq), item);
     }
 
-    fn record(&self, what: What, node: Option<NodeId>) -> StepRecord {
+    fn record(&mut self, what: What, node: Option<NodeId>) -> StepRecord {
         StepRecord {
             index: self.steps + 1,
             time: self.now,
             what,
             node,
-            events: Vec::new(),
-            sent: Vec::new(),
+            events: std::mem::take(&mut self.spare.0),
+            sent: std::mem::take(&mut self.spare.1),
+        }
+    }
+
+    /// Takes back a step's record once the caller is done with it, so the
+    /// next step reuses its lists instead of allocating two new ones (most
+    /// steps record an event or send a message). Optional: a record that is
+    /// kept or dropped costs only those allocations.
+    pub fn recycle(&mut self, record: StepRecord) {
+        let StepRecord {
+            mut events,
+            mut sent,
+            ..
+        } = record;
+        events.clear();
+        sent.clear();
+        if events.capacity() > self.spare.0.capacity() {
+            self.spare.0 = events;
+        }
+        if sent.capacity() > self.spare.1.capacity() {
+            self.spare.1 = sent;
         }
     }
 
