@@ -3,50 +3,36 @@
 //! A `BTreeMap` did the same job, but it moved whole entries around its nodes
 //! on every insert and removal; the heap only sifts, and the world only ever
 //! needs the earliest entry. Keys are unique (the sequence number), so the
-//! order is total and the same on every platform.
+//! order is total and the same on every platform (a slot number beside the
+//! key never decides it).
 
 use crate::raft::Time;
-use std::cmp::{Ordering, Reverse};
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 /// When an entry runs: at `time`, lower `class` first, then in the order
 /// entries were pushed (`seq`).
 pub type QueueKey = (Time, u8, u64);
 
-/// One queued item with its key; ordered by the key alone.
-#[derive(Clone, Debug)]
-struct Queued<T> {
-    key: QueueKey,
-    item: T,
-}
-
-impl<T> PartialEq for Queued<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl<T> Eq for Queued<T> {}
-impl<T> PartialOrd for Queued<T> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<T> Ord for Queued<T> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.key.cmp(&other.key)
-    }
-}
-
 /// A min-queue of items by [`QueueKey`].
+///
+/// The heap holds only keys and slot numbers (32 bytes an entry), the items
+/// sit in slots beside it: a pop moves entries down the heap's levels, and
+/// the world's items are 72 bytes.
 #[derive(Clone, Debug)]
 pub struct EventQueue<T> {
-    heap: BinaryHeap<Reverse<Queued<T>>>,
+    heap: BinaryHeap<Reverse<(QueueKey, u32)>>,
+    slots: Vec<Option<T>>,
+    /// Slots whose item was taken, to reuse.
+    free: Vec<u32>,
 }
 
 impl<T> Default for EventQueue<T> {
     fn default() -> Self {
         EventQueue {
             heap: BinaryHeap::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
         }
     }
 }
@@ -54,22 +40,45 @@ impl<T> Default for EventQueue<T> {
 impl<T> EventQueue<T> {
     /// Adds `item` to run at `key`. Keys must be unique.
     pub fn push(&mut self, key: QueueKey, item: T) {
-        self.heap.push(Reverse(Queued { key, item }));
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some(item);
+                slot
+            }
+            None => {
+                self.slots.push(Some(item));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.heap.push(Reverse((key, slot)));
     }
 
     /// The earliest key, if any.
     pub fn first_key(&self) -> Option<QueueKey> {
-        self.heap.peek().map(|Reverse(q)| q.key)
+        self.heap.peek().map(|Reverse((key, _))| *key)
     }
 
     /// Removes and returns the earliest entry.
     pub fn pop_first(&mut self) -> Option<(QueueKey, T)> {
-        self.heap.pop().map(|Reverse(q)| (q.key, q.item))
+        let Reverse((key, slot)) = self.heap.pop()?;
+        self.free.push(slot);
+        self.slots[slot as usize].take().map(|item| (key, item))
     }
 
     /// Keeps only the entries for which `keep` is true.
     pub fn retain(&mut self, mut keep: impl FnMut(&QueueKey, &T) -> bool) {
-        self.heap.retain(|Reverse(q)| keep(&q.key, &q.item));
+        let slots = &mut self.slots;
+        let free = &mut self.free;
+        self.heap.retain(|Reverse((key, slot))| {
+            let kept = slots[*slot as usize]
+                .as_ref()
+                .is_some_and(|item| keep(key, item));
+            if !kept {
+                slots[*slot as usize] = None;
+                free.push(*slot);
+            }
+            kept
+        });
     }
 
     /// How many entries are queued.
