@@ -382,8 +382,10 @@ pub enum Event {
     ConfigChanged {
         /// The index of the entry (or snapshot) holding the configuration now in effect.
         index: LogIndex,
-        /// The configuration now in effect: the latest in the log, committed or not (§6).
-        config: Configuration,
+        /// The configuration now in effect: the latest in the log, committed or
+        /// not (§6). Boxed: the largest field of any event, and events are
+        /// moved a few times per step.
+        config: Box<Configuration>,
         /// The rule behind the change.
         rule: Rule,
     },

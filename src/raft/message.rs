@@ -101,8 +101,10 @@ pub enum Message {
     InstallSnapshot {
         /// The leader's term.
         term: Term,
-        /// The leader's snapshot: state machine, configuration, last index and term.
-        snapshot: Snapshot,
+        /// The leader's snapshot: state machine, configuration, last index and
+        /// term. Boxed: it is by far the largest message, and every message
+        /// is moved a few times per step.
+        snapshot: Box<Snapshot>,
         /// The leader's heartbeat round number, used to confirm leadership for ReadIndex and leases.
         round: u64,
     },

@@ -557,7 +557,7 @@ impl Node {
             ),
             Message::InstallSnapshot {
                 snapshot, round, ..
-            } => self.handle_install_snapshot(from, snapshot, round),
+            } => self.handle_install_snapshot(from, *snapshot, round),
             Message::SnapshotResponse {
                 last_index, round, ..
             } => self.handle_snapshot_response(from, last_index, round),
@@ -1555,7 +1555,7 @@ impl Node {
                 peer,
                 Message::InstallSnapshot {
                     term,
-                    snapshot,
+                    snapshot: Box::new(snapshot),
                     round,
                 },
             );
@@ -1752,7 +1752,7 @@ impl Node {
         self.membership = config.clone();
         self.emit(Event::ConfigChanged {
             index,
-            config,
+            config: Box::new(config),
             rule,
         });
         self.sync_progress();

@@ -331,7 +331,7 @@ fn every_event() -> Vec<(Event, Rule)> {
         (
             Event::ConfigChanged {
                 index: 4,
-                config: config(&[1, 2, 3]),
+                config: Box::new(config(&[1, 2, 3])),
                 rule: Rule::SingleServerChange,
             },
             Rule::SingleServerChange,
