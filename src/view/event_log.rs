@@ -612,11 +612,11 @@ mod tests {
         );
         assert_eq!(rec.next_key(started), Some(won));
         assert_eq!(rec.next_key(won), None);
-        let time = rec.get(started).unwrap().time;
+        let time = rec.get(started).unwrap().time();
         assert!(rec.step_at_time(time) >= started);
         assert!(rec
             .get(rec.step_at_time(time) + 1)
-            .is_none_or(|m| m.time > time));
+            .is_none_or(|m| m.time() > time));
         let first = rec.next_key(0).expect("a first key event");
         assert!(first <= started);
         t.seek(started - 1);
