@@ -5,9 +5,9 @@
 //!
 //! Each row reads only its own memo, so a step that changes one node's log
 //! redraws that row alone, and a frame that only moves time redraws none.
+//! Cells are static (see `DrawnCell`).
 
 use super::lab::Lab;
-use super::relay::Relay;
 use crate::raft::NodeId;
 use crate::scenario::Focus;
 use crate::view::{LogCell, LogRow};
@@ -21,26 +21,39 @@ const TERM_COLOURS: u64 = 8;
 pub fn LogsPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let ids = lab.node_ids();
-    // What the lesson points at, read once for every row's cells (see `relay`).
-    let lesson_focus = Relay::new(move || lab.focus());
     view! {
         <section class="panel logs" role="region" aria-label="Logs">
             <h2>"Logs"</h2>
             <p class="hint">"Solid: committed. Dashed: not yet committed. ▲c commit index, ▲a last applied; on the leader, n/m is each follower's next and match index."</p>
             <div class="log-rows">
-                {ids.into_iter().map(|id| view! { <LogRowView id=id lesson_focus=lesson_focus /> }).collect_view()}
+                {ids.into_iter().map(|id| view! { <LogRowView id=id /> }).collect_view()}
             </div>
         </section>
     }
 }
 
+/// One entry as drawn: the view's cell and what the page points at in it.
+/// Everything a cell shows is in its key, so a cell is drawn once and never
+/// updated: a seek that changes every entry makes new cells without any
+/// reactive work per cell, and a step changes only the cells it touched.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct DrawnCell {
+    index: u64,
+    term: u64,
+    text: String,
+    title: String,
+    committed: bool,
+    at_commit: bool,
+    at_applied: bool,
+    /// A broken rule names this entry.
+    implicated: bool,
+    /// The lesson's current stop points at this entry.
+    focus: bool,
+}
+
 /// One node's log.
 #[component]
-fn LogRowView(
-    id: NodeId,
-    /// What the lesson's current stop points at, relayed to the cells.
-    lesson_focus: Relay<Vec<Focus>>,
-) -> impl IntoView {
+fn LogRowView(id: NodeId) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let row = Memo::new(move |_| {
         lab.logs
@@ -48,18 +61,33 @@ fn LogRowView(
     });
     let get =
         move |f: fn(&LogRow) -> String| move || row.with(|r| r.as_ref().map(f).unwrap_or_default());
-    let cells = move || row.with(|r| r.as_ref().map(|r| r.cells.clone()).unwrap_or_default());
-    // What the cells read, relayed (see `relay`): cells come and go with
-    // every entry and must not subscribe to the row or the lab directly.
-    let marker = Relay::new(move || {
-        lab.violation.with(|v| {
+    let cells = Memo::new(move |_| {
+        let implicated = lab.violation.with(|v| {
             v.as_ref()
                 .filter(|v| v.nodes.contains(&id))
                 .and_then(|v| v.index)
+        });
+        let focus = lab.focus();
+        row.with(|r| {
+            r.iter()
+                .flat_map(|r| &r.cells)
+                .map(|c: &LogCell| DrawnCell {
+                    index: c.index,
+                    term: c.term,
+                    text: c.text.clone(),
+                    title: c.title.clone(),
+                    committed: c.committed,
+                    at_commit: c.at_commit,
+                    at_applied: c.at_applied,
+                    implicated: implicated == Some(c.index),
+                    focus: focus.contains(&Focus::Entry {
+                        node: id,
+                        index: c.index,
+                    }),
+                })
+                .collect::<Vec<_>>()
         })
     });
-    let commit = Relay::new(move || row.with(|r| r.as_ref().map_or(0, |r| r.commit)));
-    let applied = Relay::new(move || row.with(|r| r.as_ref().map_or(0, |r| r.applied)));
     let progress = move || {
         row.with(|r| {
             r.as_ref()
@@ -97,39 +125,9 @@ fn LogRowView(
                         </li>
                     </Show>
                     <For
-                        each=cells
-                        key=|c: &LogCell| (c.index, c.term, c.committed, c.applied, c.text.clone())
-                        children=move |c: LogCell| {
-                            let index = c.index;
-                            let class = format!(
-                                "log-cell term-{} {}",
-                                c.term % TERM_COLOURS,
-                                if c.committed { "committed" } else { "uncommitted" }
-                            );
-                            let (commit, applied) = (commit.local(), applied.local());
-                            let (marker, lesson_focus) = (marker.local(), lesson_focus.local());
-                            let is_commit = move || commit.get() == index;
-                            let is_applied = move || applied.get() == index;
-                            let focus = Focus::Entry { node: id, index };
-                            view! {
-                                <li
-                                    class=class
-                                    class:implicated=move || marker.get() == Some(index)
-                                    class:focus=move || lesson_focus.with(|f| f.contains(&focus))
-                                    title=c.title.clone()
-                                    data-index=index.to_string()
-                                    data-committed=c.committed.to_string()
-                                >
-                                    <span class="cell-index">{index}</span>
-                                    <span class="cell-term">{format!("t{}", c.term)}</span>
-                                    <span class="cell-text">{c.text.clone()}</span>
-                                    <span class="cell-marks">
-                                        {move || if is_commit() { "▲c" } else { "" }}
-                                        {move || if is_applied() { "▲a" } else { "" }}
-                                    </span>
-                                </li>
-                            }
-                        }
+                        each=move || cells.get()
+                        key=|c: &DrawnCell| c.clone()
+                        children=|c: DrawnCell| view! { <LogCellView c=c /> }
                     />
                 </ol>
             </div>
@@ -138,5 +136,44 @@ fn LogRowView(
                 <span class="progress">{progress}</span>
             </div>
         </div>
+    }
+}
+
+/// One entry: static, see [`DrawnCell`].
+#[component]
+fn LogCellView(c: DrawnCell) -> impl IntoView {
+    let mut class = format!(
+        "log-cell term-{} {}",
+        c.term % TERM_COLOURS,
+        if c.committed {
+            "committed"
+        } else {
+            "uncommitted"
+        }
+    );
+    if c.implicated {
+        class.push_str(" implicated");
+    }
+    if c.focus {
+        class.push_str(" focus");
+    }
+    let marks = match (c.at_commit, c.at_applied) {
+        (true, true) => "▲c▲a",
+        (true, false) => "▲c",
+        (false, true) => "▲a",
+        (false, false) => "",
+    };
+    view! {
+        <li
+            class=class
+            title=c.title
+            data-index=c.index.to_string()
+            data-committed=c.committed.to_string()
+        >
+            <span class="cell-index">{c.index}</span>
+            <span class="cell-term">{format!("t{}", c.term)}</span>
+            <span class="cell-text">{c.text}</span>
+            <span class="cell-marks">{marks}</span>
+        </li>
     }
 }
