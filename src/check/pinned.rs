@@ -169,7 +169,7 @@ impl PinnedReads {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::check::{check_history, Linearizability};
     use crate::raft::{NodeId, Op, Time};
@@ -182,7 +182,7 @@ mod tests {
     /// (operations run in order at random instants inside random intervals),
     /// then perhaps spoiled: a read returns an older value, a write loses its
     /// answer or is refused.
-    fn random_history(rng: &mut Rng) -> Vec<ClientOp> {
+    pub(crate) fn random_history(rng: &mut Rng) -> Vec<ClientOp> {
         let n = rng.range_inclusive(2, 9) as usize;
         let mut points: Vec<u64> = (0..n).map(|_| rng.range_inclusive(0, 60)).collect();
         points.sort_unstable();
