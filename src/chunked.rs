@@ -16,14 +16,87 @@ use std::ops::Index;
 use std::sync::Arc;
 
 /// A list in chunks of `N` items, cheap to clone. The chunks themselves are
-/// listed in groups of `G`, shared the same way: a long list's copies would
-/// otherwise each hold their own list of chunk pointers once the original
-/// grows (the recorder's per-step marks reach thousands of chunks in an
-/// hour, and every checkpoint keeps a copy).
+/// listed in groups of `G`, shared the same way (a second [`Layer`]): a long
+/// list's copies would otherwise each hold their own list of chunk pointers
+/// once the original grows (the recorder's per-step marks reach thousands of
+/// chunks in an hour, and every checkpoint keeps a copy).
+pub type Chunked<T, const N: usize = 64, const G: usize = 64> =
+    Layer<T, N, Layer<Arc<[T]>, G, Arc<Vec<Arc<[Arc<[T]>]>>>>>;
+
+/// Where a layer keeps its full chunks: a list of them that is itself cheap
+/// to clone. Either a plain shared `Vec` (copied whole when a copy of it
+/// changes) or another [`Layer`].
+pub trait Frozen<C>: Default + Clone {
+    /// How many there are.
+    fn len(&self) -> usize;
+    /// Whether there are none.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The one at position `i`.
+    fn get(&self, i: usize) -> Option<&C>;
+    /// The last one.
+    fn last(&self) -> Option<&C>;
+    /// Those from position `i` on.
+    fn iter_from<'a>(&'a self, i: usize) -> impl DoubleEndedIterator<Item = &'a C> + 'a
+    where
+        C: 'a;
+    /// As `slice::partition_point`.
+    fn partition_point(&self, pred: impl Fn(&C) -> bool) -> usize;
+    /// Removes the first `n`.
+    fn drop_front(&mut self, n: usize);
+    /// Appends one.
+    fn push(&mut self, item: C);
+    /// The one at position `i`, to change.
+    fn get_mut(&mut self, i: usize) -> Option<&mut C>;
+    /// Keeps the first `keep`.
+    fn truncate(&mut self, keep: usize);
+}
+
+/// The bottom of the stack: one shared list, copied whole when a list
+/// shared with a copy changes.
+impl<C: Clone> Frozen<C> for Arc<Vec<C>> {
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+    fn get(&self, i: usize) -> Option<&C> {
+        self.as_slice().get(i)
+    }
+    fn last(&self) -> Option<&C> {
+        self.as_slice().last()
+    }
+    fn iter_from<'a>(&'a self, i: usize) -> impl DoubleEndedIterator<Item = &'a C> + 'a
+    where
+        C: 'a,
+    {
+        self.as_slice().get(i..).unwrap_or_default().iter()
+    }
+    fn partition_point(&self, pred: impl Fn(&C) -> bool) -> usize {
+        self.as_slice().partition_point(pred)
+    }
+    fn drop_front(&mut self, n: usize) {
+        let n = n.min(self.as_slice().len());
+        Arc::make_mut(self).drain(..n);
+    }
+    fn push(&mut self, item: C) {
+        Arc::make_mut(self).push(item);
+    }
+    fn get_mut(&mut self, i: usize) -> Option<&mut C> {
+        Arc::make_mut(self).get_mut(i)
+    }
+    fn truncate(&mut self, keep: usize) {
+        Arc::make_mut(self).truncate(keep);
+    }
+}
+
+/// One level of sharing: full chunks of exactly `N` items behind `Arc`s,
+/// kept in `F`, and an open chunk. A clone copies the open chunk and what
+/// `F` does not share; a change to an item in a shared chunk copies that
+/// chunk first.
 #[derive(Clone)]
-pub struct Chunked<T, const N: usize = 64, const G: usize = 64> {
-    /// Full chunks of exactly `N` items each, in shared groups.
-    frozen: Flat<Arc<[T]>, G>,
+pub struct Layer<T, const N: usize, F> {
+    /// Full chunks of exactly `N` items each.
+    frozen: F,
     /// How many items at the front of the first full chunk are gone
     /// (dropped from the front); zero when there is no full chunk.
     skip: usize,
@@ -31,17 +104,17 @@ pub struct Chunked<T, const N: usize = 64, const G: usize = 64> {
     open: Vec<T>,
 }
 
-impl<T, const N: usize, const G: usize> Default for Chunked<T, N, G> {
+impl<T, const N: usize, F: Default> Default for Layer<T, N, F> {
     fn default() -> Self {
-        Chunked {
-            frozen: Flat::default(),
+        Layer {
+            frozen: F::default(),
             skip: 0,
             open: Vec::new(),
         }
     }
 }
 
-impl<T, const N: usize, const G: usize> Chunked<T, N, G> {
+impl<T, const N: usize, F: Frozen<Arc<[T]>>> Layer<T, N, F> {
     /// How many items there are.
     pub fn len(&self) -> usize {
         self.frozen.len() * N - self.skip + self.open.len()
@@ -76,14 +149,16 @@ impl<T, const N: usize, const G: usize> Chunked<T, N, G> {
     /// The items from position `i` on, without walking those before it.
     pub fn iter_from(&self, i: usize) -> impl DoubleEndedIterator<Item = &T> + '_ {
         let at = i + self.skip;
-        let offset = at % N;
-        let first = self.frozen.get(at / N).map(|c| &c[offset..]);
+        let first = self.frozen.get(at / N).map(|c| &c[at % N..]);
         let rest = self.frozen.iter_from(at / N + 1).flat_map(|c| c.iter());
-        let full = first.into_iter().flatten().chain(rest);
         let tail = at
             .saturating_sub(self.frozen.len() * N)
             .min(self.open.len());
-        full.chain(self.open[tail..].iter())
+        first
+            .into_iter()
+            .flatten()
+            .chain(rest)
+            .chain(self.open[tail..].iter())
     }
 
     /// The first position whose item does not satisfy `pred`, for a `pred`
@@ -101,7 +176,7 @@ impl<T, const N: usize, const G: usize> Chunked<T, N, G> {
 
     /// Removes every item.
     pub fn clear(&mut self) {
-        *self = Chunked::default();
+        *self = Layer::default();
     }
 
     /// Removes the first `n` items (all of them when `n` is larger).
@@ -114,7 +189,7 @@ impl<T, const N: usize, const G: usize> Chunked<T, N, G> {
         let whole = (at / N).min(self.frozen.len());
         self.frozen.drop_front(whole);
         let rest = at - whole * N;
-        if self.frozen.len() == 0 {
+        if self.frozen.is_empty() {
             self.open.drain(..rest);
             self.skip = 0;
         } else {
@@ -123,19 +198,18 @@ impl<T, const N: usize, const G: usize> Chunked<T, N, G> {
     }
 
     /// Heap bytes held by this list that a clone does not share: the open
-    /// chunk and the open group of chunk pointers.
+    /// chunk (and, below, at most an open group of chunk pointers).
     pub fn unshared_bytes(&self) -> usize {
-        self.open.capacity() * std::mem::size_of::<T>() + G * std::mem::size_of::<Arc<[T]>>()
+        self.open.capacity() * std::mem::size_of::<T>()
     }
 
-    /// Heap bytes of the full chunks and of the lists of them (shared
-    /// between clones).
+    /// Heap bytes of the full chunks (shared between clones).
     pub fn shared_bytes(&self) -> usize {
         self.frozen.len() * (N * std::mem::size_of::<T>() + std::mem::size_of::<Arc<[T]>>())
     }
 }
 
-impl<T: Clone, const N: usize, const G: usize> Chunked<T, N, G> {
+impl<T: Clone, const N: usize, F: Frozen<Arc<[T]>>> Layer<T, N, F> {
     /// Appends one item.
     pub fn push(&mut self, item: T) {
         self.open.push(item);
@@ -179,157 +253,47 @@ impl<T: Clone, const N: usize, const G: usize> Chunked<T, N, G> {
             .get(chunk)
             .map_or_else(Vec::new, |c| c[start..at % N].to_vec());
         self.frozen.truncate(chunk);
-        if self.frozen.len() == 0 {
+        if self.frozen.is_empty() {
             self.skip = 0;
         }
     }
 }
 
-/// One level of sharing: full chunks of `N` items behind `Arc`s, in a
-/// shared list, and an open chunk. [`Chunked`] keeps its chunks in one of
-/// these, so that the list of them is shared in groups as well.
-#[derive(Clone)]
-struct Flat<T, const N: usize> {
-    /// Full chunks of exactly `N` items each. The list of them is shared
-    /// too, so a clone costs the same however long the list is; it is
-    /// copied when a chunk is added to a list shared with a copy.
-    frozen: Arc<Vec<Arc<[T]>>>,
-    /// How many items at the front of the first full chunk are gone
-    /// (dropped from the front); zero when there is no full chunk.
-    skip: usize,
-    /// The newest items, fewer than `N`.
-    open: Vec<T>,
-}
-
-impl<T, const N: usize> Default for Flat<T, N> {
-    fn default() -> Self {
-        Flat {
-            frozen: Arc::new(Vec::new()),
-            skip: 0,
-            open: Vec::new(),
-        }
-    }
-}
-
-impl<T, const N: usize> Flat<T, N> {
-    /// How many items there are.
+/// A layer is itself a list of chunks for the layer above it.
+impl<T: Clone, const N: usize, F: Frozen<Arc<[T]>>> Frozen<T> for Layer<T, N, F> {
     fn len(&self) -> usize {
-        self.frozen.len() * N - self.skip + self.open.len()
+        Layer::len(self)
     }
-
-    /// The item at position `i` (from 0).
     fn get(&self, i: usize) -> Option<&T> {
-        let at = i + self.skip;
-        match self.frozen.get(at / N) {
-            Some(chunk) => chunk.get(at % N),
-            None => self.open.get(at - self.frozen.len() * N),
-        }
+        Layer::get(self, i)
     }
-
-    /// The last item.
     fn last(&self) -> Option<&T> {
-        self.open
-            .last()
-            .or_else(|| self.frozen.last().and_then(|c| c.last()))
+        Layer::last(self)
     }
-
-    /// The items from position `i` on, without walking those before it.
-    fn iter_from(&self, i: usize) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        let at = i + self.skip;
-        let offset = at % N;
-        let full = self
-            .frozen
-            .get(at / N..)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-            .flat_map(move |(k, c)| if k == 0 { &c[offset..] } else { &c[..] });
-        let tail = at
-            .saturating_sub(self.frozen.len() * N)
-            .min(self.open.len());
-        full.chain(self.open[tail..].iter())
+    fn iter_from<'a>(&'a self, i: usize) -> impl DoubleEndedIterator<Item = &'a T> + 'a
+    where
+        T: 'a,
+    {
+        Layer::iter_from(self, i)
     }
-
-    /// The first position whose item does not satisfy `pred`, for a `pred`
-    /// that holds for a prefix of the list (as `slice::partition_point`).
     fn partition_point(&self, pred: impl Fn(&T) -> bool) -> usize {
-        let chunks = self.frozen.partition_point(|c| c.last().is_some_and(&pred));
-        let within = match self.frozen.get(chunks) {
-            Some(c) => c.partition_point(&pred),
-            None => self.open.partition_point(&pred),
-        };
-        (chunks * N + within)
-            .saturating_sub(self.skip)
-            .min(self.len())
+        Layer::partition_point(self, pred)
     }
-
-    /// Removes the first `n` items (all of them when `n` is larger).
     fn drop_front(&mut self, n: usize) {
-        if n >= self.len() {
-            *self = Flat::default();
-            return;
-        }
-        let at = self.skip + n;
-        let whole = (at / N).min(self.frozen.len());
-        Arc::make_mut(&mut self.frozen).drain(..whole);
-        let rest = at - whole * N;
-        if self.frozen.is_empty() {
-            self.open.drain(..rest);
-            self.skip = 0;
-        } else {
-            self.skip = rest;
-        }
+        Layer::drop_front(self, n)
     }
-}
-
-impl<T: Clone, const N: usize> Flat<T, N> {
-    /// Appends one item.
     fn push(&mut self, item: T) {
-        self.open.push(item);
-        if self.open.len() == N {
-            let full = std::mem::take(&mut self.open).into();
-            Arc::make_mut(&mut self.frozen).push(full);
-        }
+        Layer::push(self, item)
     }
-
-    /// The item at position `i`, to change; a chunk shared with a copy is
-    /// copied first.
     fn get_mut(&mut self, i: usize) -> Option<&mut T> {
-        let at = i + self.skip;
-        let frozen = self.frozen.len();
-        if at / N >= frozen {
-            return self.open.get_mut(at - frozen * N);
-        }
-        let chunk = &mut Arc::make_mut(&mut self.frozen)[at / N];
-        if Arc::get_mut(chunk).is_none() {
-            *chunk = chunk.iter().cloned().collect();
-        }
-        Arc::get_mut(chunk).and_then(|c| c.get_mut(at % N))
+        Layer::get_mut(self, i)
     }
-
-    /// Keeps the first `keep` items.
     fn truncate(&mut self, keep: usize) {
-        if keep >= self.len() {
-            return;
-        }
-        let in_frozen = self.frozen.len() * N - self.skip;
-        if keep >= in_frozen {
-            self.open.truncate(keep - in_frozen);
-            return;
-        }
-        // The cut falls inside a full chunk: its kept front becomes the tail.
-        let at = keep + self.skip;
-        let chunk = at / N;
-        let start = if chunk == 0 { self.skip } else { 0 };
-        self.open = self.frozen[chunk][start..at % N].to_vec();
-        Arc::make_mut(&mut self.frozen).truncate(chunk);
-        if self.frozen.is_empty() {
-            self.skip = 0;
-        }
+        Layer::truncate(self, keep)
     }
 }
 
-impl<T, const N: usize, const G: usize> Index<usize> for Chunked<T, N, G> {
+impl<T, const N: usize, F: Frozen<Arc<[T]>>> Index<usize> for Layer<T, N, F> {
     type Output = T;
 
     fn index(&self, i: usize) -> &T {
@@ -340,23 +304,23 @@ impl<T, const N: usize, const G: usize> Index<usize> for Chunked<T, N, G> {
     }
 }
 
-impl<T: PartialEq, const N: usize, const G: usize> PartialEq for Chunked<T, N, G> {
+impl<T: PartialEq, const N: usize, F: Frozen<Arc<[T]>>> PartialEq for Layer<T, N, F> {
     fn eq(&self, other: &Self) -> bool {
         self.len() == other.len() && self.iter().eq(other.iter())
     }
 }
 
-impl<T: Eq, const N: usize, const G: usize> Eq for Chunked<T, N, G> {}
+impl<T: Eq, const N: usize, F: Frozen<Arc<[T]>>> Eq for Layer<T, N, F> {}
 
-impl<T: fmt::Debug, const N: usize, const G: usize> fmt::Debug for Chunked<T, N, G> {
+impl<T: fmt::Debug, const N: usize, F: Frozen<Arc<[T]>>> fmt::Debug for Layer<T, N, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_list().entries(self.iter()).finish()
     }
 }
 
-impl<T: Clone, const N: usize, const G: usize> FromIterator<T> for Chunked<T, N, G> {
+impl<T: Clone, const N: usize, F: Frozen<Arc<[T]>>> FromIterator<T> for Layer<T, N, F> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
-        let mut list = Chunked::default();
+        let mut list = Layer::default();
         for item in items {
             list.push(item);
         }
@@ -365,14 +329,14 @@ impl<T: Clone, const N: usize, const G: usize> FromIterator<T> for Chunked<T, N,
 }
 
 /// Written as a plain list, as the `Vec` it stands for was.
-impl<T: Serialize, const N: usize, const G: usize> Serialize for Chunked<T, N, G> {
+impl<T: Serialize, const N: usize, F: Frozen<Arc<[T]>>> Serialize for Layer<T, N, F> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_seq(self.iter())
     }
 }
 
-impl<'de, T: Clone + Deserialize<'de>, const N: usize, const G: usize> Deserialize<'de>
-    for Chunked<T, N, G>
+impl<'de, T: Clone + Deserialize<'de>, const N: usize, F: Frozen<Arc<[T]>>> Deserialize<'de>
+    for Layer<T, N, F>
 {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Vec::<T>::deserialize(deserializer).map(|v| v.into_iter().collect())
