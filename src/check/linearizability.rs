@@ -43,6 +43,7 @@
 //! of the key are added back (see `shrink` and `close`), so what the student
 //! is shown is a real conflict, not an artefact of leaving operations out.
 
+use crate::check::pinned::Scan;
 use crate::raft::kv::{Op, WriteResult};
 use crate::raft::Time;
 use crate::sim::history::{ClientOp, OpId, OpKind, Outcome};
@@ -149,31 +150,24 @@ pub fn check_history<'a, T: std::borrow::Borrow<ClientOp> + 'a>(
 /// linearizable or runs out of budget: the caller then searches the whole
 /// key, which finds the same answer and the witness.
 fn linearizable_in_segments(ops: &[KeyOp], step_budget: u64) -> bool {
-    let mut latest_answer: Option<Time> = None;
-    let mut open_write = false;
+    let fits = |segment: std::ops::Range<usize>, initial: Option<i64>| {
+        let segment: Vec<usize> = segment.collect();
+        let mut budget = step_budget;
+        search(ops, &segment, initial, &mut budget) == Search::Linearizable
+    };
+    let mut scan = Scan::default();
     let (mut start, mut initial) = (0, None);
     for (i, op) in ops.iter().enumerate() {
-        if let (Some(ret), Check::Read(value)) = (op.ret, &op.check) {
-            let pins = !open_write
-                && latest_answer.is_none_or(|t| t < op.call)
-                && ops.get(i + 1).is_none_or(|next| next.call > ret);
-            if pins {
-                let segment: Vec<usize> = (start..=i).collect();
-                let mut budget = step_budget;
-                if search(ops, &segment, initial, &mut budget) != Search::Linearizable {
-                    return false;
-                }
-                (start, initial) = (i + 1, *value);
+        scan.feed(i, op.call, op.constraint());
+        // A pin is confirmed by the operation after it.
+        if let Some((at, value)) = scan.pin.filter(|(at, _)| *at >= start) {
+            if !fits(start..at + 1, initial) {
+                return false;
             }
-        }
-        match op.ret {
-            Some(ret) => latest_answer = latest_answer.max(Some(ret)),
-            None => open_write = true,
+            (start, initial) = (at + 1, value);
         }
     }
-    let rest: Vec<usize> = (start..ops.len()).collect();
-    let mut budget = step_budget;
-    search(ops, &rest, initial, &mut budget) == Search::Linearizable
+    fits(start..ops.len(), initial)
 }
 
 /// Whether the operations `ops`, all on one key, can be linearized when the
@@ -320,6 +314,18 @@ fn prepare(op: &ClientOp) -> Prepared {
 }
 
 impl KeyOp {
+    /// How it constrains a linearization (see [`constraint`]).
+    fn constraint(&self) -> Constraint {
+        match (self.ret, &self.check) {
+            (None, _) => Constraint::Open,
+            (Some(ret), Check::Read(value)) => Constraint::Answered {
+                ret,
+                read: Some(*value),
+            },
+            (Some(ret), _) => Constraint::Answered { ret, read: None },
+        }
+    }
+
     /// The model state after linearizing this operation in `state`, or `None`
     /// if the operation's answer rules that out.
     fn step(&self, state: Option<i64>) -> Option<Option<i64>> {
@@ -1902,6 +1908,19 @@ mod tests {
         assert!(ok > 300 && bad > 300, "ok {ok}, bad {bad}");
     }
 
+    /// The operations a search sees, in the order it sees them.
+    fn kept_in_order(history: &[ClientOp]) -> Vec<KeyOp> {
+        let mut ops: Vec<KeyOp> = history
+            .iter()
+            .filter_map(|o| match prepare(o) {
+                Prepared::Kept(k) => Some(k),
+                _ => None,
+            })
+            .collect();
+        ops.sort_by_key(|k| (k.call, k.id));
+        ops
+    }
+
     #[test]
     fn checking_in_segments_gives_the_whole_search_verdict() {
         // Random single-key histories, linearizable by construction and then
@@ -1911,14 +1930,7 @@ mod tests {
         let (mut fine, mut broken) = (0, 0);
         for _ in 0..20_000 {
             let history = crate::check::pinned::tests::random_history(&mut rng);
-            let mut ops: Vec<KeyOp> = history
-                .iter()
-                .filter_map(|o| match prepare(o) {
-                    Prepared::Kept(k) => Some(k),
-                    _ => None,
-                })
-                .collect();
-            ops.sort_by_key(|k| (k.call, k.id));
+            let ops = kept_in_order(&history);
             let everything: Vec<usize> = (0..ops.len()).collect();
             let whole = search(&ops, &everything, None, &mut 1_000_000) == Search::Linearizable;
             assert_eq!(
@@ -1933,5 +1945,27 @@ mod tests {
             }
         }
         assert!(fine > 1_000 && broken > 1_000, "{fine} {broken}");
+    }
+
+    #[test]
+    fn quiet_reads_cut_a_long_history_into_segments_a_small_budget_can_search() {
+        // Each write overlaps the next one, so the whole history is one
+        // search of 4,000 operations; a read alone after each pair pins the
+        // value, and the segments between pins are three operations long.
+        let mut h = History::default();
+        for k in 0..1_000u64 {
+            let t = k * 10;
+            h.set("x", 2 * k as i64, t, t + 3);
+            h.set("x", 2 * k as i64 + 1, t + 1, t + 4);
+            h.read("x", t + 5, t + 6, Some(2 * k as i64 + 1));
+            h.read("x", t + 7, t + 8, Some(2 * k as i64 + 1));
+        }
+        assert_eq!(check_history(&h.ops, 200), Linearizability::Ok);
+        let ops = kept_in_order(&h.ops);
+        let everything: Vec<usize> = (0..ops.len()).collect();
+        assert!(
+            search(&ops, &everything, None, &mut 200) == Search::OutOfBudget,
+            "searched whole, the history needs more than the budget"
+        );
     }
 }

@@ -52,9 +52,10 @@ struct KeyOps {
 
 /// The search for the latest pinning read, over a key's operations in
 /// order. Resumable: the state after a beginning whose operations can no
-/// longer change stays true however the history grows.
+/// longer change stays true however the history grows. The whole-history
+/// check cuts its search at the same pins (`linearizability`).
 #[derive(Clone, Copy, Debug, Default)]
-struct Scan {
+pub(crate) struct Scan {
     /// Operations of the key looked at (positions in `KeyOps::ops`).
     scanned: usize,
     /// The latest answer among the operations looked at.
@@ -66,24 +67,24 @@ struct Scan {
     /// (position, value, answered at).
     candidate: Option<(usize, Option<i64>, Time)>,
     /// The latest pinning read: (position, value).
-    pin: Option<(usize, Option<i64>)>,
+    pub(crate) pin: Option<(usize, Option<i64>)>,
 }
 
 impl Scan {
-    /// Looks at the next operation, at `position`.
-    fn feed(&mut self, position: usize, op: &ClientOp, c: Constraint) {
+    /// Looks at the next operation, at `position`, invoked at `call`.
+    pub(crate) fn feed(&mut self, position: usize, call: Time, c: Constraint) {
         self.scanned = position + 1;
         if c == Constraint::None {
             return;
         }
         if let Some((at, value, ret)) = self.candidate.take() {
-            if op.invoked_at > ret {
+            if call > ret {
                 self.pin = Some((at, value));
             }
         }
         match c {
             Constraint::Answered { ret, read } => {
-                let after_all_before = self.latest_answer.is_none_or(|t| t < op.invoked_at);
+                let after_all_before = self.latest_answer.is_none_or(|t| t < call);
                 if let (Some(value), false, true) = (read, self.open_write, after_all_before) {
                     self.candidate = Some((position, value, ret));
                 }
@@ -146,7 +147,7 @@ impl PinnedReads {
             if op.id == read.id {
                 read_at = Some(position);
             }
-            scan.feed(position, op, c);
+            scan.feed(position, op.invoked_at, c);
             if read_at.is_none() {
                 pin = scan.pin;
             } else if let Some(p) = scan.pin.filter(|(at, _)| Some(*at) < read_at) {
