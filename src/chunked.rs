@@ -197,8 +197,9 @@ impl<T, const N: usize, F: Frozen<Arc<[T]>>> Layer<T, N, F> {
         }
     }
 
-    /// Heap bytes held by this list that a clone does not share: the open
-    /// chunk (and, below, at most an open group of chunk pointers).
+    /// Heap bytes of this layer's open chunk, which a clone does not share.
+    /// (The layer below keeps its own open chunk, of at most `G` pointers,
+    /// not counted here.)
     pub fn unshared_bytes(&self) -> usize {
         self.open.capacity() * std::mem::size_of::<T>()
     }

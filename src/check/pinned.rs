@@ -148,9 +148,9 @@ impl PinnedReads {
                 read_at = Some(position);
             }
             scan.feed(position, op.invoked_at, c);
-            if read_at.is_none() {
-                pin = scan.pin;
-            } else if let Some(p) = scan.pin.filter(|(at, _)| Some(*at) < read_at) {
+            // The pin for this check lies before the read (the read itself
+            // may become one for later checks).
+            if let Some(p) = scan.pin.filter(|(at, _)| read_at.is_none_or(|r| *at < r)) {
                 pin = Some(p);
             }
             position += 1;
