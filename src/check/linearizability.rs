@@ -1922,6 +1922,43 @@ mod tests {
     }
 
     #[test]
+    fn an_operation_constrains_the_search_the_same_way_read_whole_or_prepared() {
+        // `constraint` restates `prepare`'s rules without copying the
+        // operation; every kind and outcome must agree.
+        let at = ms(5);
+        let outcomes = [
+            Outcome::Pending,
+            Outcome::ReadOk { value: Some(1), at },
+            Outcome::ReadOk { value: None, at },
+            Outcome::WriteOk {
+                result: ok(Some(1)),
+                at,
+            },
+            Outcome::Failed { at },
+            Outcome::Unknown,
+        ];
+        let kinds = [OpKind::Read { key: "x".into() }, OpKind::Write(set("x", 1))];
+        for kind in &kinds {
+            for outcome in &outcomes {
+                let op = ClientOp {
+                    id: 1,
+                    client: 1,
+                    node: NodeId(1),
+                    kind: kind.clone(),
+                    mode: None,
+                    invoked_at: ms(9),
+                    outcome: outcome.clone(),
+                };
+                let prepared = match prepare(&op) {
+                    Prepared::Kept(k) => k.constraint(),
+                    Prepared::Refused(_) | Prepared::Ignored => Constraint::None,
+                };
+                assert_eq!(constraint(&op), prepared, "{kind:?} {outcome:?}");
+            }
+        }
+    }
+
+    #[test]
     fn checking_in_segments_gives_the_whole_search_verdict() {
         // Random single-key histories, linearizable by construction and then
         // perhaps spoiled (see `check::pinned`'s tests): cut at pinning reads
