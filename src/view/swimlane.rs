@@ -322,6 +322,7 @@ fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
             );
         }
         Traffic::Arrows(arrows) => {
+            let mut bulk = BulkArrows::default();
             for a in arrows {
                 let (x1, y1) = (frame.x(a.sent), frame.lane_y(a.from));
                 let (mut x2, mut y2) = (frame.x(a.end), frame.lane_y(a.to));
@@ -339,13 +340,15 @@ fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
                     y2 = y1 + (y2 - y1) * f.min(1.0);
                 }
                 let fam = family(a.kind);
+                if lost {
+                    bulk.lost(fam, x2, y2);
+                }
+                if matches!(a.kind, MessageKind::Heartbeat | MessageKind::AppendResponse) {
+                    bulk.add(future, flying, !lost, (x1, y1), (x2, y2));
+                    continue;
+                }
                 let class = format!(
-                    "arrow {fam}{}{}{}",
-                    if a.kind == MessageKind::Heartbeat || a.kind == MessageKind::AppendResponse {
-                        " quiet"
-                    } else {
-                        ""
-                    },
+                    "arrow {fam}{}{}",
                     if future { " future" } else { "" },
                     if flying { " flying" } else { "" }
                 );
@@ -367,15 +370,94 @@ fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
                         ArrowEnd::InFlight => format!(", due {}", a.end),
                     }
                 );
-                if lost {
-                    let _ = write!(
-                        s,
-                        r#"<path class="lost {fam}" d="M{:.1} {:.1} l6 6 m0 -6 l-6 6"/>"#,
-                        x2 - 3.0,
-                        y2 - 3.0
-                    );
-                }
             }
+            bulk.write(s);
+        }
+    }
+}
+
+/// Heartbeats and acknowledgements, and the crosses of lost messages, drawn
+/// in bulk: with nine nodes a second of the window holds thousands, so the
+/// quiet arrows share one path per look (sent, after the playhead, in
+/// flight) with their heads in another, and the crosses one path per
+/// family. A few elements instead of thousands keep redrawing the lanes
+/// cheap; the cost is that a single heartbeat has no tooltip of its own
+/// (the event log names each).
+#[derive(Default)]
+struct BulkArrows {
+    /// Lines and heads for: sent, after the playhead, in flight.
+    looks: [(String, String); 3],
+    /// Crosses at lost messages' ends, per family.
+    crosses: Vec<(&'static str, String)>,
+}
+
+impl BulkArrows {
+    const LOOKS: [&'static str; 3] = ["", " future", " flying"];
+
+    fn add(
+        &mut self,
+        future: bool,
+        flying: bool,
+        head: bool,
+        (x1, y1): (f64, f64),
+        (x2, y2): (f64, f64),
+    ) {
+        let (line, heads) = &mut self.looks[if future {
+            1
+        } else if flying {
+            2
+        } else {
+            0
+        }];
+        let _ = write!(line, "M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}");
+        let len = (x2 - x1).hypot(y2 - y1);
+        if head && len >= 1.0 {
+            // The markers' triangle: 6 long, 6 wide, tip just past the end.
+            let (ux, uy) = ((x2 - x1) / len, (y2 - y1) / len);
+            let (bx, by) = (x2 - 5.5 * ux, y2 - 5.5 * uy);
+            let _ = write!(
+                heads,
+                "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z",
+                x2 + 0.5 * ux,
+                y2 + 0.5 * uy,
+                bx - 3.0 * uy,
+                by + 3.0 * ux,
+                bx + 3.0 * uy,
+                by - 3.0 * ux
+            );
+        }
+    }
+
+    fn lost(&mut self, fam: &'static str, x: f64, y: f64) {
+        let at = match self.crosses.iter().position(|(f, _)| *f == fam) {
+            Some(i) => i,
+            None => {
+                self.crosses.push((fam, String::new()));
+                self.crosses.len() - 1
+            }
+        };
+        let _ = write!(
+            self.crosses[at].1,
+            "M{:.1} {:.1}l6 6m0 -6l-6 6",
+            x - 3.0,
+            y - 3.0
+        );
+    }
+
+    fn write(&self, s: &mut String) {
+        for ((line, heads), look) in self.looks.iter().zip(Self::LOOKS) {
+            if !line.is_empty() {
+                let _ = write!(s, r#"<path class="arrow append quiet{look}" d="{line}"/>"#);
+            }
+            if !heads.is_empty() {
+                let _ = write!(
+                    s,
+                    r#"<path class="head head-append quiet{look}" d="{heads}"/>"#
+                );
+            }
+        }
+        for (fam, d) in &self.crosses {
+            let _ = write!(s, r#"<path class="lost {fam}" d="{d}"/>"#);
         }
     }
 }
@@ -668,6 +750,48 @@ mod tests {
         );
         let px = f.x(cursor);
         assert!(svg.contains(&format!(r#"class="playhead" x1="{px:.1}""#)));
+    }
+
+    /// The `d` of every path whose class starts with `class`.
+    fn paths<'a>(svg: &'a str, class: &str) -> Vec<&'a str> {
+        let open = format!(r#"<path class="{class}"#);
+        svg.match_indices(&open)
+            .map(|(i, _)| {
+                let rest = &svg[i..];
+                let d = rest.find(" d=\"").unwrap() + 4;
+                &rest[d..d + rest[d..].find('"').unwrap()]
+            })
+            .collect()
+    }
+
+    #[test]
+    fn heartbeats_are_drawn_in_bulk_one_stroke_and_one_head_per_arrow() {
+        let mut t = Timeline::fresh(WorldConfig::default(), 3, Recorder::new()).unwrap();
+        leader_of(&mut t);
+        settle(&mut t, 2_000);
+        let lanes = t.observer().lanes().clone();
+        let end = lanes.end();
+        let window = lanes.window(Time::ZERO, end, 4_000, true);
+        let Traffic::Arrows(arrows) = &window.traffic else {
+            panic!("two seconds fit as arrows");
+        };
+        let quiet: Vec<_> = arrows
+            .iter()
+            .filter(|a| matches!(a.kind, MessageKind::Heartbeat | MessageKind::AppendResponse))
+            .collect();
+        assert!(quiet.len() > 50, "{} heartbeats and replies", quiet.len());
+        let svg = swimlane_svg(&window, &frame(&t, Time::ZERO, end), end);
+        let lines = paths(&svg, "arrow append quiet");
+        assert!(lines.len() <= 3, "one path per look, not one per arrow");
+        let strokes: usize = lines.iter().map(|d| d.matches('M').count()).sum();
+        assert_eq!(strokes, quiet.len());
+        let heads: usize = paths(&svg, "head head-append quiet")
+            .iter()
+            .map(|d| d.matches('Z').count())
+            .sum();
+        let lost = quiet.iter().filter(|a| a.ends == ArrowEnd::Lost).count();
+        assert_eq!(heads, quiet.len() - lost, "a head on every arrow that arrived or flies");
+        assert!(!svg.contains("<line class=\"arrow append quiet"));
     }
 
     #[test]
