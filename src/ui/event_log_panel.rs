@@ -52,7 +52,7 @@ struct Listed {
     /// The history the list was made from (the lab's epoch).
     epoch: u64,
     filter: Option<Filter>,
-    steps: Vec<u64>,
+    steps: view::StepRuns,
     scanned: u64,
     search: Option<Search>,
 }
@@ -119,10 +119,8 @@ pub fn EventLogPanel() -> impl IntoView {
                 return;
             }
             let known = lab.with_marks(|m| m.len());
-            let found: Vec<u64> = (l.scanned + 1..=known)
-                .filter(|s| passes(&lab, *s, &f))
-                .collect();
-            l.steps.extend(found);
+            l.steps
+                .extend((l.scanned + 1..=known).filter(|s| passes(&lab, *s, &f)));
             l.scanned = known;
         });
         version.update(|v| *v += 1);
@@ -178,7 +176,7 @@ pub fn EventLogPanel() -> impl IntoView {
     let count = Memo::new(move |_| {
         version.track();
         let cursor = lab.steps.get();
-        listed.with_value(|l| l.steps.partition_point(|s| *s <= cursor))
+        listed.with_value(|l| l.steps.count_up_to(cursor))
     });
     let total_px = move || (count.get() as f64 * ROW).min(MAX_SCROLL_PX);
     let scale = move || {
@@ -215,7 +213,7 @@ pub fn EventLogPanel() -> impl IntoView {
         let n = count.get();
         let from = first().min(n);
         let to = (from + (VIEWPORT / ROW).ceil() as usize + 2).min(n);
-        let steps: Vec<u64> = listed.with_value(|l| l.steps[from..to].to_vec());
+        let steps: Vec<u64> = listed.with_value(|l| l.steps.slice(from, to));
         lab.lines(&steps)
     });
 
@@ -223,7 +221,7 @@ pub fn EventLogPanel() -> impl IntoView {
     let export = move |_| {
         let n = count.get_untracked();
         let from = n.saturating_sub(MAX_EXPORT_LINES);
-        let steps: Vec<u64> = listed.with_value(|l| l.steps[from..n].to_vec());
+        let steps: Vec<u64> = listed.with_value(|l| l.steps.slice(from, n));
         let mut text = String::new();
         if from > 0 {
             text.push_str(&format!("(the {from} earlier lines are left out: an export holds the latest {MAX_EXPORT_LINES})\n"));

@@ -27,6 +27,7 @@ mod nodes;
 mod recorder;
 mod results;
 mod rules;
+mod step_runs;
 mod swimlane;
 #[cfg(test)]
 mod testing;
@@ -56,5 +57,6 @@ pub use nodes::{cluster_configuration, node_cards, Kind, NodeCard};
 pub use recorder::{Recorder, StaleRead, STALE_CHECK_BUDGET};
 pub use results::{mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS};
 pub use rules::{explain_rule, RuleExplanation};
+pub use step_runs::StepRuns;
 pub use swimlane::{overview_svg, short_time, swimlane_svg, Frame, GUTTER, LANE, OVERVIEW, RULER};
 pub use upcoming::next_event_words;
