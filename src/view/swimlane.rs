@@ -790,7 +790,11 @@ mod tests {
             .map(|d| d.matches('Z').count())
             .sum();
         let lost = quiet.iter().filter(|a| a.ends == ArrowEnd::Lost).count();
-        assert_eq!(heads, quiet.len() - lost, "a head on every arrow that arrived or flies");
+        assert_eq!(
+            heads,
+            quiet.len() - lost,
+            "a head on every arrow that arrived or flies"
+        );
         assert!(!svg.contains("<line class=\"arrow append quiet"));
     }
 
