@@ -456,7 +456,7 @@ impl Lanes {
     fn note_ops(&mut self, world: &World, record: &StepRecord, facts: &StepFacts) {
         // New operations: from the workload (`Invoked`) or the user (an
         // `Action` step), so found by the history's growth.
-        for op in world.history().iter().skip(self.ops_seen) {
+        for op in world.history().iter_from(self.ops_seen) {
             self.open_ops.insert(op.id, op.invoked_at);
         }
         self.ops_seen = world.history().len();

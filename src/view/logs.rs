@@ -142,7 +142,7 @@ pub fn log_row(world: &World, id: NodeId) -> LogRow {
     LogRow {
         node: id,
         up: world.is_up(id),
-        cells: entries.iter().skip(skip).map(|e| cell(node, e)).collect(),
+        cells: entries.iter_from(skip).map(|e| cell(node, e)).collect(),
         hidden: skip as u64,
         snapshot: (snapshot.last_index > 0).then_some((snapshot.last_index, snapshot.last_term)),
         commit: node.commit_index(),
