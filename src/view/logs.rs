@@ -4,6 +4,7 @@
 
 use crate::raft::{Entry, LogIndex, Node, NodeId, Payload, Term};
 use crate::sim::World;
+use crate::view::swimlane::esc;
 
 /// The most entries drawn per row: the newest ones, so a long log keeps its
 /// tail in view (the older ones are counted, not drawn). About two rows'
@@ -89,6 +90,64 @@ impl LogRow {
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+/// How many distinct term colours cycle (the CSS defines `term-0` to `term-7`).
+const TERM_COLOURS: u64 = 8;
+
+/// A row's entries as list items, for the logs panel to set as its list's
+/// markup: a seek changes every entry of every row, and one string per row
+/// is parsed far faster than a thousand elements made one by one. The
+/// entry `implicated` by a broken rule is outlined, and `focused` says
+/// which entries a lesson points at.
+pub fn cells_html(
+    row: &LogRow,
+    implicated: Option<LogIndex>,
+    focused: impl Fn(LogIndex) -> bool,
+) -> String {
+    use std::fmt::Write;
+    let mut s = String::with_capacity(160 * (row.cells.len() + 1));
+    if row.snapshot.is_some() || row.hidden > 0 {
+        let words = match row.snapshot {
+            Some((i, t)) => format!("snapshot ≤{i} (t{t})"),
+            None => format!("…{} older", row.hidden),
+        };
+        let _ = write!(
+            s,
+            r#"<li class="log-snapshot" title="entries compacted into the snapshot, or older than those shown">{words}</li>"#
+        );
+    }
+    for c in &row.cells {
+        let marks = match (c.at_commit, c.at_applied) {
+            (true, true) => "▲c▲a",
+            (true, false) => "▲c",
+            (false, true) => "▲a",
+            (false, false) => "",
+        };
+        let _ = write!(
+            s,
+            r#"<li class="log-cell term-{} {}{}{}" title="{}" data-index="{}" data-committed="{}"><span class="cell-index">{}</span><span class="cell-term">t{}</span><span class="cell-text">{}</span><span class="cell-marks">{marks}</span></li>"#,
+            c.term % TERM_COLOURS,
+            if c.committed {
+                "committed"
+            } else {
+                "uncommitted"
+            },
+            if implicated == Some(c.index) {
+                " implicated"
+            } else {
+                ""
+            },
+            if focused(c.index) { " focus" } else { "" },
+            esc(&c.title),
+            c.index,
+            c.committed,
+            c.index,
+            c.term,
+            esc(&c.text),
+        );
+    }
+    s
 }
 
 /// The short text written inside an entry.
@@ -280,5 +339,50 @@ mod tests {
         );
         assert_eq!(row.cells.last().map(|c| c.index), Some(row.last));
         assert!(row.markers().contains(&format!("snapshot to {snap}")));
+    }
+
+    #[test]
+    fn the_cells_markup_marks_commit_apply_rule_and_focus_and_escapes_text() {
+        let mut t = timeline(WorldConfig::default());
+        let leader = leader_of(&mut t);
+        t.act(Action::Write {
+            node: leader,
+            op: Op::Set {
+                key: "<b>&\"".into(),
+                value: 7,
+            },
+        });
+        let until = t.world().now().plus(200_000);
+        t.run_until(until);
+        let row = log_row(t.world(), leader);
+        let last = row.last;
+        let html = cells_html(&row, Some(1), |i| i == last);
+        assert_eq!(
+            html.matches(r#"<li class="log-cell"#).count(),
+            row.cells.len()
+        );
+        assert!(
+            !html.contains("log-snapshot"),
+            "nothing compacted or hidden"
+        );
+        assert!(html
+            .contains(r#"class="log-cell term-1 committed implicated" title="index 1, term 1:"#));
+        assert!(html.contains(&format!(
+            r#"committed focus" title="index {last}, term 1: set"#
+        )));
+        assert!(html.contains("&lt;b&gt;&amp;&quot;=7"), "{html}");
+        assert!(!html.contains("<b>"));
+        assert_eq!(
+            html.matches("▲c▲a").count(),
+            1,
+            "commit and apply on the last entry"
+        );
+        let none = cells_html(&row, None, |_| false);
+        assert!(!none.contains("implicated") && !none.contains("focus"));
+        let hidden = LogRow {
+            hidden: 3,
+            ..row.clone()
+        };
+        assert!(cells_html(&hidden, None, |_| false).contains(">…3 older</li>"));
     }
 }

@@ -48,7 +48,9 @@ pub use lane_window::{
 pub use lanes::{
     Arrow, ArrowEnd, CutChange, LaneMark, LaneMarkKind, LaneRole, Lanes, OpEnd, OpSpan, RoleChange,
 };
-pub use logs::{entry_text, log_row, log_rows, FollowerProgress, LogCell, LogRow, MAX_CELLS};
+pub use logs::{
+    cells_html, entry_text, log_row, log_rows, FollowerProgress, LogCell, LogRow, MAX_CELLS,
+};
 pub use marks::{StepMark, StepMarks};
 pub use network::{
     groups_text, links, message_dot, message_dots, partition_groups, Link, LinkState, MessageDot,
