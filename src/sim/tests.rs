@@ -474,6 +474,34 @@ fn stepping_back_after_a_seek_replays_from_a_waypoint_not_a_checkpoint() {
 }
 
 #[test]
+fn full_checkpoints_thin_to_every_other_one_and_double_their_spacing() {
+    use super::timeline::{INITIAL_SPACING, MAX_CHECKPOINTS};
+    let mut t = Timeline::fresh(WorldConfig::default(), 4, ()).unwrap();
+    let full = MAX_CHECKPOINTS as u64 * INITIAL_SPACING;
+    let mut fingerprints = Vec::new();
+    let mut thinned_at = None;
+    while t.cursor() < full + 3 * INITIAL_SPACING {
+        t.step();
+        let (count, spacing) = t.checkpoint_stats();
+        assert!(count <= MAX_CHECKPOINTS, "{count} at step {}", t.cursor());
+        if spacing > INITIAL_SPACING && thinned_at.is_none() {
+            thinned_at = Some(t.cursor());
+            assert_eq!(spacing, 2 * INITIAL_SPACING);
+            assert_eq!(count, MAX_CHECKPOINTS / 2 + 1, "every other one kept");
+        }
+        if t.cursor().is_multiple_of(INITIAL_SPACING / 2) {
+            fingerprints.push((t.cursor(), fingerprint(t.world())));
+        }
+    }
+    assert_eq!(thinned_at, Some(full), "thinned when the next one was due");
+    // Every point is still reached exactly, from what was kept.
+    for (step, fp) in fingerprints.iter().rev().step_by(37) {
+        t.seek(*step);
+        assert_eq!(&fingerprint(t.world()), fp, "step {step}");
+    }
+}
+
+#[test]
 fn seeking_back_past_a_live_action_and_forward_again_replays_the_action() {
     let mut t = Timeline::fresh(busy_config(), 9, ()).unwrap();
     t.run_until(Time::from_millis(6_000));

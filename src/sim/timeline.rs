@@ -33,7 +33,7 @@ impl Observer for () {
 /// Steps between checkpoints at first.
 pub const INITIAL_SPACING: u64 = 1_000;
 /// The most checkpoints kept.
-pub const MAX_CHECKPOINTS: usize = 128;
+pub const MAX_CHECKPOINTS: usize = 256;
 /// The fewest steps between waypoints.
 pub const MIN_WAYPOINT_SPACING: u64 = 256;
 /// Waypoints per checkpoint interval, at most (the spacing between
