@@ -59,17 +59,23 @@ fn ring_place(index: usize, count: usize) -> Place {
     }
 }
 
-/// An SVG path for an arc of `fraction` of a circle of radius `r` around the
-/// origin, clockwise from the top.
-fn arc_path(r: f64, fraction: f64) -> String {
-    let f = fraction.clamp(0.0, 0.9999);
-    if f <= 0.0 {
-        return String::new();
+/// The style that shows `fraction` of a ring (see [`Ring`]), or hides it.
+fn ring_style(fraction: Option<f64>) -> String {
+    match fraction.filter(|f| *f > 0.0) {
+        Some(f) => format!("stroke-dashoffset:{:.4}", 1.0 - f.min(1.0)),
+        None => "display:none".to_string(),
     }
-    let angle = std::f64::consts::TAU * f - std::f64::consts::FRAC_PI_2;
-    let (x, y) = (r * angle.cos(), r * angle.sin());
-    let large = if f > 0.5 { 1 } else { 0 };
-    format!("M 0 {:.1} A {r} {r} 0 {large} 1 {x:.1} {y:.1}", -r)
+}
+
+/// A ring of radius `r` around the origin, drawn clockwise from the top for
+/// the fraction its `style` says. The timer rings change every frame while
+/// playing: moving a dash along a fixed circle only repaints it, where a
+/// new arc path made the browser lay out the drawing again each frame.
+#[component]
+fn Ring(class: &'static str, r: f64, style: Signal<String>) -> impl IntoView {
+    view! {
+        <circle class=class r=r pathLength="1" stroke-dasharray="1 2" transform="rotate(-90)" style=style />
+    }
 }
 
 /// Activates `f` on Enter or Space, as a button does.
@@ -386,22 +392,8 @@ fn NodeGlyph(
         lab.configuration
             .with(|c| c.quorum_tag(id).map(str::to_string))
     };
-    let timer = move || {
-        card.with(|c| {
-            c.as_ref()
-                .and_then(|c| c.timer)
-                .map(|f| arc_path(ARC_R, f))
-                .unwrap_or_default()
-        })
-    };
-    let lease = move || {
-        card.with(|c| {
-            c.as_ref()
-                .and_then(|c| c.lease)
-                .map(|f| arc_path(ARC_R, f))
-                .unwrap_or_default()
-        })
-    };
+    let timer = Signal::derive(move || ring_style(card.with(|c| c.as_ref().and_then(|c| c.timer))));
+    let lease = Signal::derive(move || ring_style(card.with(|c| c.as_ref().and_then(|c| c.lease))));
     let votes = move || {
         card.with(|c| {
             c.as_ref()
@@ -465,8 +457,8 @@ fn NodeGlyph(
                 <circle class="node-select" r={NODE_R + 20.0} />
                 <circle class="node-outline" r={NODE_R + 3.0} />
                 <circle class="node-body" r=NODE_R />
-                <path class="timer-arc" d=timer />
-                <path class="lease-arc" d=lease />
+                <Ring class="timer-arc" r=ARC_R style=timer />
+                <Ring class="lease-arc" r=ARC_R style=lease />
                 <text class="node-letter" dy="0.35em">{move || kind().letter()}</text>
             </g>
             <g class="node-labels" text-anchor=anchor aria-hidden="true">
@@ -542,7 +534,7 @@ fn Legend() -> impl IntoView {
                 .collect_view()}
             <li>
                 <svg class="legend-mark" viewBox="-14 -14 28 28" aria-hidden="true">
-                    <path class="timer-arc" d=arc_path(11.0, 0.6) />
+                    <Ring class="timer-arc" r=11.0 style=Signal::stored(ring_style(Some(0.6))) />
                 </svg>
                 "election timer left (lease on a leader)"
             </li>

@@ -132,8 +132,10 @@ pub fn Controls() -> impl IntoView {
             <div class="readouts">
                 <p class="clock">
                     "Simulated time "
+                    // At the panels' pace: a clock redrawn every frame made
+                    // the browser lay the page out again every frame.
                     <output data-testid="sim-time" role="timer" aria-label="Simulated time">
-                        {move || lab.now.get().to_string()}
+                        {move || lab.panels_now.get().to_string()}
                     </output>
                 </p>
                 <p class="steps">
