@@ -15,7 +15,7 @@ use crate::sim::{
 };
 use crate::view::{
     self, ConfigurationView, EventLine, KeyMark, Lanes, Link, LogRow, MessageDot, NodeCard,
-    Recorder, ResultRow, StepMarks, ViolationView,
+    NodeRings, Recorder, ResultRow, StepMarks, ViolationView,
 };
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -128,6 +128,8 @@ pub struct Lab {
     pub steps: RwSignal<u64>,
     /// Node cards, in id order.
     pub cards: RwSignal<Vec<NodeCard>>,
+    /// The rings around the nodes, in id order (every frame while playing).
+    pub rings: RwSignal<Vec<NodeRings>>,
     /// The latest key events in words, for the screen reader's live region.
     pub announcement: RwSignal<String>,
     /// Messages in flight.
@@ -203,6 +205,7 @@ impl Lab {
             now: RwSignal::new(world.now()),
             steps: RwSignal::new(world.steps()),
             cards: RwSignal::new(view::node_cards(world, timeline.observer())),
+            rings: RwSignal::new(view::cards_and_rings(world, timeline.observer()).1),
             messages: RwSignal::new(view::message_dots(world)),
             links: RwSignal::new(view::links(world)),
             groups: RwSignal::new(None),
@@ -273,7 +276,7 @@ impl Lab {
                 self.live_time.set(world.now());
                 self.known_lanes.update_value(|l| l.extend_to(world.now()));
             }
-            let cards = view::node_cards(world, recorder);
+            let (cards, rings) = view::cards_and_rings(world, recorder);
             let said = self
                 .cards
                 .with_untracked(|before| view::announcements(before, &cards));
@@ -281,6 +284,7 @@ impl Lab {
                 self.announcement.set(said.join(". "));
             }
             set_if_changed(self.cards, cards);
+            set_if_changed(self.rings, rings);
             set_if_changed(self.messages, view::message_dots(world));
             if stepped {
                 self.panels_behind.set_value(true);

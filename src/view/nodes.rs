@@ -77,17 +77,24 @@ pub struct NodeCard {
     /// While a (pre-)candidate: the votes received, itself included, and how
     /// many make a quorum.
     pub votes: Option<(Vec<NodeId>, usize)>,
-    /// The share of its election timeout still to run, 0 to 1; `None` when
-    /// no election timer runs (a leader, a crashed node).
-    pub timer: Option<f64>,
-    /// On a leader, the share of its lease still to run, 0 to 1.
-    pub lease: Option<f64>,
     /// The last log index (persistent).
     pub last_index: LogIndex,
     /// Its commit index (volatile: as it was when it crashed, for a crashed node).
     pub commit_index: LogIndex,
     /// Its clock's drift, ppm.
     pub drift_ppm: i64,
+}
+
+/// The rings drawn around a node: unlike the card, they change with every
+/// tick of the clock, so they are kept apart and a moving ring redraws only
+/// itself.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct NodeRings {
+    /// The share of its election timeout still to run, 0 to 1; `None` when
+    /// no election timer runs (a leader, a crashed node, a spare).
+    pub timer: Option<f64>,
+    /// On a leader, the share of its lease still to run, 0 to 1.
+    pub lease: Option<f64>,
 }
 
 impl NodeCard {
@@ -157,15 +164,25 @@ fn share_left(now: Time, deadline: Time, total: u64) -> f64 {
 
 /// The card of every node, in id order.
 pub fn node_cards(world: &World, recorder: &Recorder) -> Vec<NodeCard> {
+    cards_and_rings(world, recorder).0
+}
+
+/// The card and the rings of every node, in id order.
+pub fn cards_and_rings(world: &World, recorder: &Recorder) -> (Vec<NodeCard>, Vec<NodeRings>) {
     let config = cluster_configuration(world);
     world
         .node_ids()
         .into_iter()
         .map(|id| node_card(world, recorder, &config, id))
-        .collect()
+        .unzip()
 }
 
-fn node_card(world: &World, recorder: &Recorder, config: &Configuration, id: NodeId) -> NodeCard {
+fn node_card(
+    world: &World,
+    recorder: &Recorder,
+    config: &Configuration,
+    id: NodeId,
+) -> (NodeCard, NodeRings) {
     let node = world.node(id);
     let up = world.is_up(id);
     let role = node.role();
@@ -209,19 +226,18 @@ fn node_card(world: &World, recorder: &Recorder, config: &Configuration, id: Nod
         )),
         _ => None,
     };
-    NodeCard {
+    let card = NodeCard {
         id,
         up,
         kind,
         term: node.term(),
         voted_for: node.voted_for(),
         votes,
-        timer,
-        lease,
         last_index: node.last_index(),
         commit_index: node.commit_index(),
         drift_ppm: world.clock(id).map_or(0, |c| c.drift_ppm()),
-    }
+    };
+    (card, NodeRings { timer, lease })
 }
 
 #[cfg(test)]
@@ -254,7 +270,9 @@ mod tests {
         assert_eq!(crashed.voted_for, card.voted_for);
         assert_eq!(crashed.last_index, card.last_index);
         assert!(crashed.last_index > 0, "the leader had logged its no-op");
-        assert_eq!(crashed.timer, None, "a crashed node runs no timer");
+        let (_, rings) = cards_and_rings(t.world(), t.observer());
+        let i = after.iter().position(|c| c.id == leader).unwrap();
+        assert_eq!(rings[i].timer, None, "a crashed node runs no timer");
         assert!(crashed
             .describe()
             .starts_with(&format!("{leader}: crashed, term {}", card.term)));
@@ -274,25 +292,32 @@ mod tests {
         };
         let mut t = Timeline::fresh(config, 7, Recorder::new()).expect("valid config");
         let leader = leader_of(&mut t);
-        let cards = node_cards(t.world(), t.observer());
-        for c in &cards {
+        let (cards, rings) = cards_and_rings(t.world(), t.observer());
+        for (c, r) in cards.iter().zip(&rings) {
             if c.id == leader {
                 assert_eq!(c.kind, Kind::Leader);
-                assert_eq!(c.timer, None);
+                assert_eq!(r.timer, None);
             } else {
                 assert_eq!(c.kind, Kind::Follower);
-                let left = c.timer.expect("a follower's election timer runs");
+                let left = r.timer.expect("a follower's election timer runs");
                 assert!((0.0..=1.0).contains(&left));
             }
         }
         // A quorum acknowledged its heartbeats: it holds a lease, running out.
-        let lease = cards.iter().find(|c| c.id == leader).unwrap().lease;
+        let at = cards.iter().position(|c| c.id == leader).unwrap();
+        let lease = rings[at].lease;
         assert!(lease.is_some_and(|l| l > 0.0 && l <= 1.0), "{lease:?}");
+        // Time passing moves the rings, not the cards.
+        let later = t.world().now().plus(1_000);
+        t.run_until(later);
+        let (cards_later, rings_later) = cards_and_rings(t.world(), t.observer());
+        assert_eq!(t.world().leader(), Some(leader));
+        assert_eq!(cards_later, cards, "nothing discrete changed in 1 ms");
+        assert_ne!(rings_later, rings, "the rings ran down");
         // After a crash, no lease and no timer.
         t.act(Action::Crash { node: leader });
-        let cards = node_cards(t.world(), t.observer());
-        let c = cards.iter().find(|c| c.id == leader).unwrap();
-        assert_eq!((c.lease, c.timer), (None, None));
+        let (_, rings) = cards_and_rings(t.world(), t.observer());
+        assert_eq!(rings[at], NodeRings::default());
     }
 
     #[test]
@@ -349,10 +374,10 @@ mod tests {
     fn a_spare_server_is_outside_the_cluster_and_never_campaigns() {
         let mut t = timeline(4, 3);
         leader_of(&mut t);
-        let cards = node_cards(t.world(), t.observer());
-        let spare = cards.iter().find(|c| c.id == NodeId(4)).unwrap();
-        assert_eq!(spare.kind, Kind::Outside);
-        assert_eq!(spare.timer, None);
+        let (cards, rings) = cards_and_rings(t.world(), t.observer());
+        let at = cards.iter().position(|c| c.id == NodeId(4)).unwrap();
+        assert_eq!(cards[at].kind, Kind::Outside);
+        assert_eq!(rings[at].timer, None);
         assert_eq!(cluster_configuration(t.world()).voters.len(), 3);
     }
 }
