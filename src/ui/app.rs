@@ -89,11 +89,7 @@ pub fn App() -> impl IntoView {
         lab.building
             .set(Some(Time((minutes * 60_000_000.0) as u64)));
     }
-    let clock = || {
-        web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0.0, |p| p.now())
-    };
+    let clock = frame_loop::wall_ms;
     let reduced_motion = frame_loop::prefers_reduced_motion();
 
     // Fractions of a microsecond carried over between frames, so slow speeds

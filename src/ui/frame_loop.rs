@@ -44,6 +44,14 @@ fn request(callback: &Closure<dyn FnMut(f64)>) {
     }
 }
 
+/// Milliseconds since the page opened (`performance.now()`), or 0 where the
+/// browser has no performance clock.
+pub fn wall_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// Runs `f` once after `delay`.
 pub fn after(delay: Duration, f: impl FnOnce() + 'static) {
     set_timeout(f, delay);

@@ -8,6 +8,7 @@
 //! cursor in the past forks the history, and the lab says so.
 
 use super::branches::{first_branch, BranchInfo, Parked, MAX_BRANCHES};
+use super::frame_loop::wall_ms;
 use crate::raft::{Config, MessageKind, NodeId, Time};
 use crate::scenario::{Focus, Lesson, Stop};
 use crate::sim::{
@@ -67,13 +68,6 @@ pub const ADVANCE_BUDGET_MS: f64 = 8.0;
 
 /// Simulated time run between looks at the wall clock (one millisecond).
 const ADVANCE_SLICE_US: u64 = 1_000;
-
-/// Wall-clock milliseconds since the page opened.
-fn wall_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
 
 /// The whole app state. `Copy`: every field is a handle.
 #[derive(Clone, Copy)]

@@ -112,9 +112,7 @@ pub fn SharePanel(
     Effect::new(move |_| {
         lab.steps.track();
         let playing = lab.playing.get();
-        let now = web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0.0, |p| p.now());
+        let now = super::frame_loop::wall_ms();
         if playing && now - last_save.get_value() < AUTOSAVE_EVERY_MS {
             return;
         }

@@ -8,6 +8,7 @@
 //! playhead) and turns pointer, wheel and key input into seeks and zooms.
 
 use super::files;
+use super::frame_loop;
 use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
 use crate::raft::Time;
@@ -24,6 +25,9 @@ const DEFAULT_SPAN: u64 = 1_000_000;
 const FOLLOW_AT: f64 = 0.85;
 /// Each zoom step (button or wheel notch) scales the window by this.
 const ZOOM_STEP: f64 = 1.5;
+/// While playing, the overview strip redraws at most this often (wall-clock
+/// milliseconds).
+const OVERVIEW_EVERY_MS: f64 = 250.0;
 
 /// What a pointer pressed on the lanes is doing.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -136,7 +140,7 @@ pub fn TimelinePanel() -> impl IntoView {
         }
     };
 
-    // Draw the lanes and the overview whenever what they show changes.
+    // Draw the lanes whenever what they show changes.
     Effect::new(move |_| {
         lab.history_version.track();
         let f = frame();
@@ -150,6 +154,22 @@ pub fn TimelinePanel() -> impl IntoView {
         if let Some(el) = lanes_box.get() {
             el.set_inner_html(&svg);
         }
+    });
+
+    // Draw the overview likewise, but while playing at most every
+    // OVERVIEW_EVERY_MS: it shows the whole history, so a frame moves it by
+    // a pixel or less, and redrawing it with the lanes cost as much as they
+    // did. Pausing (or any seek, zoom or step) draws it at once.
+    let overview_at = StoredValue::new(f64::NEG_INFINITY);
+    Effect::new(move |_| {
+        lab.history_version.track();
+        let f = frame();
+        let now = lab.panels_now.get();
+        let wall = frame_loop::wall_ms();
+        if lab.playing.get() && wall - overview_at.get_value() < OVERVIEW_EVERY_MS {
+            return;
+        }
+        overview_at.set_value(wall);
         let svg = lab.with_lanes(|l| {
             let o = l.overview(f.width as usize);
             view::overview_svg(&o, (f.from, f.to), now, f.width)
