@@ -88,6 +88,19 @@ impl ViewState {
     }
 }
 
+/// Puts `markup` in `target` unless it is what `drawn` says is there: a
+/// step moves the playhead by less than the drawing's precision in a long
+/// view, and the browser then has nothing to parse, lay out or paint.
+fn show(target: NodeRef<html::Div>, markup: &str, drawn: StoredValue<String>) {
+    let Some(el) = target.get() else {
+        return;
+    };
+    if drawn.with_value(|d| d != markup) {
+        el.set_inner_html(markup);
+        drawn.set_value(markup.to_string());
+    }
+}
+
 /// The swimlane timeline with its overview, playhead and zoom controls.
 #[component]
 pub fn TimelinePanel() -> impl IntoView {
@@ -141,6 +154,8 @@ pub fn TimelinePanel() -> impl IntoView {
     };
 
     // Draw the lanes whenever what they show changes.
+    let drawn_lanes = StoredValue::new(String::new());
+    let drawn_overview = StoredValue::new(String::new());
     Effect::new(move |_| {
         lab.history_version.track();
         let f = frame();
@@ -151,9 +166,7 @@ pub fn TimelinePanel() -> impl IntoView {
             let window = l.window(f.from, f.to, columns, beats);
             view::swimlane_svg(&window, &f, now)
         });
-        if let Some(el) = lanes_box.get() {
-            el.set_inner_html(&svg);
-        }
+        show(lanes_box, &svg, drawn_lanes);
     });
 
     // Draw the overview likewise, but while playing at most every
@@ -174,9 +187,7 @@ pub fn TimelinePanel() -> impl IntoView {
             let o = l.overview(f.width as usize);
             view::overview_svg(&o, (f.from, f.to), now, f.width)
         });
-        if let Some(el) = overview_box.get() {
-            el.set_inner_html(&svg);
-        }
+        show(overview_box, &svg, drawn_overview);
     });
 
     let end = move || lab.live_time.get_untracked();
