@@ -392,13 +392,13 @@ fn NodeGlyph(
         lab.configuration
             .with(|c| c.quorum_tag(id).map(str::to_string))
     };
-    let rings = move || {
+    let rings = Memo::new(move |_| {
         let i = lab.cards.with(|cs| cs.iter().position(|c| c.id == id));
         lab.rings
             .with(|r| i.and_then(|i| r.get(i).copied()).unwrap_or_default())
-    };
-    let timer = Signal::derive(move || ring_style(rings().timer));
-    let lease = Signal::derive(move || ring_style(rings().lease));
+    });
+    let timer = Signal::derive(move || ring_style(rings.get().timer));
+    let lease = Signal::derive(move || ring_style(rings.get().lease));
     let votes = move || {
         card.with(|c| {
             c.as_ref()

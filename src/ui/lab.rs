@@ -191,6 +191,7 @@ impl Lab {
             })
             .unwrap_or_else(|e| unreachable!("the default world is valid: {e}"));
         let world = timeline.world();
+        let (cards, rings) = view::cards_and_rings(world, timeline.observer());
         let lab = Lab {
             generation: RwSignal::new(0),
             playing: RwSignal::new(true),
@@ -198,8 +199,8 @@ impl Lab {
             session: RwSignal::new(settings),
             now: RwSignal::new(world.now()),
             steps: RwSignal::new(world.steps()),
-            cards: RwSignal::new(view::node_cards(world, timeline.observer())),
-            rings: RwSignal::new(view::cards_and_rings(world, timeline.observer()).1),
+            cards: RwSignal::new(cards),
+            rings: RwSignal::new(rings),
             messages: RwSignal::new(view::message_dots(world)),
             links: RwSignal::new(view::links(world)),
             groups: RwSignal::new(None),

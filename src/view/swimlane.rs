@@ -344,6 +344,7 @@ fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
                     bulk.lost(fam, x2, y2);
                 }
                 if matches!(a.kind, MessageKind::Heartbeat | MessageKind::AppendResponse) {
+                    debug_assert_eq!(fam, "append", "the bulk paths are drawn as appends");
                     bulk.add(future, flying, !lost, (x1, y1), (x2, y2));
                     continue;
                 }
