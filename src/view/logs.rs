@@ -230,7 +230,7 @@ mod tests {
     use super::*;
     use crate::raft::{Config, Op};
     use crate::sim::{Action, Timeline, WorldConfig};
-    use crate::view::testing::leader_of;
+    use crate::view::testing::{leader_of, settle};
     use crate::view::Recorder;
 
     fn timeline(config: WorldConfig) -> Timeline<Recorder> {
@@ -251,8 +251,7 @@ mod tests {
                 value: 9,
             },
         });
-        let until = t.world().now().plus(50_000);
-        t.run_until(until);
+        settle(&mut t, 50);
         let row = log_row(t.world(), leader);
         let last = row.cells.last().unwrap();
         assert_eq!(last.text, "x=9");
@@ -276,8 +275,7 @@ mod tests {
                 by: 4,
             },
         });
-        let until = t.world().now().plus(200_000);
-        t.run_until(until);
+        settle(&mut t, 200);
         for row in log_rows(t.world()) {
             let cell = row.cells.iter().find(|c| c.text == "y+=4").unwrap();
             assert!(cell.committed && cell.applied, "{}: {cell:?}", row.node);
@@ -290,8 +288,7 @@ mod tests {
     fn only_the_leader_row_carries_next_and_match_for_each_follower() {
         let mut t = timeline(WorldConfig::default());
         let leader = leader_of(&mut t);
-        let until = t.world().now().plus(100_000);
-        t.run_until(until);
+        settle(&mut t, 100);
         for row in log_rows(t.world()) {
             if row.node == leader {
                 assert_eq!(row.progress.len(), 4);
@@ -325,11 +322,9 @@ mod tests {
                     value: i,
                 },
             });
-            let until = t.world().now().plus(30_000);
-            t.run_until(until);
+            settle(&mut t, 30);
         }
-        let until = t.world().now().plus(300_000);
-        t.run_until(until);
+        settle(&mut t, 300);
         let row = log_row(t.world(), leader);
         let (snap, _) = row.snapshot.expect("the log was compacted");
         assert!(snap > 0);
@@ -352,8 +347,7 @@ mod tests {
                 value: 7,
             },
         });
-        let until = t.world().now().plus(200_000);
-        t.run_until(until);
+        settle(&mut t, 200);
         let row = log_row(t.world(), leader);
         let last = row.last;
         let html = cells_html(&row, Some(1), |i| i == last);
