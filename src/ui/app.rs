@@ -95,7 +95,7 @@ pub fn App() -> impl IntoView {
     // Fractions of a microsecond carried over between frames, so slow speeds
     // do not lose time to rounding.
     let mut carry = 0.0_f64;
-    frame_loop::start(move |elapsed_ms| {
+    frame_loop::start(move |elapsed_ms, frame_ms| {
         if lab.building.get_untracked().is_some() {
             lab.build_some(40.0, clock);
             return;
@@ -108,7 +108,7 @@ pub fn App() -> impl IntoView {
         let micros = elapsed_ms * 1000.0 * lab.speed.get_untracked() + carry;
         let whole = micros.floor();
         carry = micros - whole;
-        lab.advance(whole as u64);
+        lab.advance(whole as u64, frame_ms);
     });
 
     let on_key = window_event_listener(leptos::ev::keydown, move |ev| {

@@ -68,9 +68,9 @@ fn ring_style(fraction: Option<f64>) -> String {
 }
 
 /// A ring of radius `r` around the origin, drawn clockwise from the top for
-/// the fraction its `style` says. The timer rings change every frame while
-/// playing: moving a dash along a fixed circle only repaints it, where a
-/// new arc path made the browser lay out the drawing again each frame.
+/// the fraction its `style` says. The timer rings change at every drawing
+/// while playing: moving a dash along a fixed circle only repaints it, where
+/// a new arc path made the browser lay out the drawing again each time.
 #[component]
 fn Ring(class: &'static str, r: f64, style: Signal<String>) -> impl IntoView {
     view! {

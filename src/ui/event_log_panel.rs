@@ -127,7 +127,7 @@ pub fn EventLogPanel() -> impl IntoView {
     });
 
     // A search replays a slice of the history every frame.
-    frame_loop::start(move |_| {
+    frame_loop::start(move |_, _| {
         let working = listed.with_value(|l| l.search.is_some());
         if !working {
             return;

@@ -13,17 +13,19 @@ const MAX_FRAME_MS: f64 = 250.0;
 /// The frame callback, kept in a slot it can reach to ask for the next frame.
 type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 
-/// Calls `on_frame(elapsed_ms)` before every repaint for the rest of the
-/// page's life, with the wall-clock milliseconds since the previous frame
-/// (0 on the first, at most [`MAX_FRAME_MS`]).
-pub fn start(mut on_frame: impl FnMut(f64) + 'static) {
+/// Calls `on_frame(elapsed_ms, frame_ms)` before every repaint for the rest
+/// of the page's life, with the wall-clock milliseconds since the previous
+/// frame (0 on the first, at most [`MAX_FRAME_MS`]) and the frame's own time
+/// stamp (on the clock of [`wall_ms`]): frames are due by their stamps,
+/// which tick evenly where the moment a callback runs does not.
+pub fn start(mut on_frame: impl FnMut(f64, f64) + 'static) {
     let slot: FrameCallback = Rc::new(RefCell::new(None));
     let again = Rc::clone(&slot);
     let mut last: Option<f64> = None;
     *slot.borrow_mut() = Some(Closure::new(move |stamp: f64| {
         let elapsed = last.map_or(0.0, |prev| (stamp - prev).clamp(0.0, MAX_FRAME_MS));
         last = Some(stamp);
-        on_frame(elapsed);
+        on_frame(elapsed, stamp);
         if let Some(next) = again.borrow().as_ref() {
             request(next);
         }

@@ -58,10 +58,27 @@ impl SessionSettings {
     }
 }
 
-/// While playing, the heavier panels redraw at most this often (wall-clock
-/// milliseconds): 20 times a second reads as smooth for a timeline and a
-/// log, and leaves the main thread free for the cluster's animation.
-pub const PANELS_EVERY_MS: f64 = 50.0;
+/// While playing, the cluster is drawn this often (wall-clock milliseconds):
+/// 30 times a second, the rate of video. The simulation still runs every
+/// frame; only the drawing waits. Without a GPU, any change to the page
+/// costs the browser's main thread a frame's worth of style, layout, paint
+/// and compositing (about 2 ms with this page on the benchmark machine), so
+/// drawing on every frame of a 60 Hz screen kept it busy 22 to 29 % of the
+/// time where every other frame takes 16 to 18 % (README, "Benchmarks").
+/// Letting the browser's compositor glide the messages instead costs more:
+/// every animation started takes the main thread several milliseconds.
+pub const CLUSTER_EVERY_MS: f64 = 1000.0 / 30.0;
+
+/// While playing, the heavier panels (the timeline, the event log, the
+/// logs, the results, the step counter) are drawn this often: on every
+/// other drawing of the cluster, 15 times a second, which reads as smooth
+/// for a timeline and a log.
+pub const PANELS_EVERY_MS: f64 = 2.0 * CLUSTER_EVERY_MS;
+
+/// How early a frame may come and still count as due: screens tick a little
+/// unevenly, and a 60 Hz frame that comes 33.2 ms after a drawing should
+/// draw, where one that comes 16.7 ms after should not.
+const FRAME_SLACK_MS: f64 = 4.0;
 
 /// The most wall-clock time one frame spends running the simulation.
 pub const ADVANCE_BUDGET_MS: f64 = 8.0;
@@ -86,8 +103,10 @@ pub struct Lab {
     pub panels_now: RwSignal<Time>,
     /// Whether a step ran that the panels have not caught up with.
     panels_behind: StoredValue<bool, LocalStorage>,
-    /// When the panels last caught up (wall-clock milliseconds).
+    /// When the panels last caught up (the frame's wall-clock time stamp).
     panels_at: StoredValue<f64, LocalStorage>,
+    /// When the cluster was last drawn while playing (likewise).
+    cluster_at: StoredValue<f64, LocalStorage>,
     /// Bumped whenever `known` and `known_lanes` change.
     pub history_version: RwSignal<u64>,
     /// Bumped when the history itself is replaced (a new session, an action
@@ -116,13 +135,13 @@ pub struct Lab {
     pub speed: RwSignal<f64>,
     /// The session's size and seed.
     pub session: RwSignal<SessionSettings>,
-    /// Global simulated time (every frame).
+    /// Global simulated time (at every drawing of the cluster).
     pub now: RwSignal<Time>,
     /// Steps run so far.
     pub steps: RwSignal<u64>,
     /// Node cards, in id order.
     pub cards: RwSignal<Vec<NodeCard>>,
-    /// The rings around the nodes, in id order (every frame while playing).
+    /// The rings around the nodes, in id order (at every drawing of the cluster).
     pub rings: RwSignal<Vec<NodeRings>>,
     /// The latest key events in words, for the screen reader's live region.
     pub announcement: RwSignal<String>,
@@ -223,6 +242,7 @@ impl Lab {
             panels_now: RwSignal::new(world.now()),
             panels_behind: StoredValue::new_local(false),
             panels_at: StoredValue::new_local(0.0),
+            cluster_at: StoredValue::new_local(f64::NEG_INFINITY),
             history_epoch: RwSignal::new(0),
             lines: StoredValue::new_local(HashMap::new()),
             furthest: RwSignal::new(0),
@@ -245,32 +265,50 @@ impl Lab {
 
     /// Copies what changed into the signals, all of them at once. While
     /// playing, the frame loop uses [`Lab::refresh_playing`] instead: the
-    /// cluster (cards, messages) follows every frame, but the panels that
-    /// cost more to redraw (the timeline, the event log, the logs, the
-    /// results, the step counter) follow only every [`PANELS_EVERY_MS`]; a
-    /// broken rule is caught at its step either way.
+    /// cluster (cards, rings, messages) is drawn every [`CLUSTER_EVERY_MS`]
+    /// and the panels every [`PANELS_EVERY_MS`]; a broken rule is caught at
+    /// its step either way.
     pub fn refresh(&self, stepped: bool) {
-        self.update(stepped, true);
+        self.update(stepped, None);
     }
 
-    /// [`Lab::refresh`] for the frame loop: the panels wait their turn
-    /// while playing. Everything a person does refreshes them at once.
-    fn refresh_playing(&self, stepped: bool) {
-        self.update(stepped, false);
+    /// [`Lab::refresh`] for the frame stamped `frame_ms` while playing: the
+    /// cluster and the panels wait their turn. Everything a person does
+    /// refreshes them at once.
+    fn refresh_playing(&self, stepped: bool, frame_ms: f64) {
+        self.update(stepped, Some(frame_ms));
     }
 
-    /// Both refreshes: `all_panels` brings every panel up to date now.
-    fn update(&self, stepped: bool, all_panels: bool) {
-        let playing = self.playing.get_untracked() && !all_panels;
-        let wall = wall_ms();
+    /// Both refreshes: with `frame_ms`, only what is due at that frame.
+    fn update(&self, stepped: bool, frame_ms: Option<f64>) {
+        let mut playing = self.playing.get_untracked() && frame_ms.is_some();
+        let wall = frame_ms.unwrap_or_else(wall_ms);
         self.timeline.with_value(|t| {
             let world = t.world();
             let recorder = t.observer();
-            self.now.set(world.now());
             if t.cursor() >= t.furthest() && world.now() > self.live_time.get_untracked() {
                 self.live_time.set(world.now());
                 self.known_lanes.update_value(|l| l.extend_to(world.now()));
             }
+            if stepped {
+                self.panels_behind.set_value(true);
+                let violation = view::violation(recorder);
+                if violation.is_some() && self.violation.with_untracked(|old| *old != violation) {
+                    // A newly broken rule stops the clock where it broke,
+                    // and everything shows that moment at once.
+                    self.playing.set(false);
+                    playing = false;
+                }
+                set_if_changed(self.violation, violation);
+            }
+            let due = |last: StoredValue<f64, LocalStorage>, every: f64| {
+                !playing || wall - last.get_value() >= every - FRAME_SLACK_MS
+            };
+            if !due(self.cluster_at, CLUSTER_EVERY_MS) {
+                return;
+            }
+            self.cluster_at.set_value(wall);
+            self.now.set(world.now());
             let (cards, rings) = view::cards_and_rings(world, recorder);
             let said = self
                 .cards
@@ -281,16 +319,7 @@ impl Lab {
             set_if_changed(self.cards, cards);
             set_if_changed(self.rings, rings);
             set_if_changed(self.messages, view::message_dots(world));
-            if stepped {
-                self.panels_behind.set_value(true);
-                let violation = view::violation(recorder);
-                if violation.is_some() && self.violation.with_untracked(|old| *old != violation) {
-                    // A newly broken rule stops the clock where it broke.
-                    self.playing.set(false);
-                }
-                set_if_changed(self.violation, violation);
-            }
-            if playing && wall - self.panels_at.get_value() < PANELS_EVERY_MS {
+            if !due(self.panels_at, PANELS_EVERY_MS) {
                 return;
             }
             self.panels_at.set_value(wall);
@@ -324,11 +353,13 @@ impl Lab {
         });
     }
 
-    /// Brings the panels up to date if playback left them behind (called
-    /// every frame while paused).
+    /// Brings the cluster and the panels up to date if playback left them
+    /// behind (called every frame while paused).
     pub fn catch_up(&self) {
+        let now = self.timeline.with_value(|t| t.world().now());
         if self.panels_behind.get_value()
-            || self.panels_now.get_untracked() != self.now.get_untracked()
+            || self.now.get_untracked() != now
+            || self.panels_now.get_untracked() != now
         {
             self.refresh(false);
         }
@@ -339,7 +370,7 @@ impl Lab {
     /// when the machine cannot keep up (nine nodes at full speed after an
     /// hour, say), playback runs slower than the speed asked for instead of
     /// each late frame asking for more simulated time and freezing the page.
-    pub fn advance(&self, micros: u64) {
+    pub fn advance(&self, micros: u64, frame_ms: f64) {
         let started = wall_ms();
         let before = self.timeline.with_value(|t| t.cursor());
         self.timeline.update_value(|t| {
@@ -353,7 +384,7 @@ impl Lab {
             }
         });
         let after = self.timeline.with_value(|t| t.cursor());
-        self.refresh_playing(after != before);
+        self.refresh_playing(after != before, frame_ms);
     }
 
     /// Builds history towards `building` for at most `budget_ms` of wall

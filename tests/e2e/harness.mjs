@@ -96,7 +96,14 @@ export async function untilFrame(page, what, check, arg, timeout) {
 /** Opens the collapsible group of controls headed `name`, if it is closed. */
 export async function openGroup(page, name) {
   const details = page.locator('details', { has: page.getByRole('heading', { name, exact: true }) });
-  if (!(await details.evaluate((d) => d.open))) await details.locator('summary').click();
+  // As a person would: click the heading, and click again if the group did
+  // not open (a click can land while the page is still settling after load).
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await details.evaluate((d) => d.open)) return;
+    await details.locator('summary').click();
+    await page.waitForFunction((d) => d.open, await details.elementHandle(), { timeout: 2_000 }).catch(() => {});
+  }
+  assert.ok(await details.evaluate((d) => d.open), `the ${name} group opens`);
 }
 
 /** Saves a screenshot under test-artifacts/ and returns its path. */
