@@ -327,12 +327,8 @@ pub fn TimelinePanel() -> impl IntoView {
         let beats = heartbeats.get_untracked();
         let svg = lab
             .with_lanes(|l| view::swimlane_svg(&l.window(f.from, f.to, columns, beats), &f, now));
-        let style = format!("<style>{}</style>", files::css_rules(&[".swimlanes"]));
         // The page's stylesheet, inside the file, so it looks as on screen.
-        let svg = match svg.find("<defs>") {
-            Some(i) => format!("{}{style}{}", &svg[..i], &svg[i..]),
-            None => svg,
-        };
+        let svg = view::swimlane_file(&svg, &files::css_rules(&[".swimlanes"]));
         let name = format!(
             "raftlab-timeline-{}-to-{}.svg",
             view::short_time(f.from.0),
@@ -442,6 +438,7 @@ pub fn TimelinePanel() -> impl IntoView {
                 }
                 on:keydown=on_key
             />
+            <div class="swimlane-defs-box" inner_html=view::SWIMLANE_DEFS></div>
             <div
                 class="lanes-box"
                 node_ref=lanes_box

@@ -60,5 +60,8 @@ pub use recorder::{Recorder, StaleRead, STALE_CHECK_BUDGET};
 pub use results::{mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS};
 pub use rules::{explain_rule, RuleExplanation};
 pub use step_runs::StepRuns;
-pub use swimlane::{overview_svg, short_time, swimlane_svg, Frame, GUTTER, LANE, OVERVIEW, RULER};
+pub use swimlane::{
+    overview_svg, short_time, swimlane_file, swimlane_svg, Frame, GUTTER, LANE, OVERVIEW, RULER,
+    SWIMLANE_DEFS,
+};
 pub use upcoming::next_event_words;

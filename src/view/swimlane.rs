@@ -149,7 +149,31 @@ fn role_height(role: LaneRole) -> f64 {
     }
 }
 
-const DEFS: &str = r#"<defs><pattern id="sl-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="hatch-bg"/><line x1="0" y1="0" x2="0" y2="6" class="hatch-line"/></pattern><pattern id="sl-dots" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" class="dots-bg"/><circle cx="2.5" cy="2.5" r="1.2" class="dots-dot"/></pattern><pattern id="sl-cut" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><line x1="0" y1="0" x2="0" y2="8" class="cut-line"/></pattern><pattern id="sl-stale" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="stale-bg"/><line x1="0" y1="0" x2="0" y2="6" class="stale-line"/></pattern><marker id="sl-head-append" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-append"/></marker><marker id="sl-head-vote" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-vote"/></marker><marker id="sl-head-snapshot" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-snapshot"/></marker><marker id="sl-head-other" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-other"/></marker></defs>"#;
+/// The patterns and arrow heads the swimlane drawings refer to by id (one
+/// literal for both [`SWIMLANE_DEFS`] and [`swimlane_file`]).
+macro_rules! defs {
+    () => {
+        r#"<defs><pattern id="sl-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="hatch-bg"/><line x1="0" y1="0" x2="0" y2="6" class="hatch-line"/></pattern><pattern id="sl-dots" width="5" height="5" patternUnits="userSpaceOnUse"><rect width="5" height="5" class="dots-bg"/><circle cx="2.5" cy="2.5" r="1.2" class="dots-dot"/></pattern><pattern id="sl-cut" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><line x1="0" y1="0" x2="0" y2="8" class="cut-line"/></pattern><pattern id="sl-stale" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" class="stale-bg"/><line x1="0" y1="0" x2="0" y2="6" class="stale-line"/></pattern><marker id="sl-head-append" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-append"/></marker><marker id="sl-head-vote" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-vote"/></marker><marker id="sl-head-snapshot" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-snapshot"/></marker><marker id="sl-head-other" viewBox="0 0 6 6" refX="5.5" refY="3" markerWidth="6" markerHeight="6" orient="auto"><path d="M0 0 L6 3 L0 6 Z" class="head-other"/></marker></defs>"#
+    };
+}
+
+/// The patterns and arrow heads of [`defs!`], in an SVG of no size of its
+/// own (and classed `swimlanes`, so the drawing's style applies to them).
+/// The page puts it in once, beside the drawing: re-made with every redraw
+/// (15 times a second while playing), the browser parsed them again and
+/// re-resolved every fill and arrow head that uses them.
+pub const SWIMLANE_DEFS: &str = concat!(
+    r#"<svg class="swimlanes swimlane-defs" xmlns="http://www.w3.org/2000/svg" width="0" height="0" aria-hidden="true" focusable="false">"#,
+    defs!(),
+    "</svg>"
+);
+
+/// A swimlane drawing made by [`swimlane_svg`] as a file of its own: with
+/// `style` and the patterns and arrow heads it uses inside it.
+pub fn swimlane_file(svg: &str, style: &str) -> String {
+    let (open, rest) = svg.find('>').map_or(("", svg), |i| svg.split_at(i + 1));
+    format!("{open}<style>{style}</style>{}{rest}", defs!())
+}
 
 /// The swimlane diagram of `window` at `cursor` (the playhead). Messages
 /// sent after the cursor (the known future, after a step back) are faded;
@@ -159,7 +183,7 @@ pub fn swimlane_svg(window: &LaneWindow, frame: &Frame, cursor: Time) -> String 
     let (w, h) = (frame.width, frame.height());
     let _ = write!(
         s,
-        r#"<svg class="swimlanes" xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" aria-hidden="true">{DEFS}"#
+        r#"<svg class="swimlanes" xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" aria-hidden="true">"#
     );
     ruler(&mut s, frame);
     lanes(&mut s, frame);
@@ -690,6 +714,48 @@ mod tests {
         let f = frame(t, Time::ZERO, end);
         let window = t.observer().lanes().window(Time::ZERO, end, 944, true);
         swimlane_svg(&window, &f, end)
+    }
+
+    /// The ids `markup` refers to with `url(#…)`.
+    fn referenced_ids(markup: &str) -> Vec<&str> {
+        markup
+            .split("url(#")
+            .skip(1)
+            .filter_map(|rest| rest.split(')').next())
+            .collect()
+    }
+
+    #[test]
+    fn every_pattern_and_arrow_head_a_drawing_uses_is_in_the_defs_made_once() {
+        let mut t = Timeline::fresh(WorldConfig::default(), 3, Recorder::new()).unwrap();
+        leader_of(&mut t);
+        settle(&mut t, 300);
+        let svg = whole(&t);
+        assert!(
+            !svg.contains("<defs>"),
+            "a redraw makes no patterns of its own"
+        );
+        let used = referenced_ids(&svg);
+        assert!(used.contains(&"sl-head-vote"), "{used:?}");
+        let css = include_str!("../../style/main.css");
+        for id in used
+            .iter()
+            .chain(&referenced_ids(css))
+            .filter(|id| id.starts_with("sl-"))
+        {
+            let defined = SWIMLANE_DEFS.contains(&format!(r#"id="{id}""#))
+                || svg.contains(&format!(r#"id="{id}""#));
+            assert!(defined, "{id} is defined");
+        }
+        assert!(SWIMLANE_DEFS.starts_with("<svg") && SWIMLANE_DEFS.ends_with("</svg>"));
+        // A saved file carries its own style and patterns, after the opening tag.
+        let file = swimlane_file(&svg, ".swimlanes .x { fill: red }");
+        assert!(file.starts_with(r#"<svg class="swimlanes""#));
+        let opening = &file[..file.find('>').unwrap() + 1];
+        let after = &file[opening.len()..];
+        assert!(after.starts_with("<style>.swimlanes .x { fill: red }</style><defs>"));
+        assert_eq!(file.matches("<defs>").count(), 1);
+        assert!(file.ends_with("</svg>") && file.len() > svg.len());
     }
 
     #[test]

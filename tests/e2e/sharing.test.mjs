@@ -159,6 +159,7 @@ describe('sharing', () => {
     const svg = await readFile(await image.path(), 'utf8');
     assert.match(svg, /^<svg class="swimlanes" xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     assert.match(svg, /<style>[^<]*\.swimlanes \.role\.leader/, 'the styles travel with the image');
+    assert.match(svg, /<\/style><defs><pattern id="sl-hatch"/, 'and so do the patterns and arrow heads');
     assert.match(svg, /class="role leader"/);
     app.assertClean();
     await app.context.close();
