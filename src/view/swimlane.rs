@@ -254,7 +254,7 @@ pub fn swimlane_svg(window: &LaneWindow, frame: &Frame, cursor: Time) -> String 
     traffic(&mut s, window, frame, cursor);
     client(&mut s, window, frame, cursor);
     marks(&mut s, window, frame);
-    s.push_str("</g>");
+    s.push_str("</svg>");
     let px = frame.x(cursor);
     if px >= GUTTER && px <= w {
         let _ = write!(
@@ -267,12 +267,15 @@ pub fn swimlane_svg(window: &LaneWindow, frame: &Frame, cursor: Time) -> String 
     s
 }
 
+/// Opens the part right of the gutter, which clips what it draws to its box:
+/// a nested SVG whose view box keeps the drawing's coordinates (a clip path
+/// would be one more resource for the browser to make at every redraw).
+/// [`swimlane_svg`] closes it.
 fn clip_open(s: &mut String, frame: &Frame) {
+    let (w, h) = (frame.width - GUTTER, frame.height());
     let _ = write!(
         s,
-        r#"<clipPath id="sl-clip"><rect x="{GUTTER}" y="0" width="{:.1}" height="{:.1}"/></clipPath><g clip-path="url(#sl-clip)">"#,
-        frame.width - GUTTER,
-        frame.height()
+        r#"<svg class="lanes-clip" x="{GUTTER}" y="0" width="{w:.1}" height="{h:.1}" viewBox="{GUTTER} 0 {w:.1} {h:.1}">"#
     );
 }
 
