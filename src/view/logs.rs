@@ -117,6 +117,11 @@ pub fn cells_html(
             r#"<li class="log-snapshot" title="entries compacted into the snapshot, or older than those shown">{words}</li>"#
         );
     }
+    if row.cells.is_empty() && row.snapshot.is_none() && row.hidden == 0 {
+        // Said in words, not left as an empty strip (a spare server that
+        // has not joined, or a new node before its first entry).
+        s.push_str(r#"<li class="log-nothing">no entries yet</li>"#);
+    }
     for c in &row.cells {
         let marks = match (c.at_commit, c.at_applied) {
             (true, true) => "▲c▲a",
@@ -378,5 +383,15 @@ mod tests {
             ..row.clone()
         };
         assert!(cells_html(&hidden, None, |_| false).contains(">…3 older</li>"));
+        assert!(!html.contains("log-nothing"));
+        // An empty log says so.
+        let empty = LogRow {
+            cells: Vec::new(),
+            ..row.clone()
+        };
+        assert_eq!(
+            cells_html(&empty, None, |_| false),
+            r#"<li class="log-nothing">no entries yet</li>"#
+        );
     }
 }
