@@ -44,8 +44,9 @@ pub fn announcements(before: &[NodeCard], after: &[NodeCard]) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::sim::{Action, Timeline, WorldConfig};
+    use crate::view::testing::node_cards;
     use crate::view::testing::{leader_of, settle};
-    use crate::view::{node_cards, Recorder};
+    use crate::view::Recorder;
 
     fn timeline() -> Timeline<Recorder> {
         Timeline::fresh(WorldConfig::default(), 7, Recorder::new()).expect("valid config")

@@ -162,11 +162,6 @@ fn share_left(now: Time, deadline: Time, total: u64) -> f64 {
     (deadline.since(now) as f64 / total as f64).clamp(0.0, 1.0)
 }
 
-/// The card of every node, in id order.
-pub fn node_cards(world: &World, recorder: &Recorder) -> Vec<NodeCard> {
-    cards_and_rings(world, recorder).0
-}
-
 /// The card and the rings of every node, in id order.
 pub fn cards_and_rings(world: &World, recorder: &Recorder) -> (Vec<NodeCard>, Vec<NodeRings>) {
     let config = cluster_configuration(world);
@@ -244,7 +239,7 @@ fn node_card(
 mod tests {
     use super::*;
     use crate::sim::{Action, Timeline, WorldConfig};
-    use crate::view::testing::leader_of;
+    use crate::view::testing::{leader_of, node_cards};
 
     fn timeline(nodes: u8, voters: u8) -> Timeline<Recorder> {
         let config = WorldConfig {

@@ -1,8 +1,13 @@
 //! Helpers the view tests share: running a timeline until something is so.
 
-use super::Recorder;
+use super::{cards_and_rings, NodeCard, Recorder};
 use crate::raft::NodeId;
-use crate::sim::{Action, Timeline};
+use crate::sim::{Action, Timeline, World};
+
+/// The card of every node, in id order (the rings left out).
+pub fn node_cards(world: &World, recorder: &Recorder) -> Vec<NodeCard> {
+    cards_and_rings(world, recorder).0
+}
 
 /// Runs `t` for `ms` simulated milliseconds.
 pub fn settle(t: &mut Timeline<Recorder>, ms: u64) {
