@@ -15,8 +15,8 @@ use crate::sim::{
     Action, BranchRecord, NetworkConfig, Replay, Session, Timeline, What, WorldConfig,
 };
 use crate::view::{
-    self, ConfigurationView, EventLine, KeyMark, Lanes, Link, LogRow, MessageDot, NodeCard,
-    NodeRings, Recorder, ResultRow, StepMarks, ViolationView,
+    self, Cadence, ConfigurationView, EventLine, KeyMark, Lanes, Link, LogRow, MessageDot,
+    NodeCard, NodeRings, Recorder, ResultRow, StepMarks, ViolationView,
 };
 use leptos::prelude::*;
 use std::collections::HashMap;
@@ -64,7 +64,7 @@ impl SessionSettings {
 /// costs the browser's main thread a frame's worth of style, layout, paint
 /// and compositing (about 2 ms with this page on the benchmark machine), so
 /// drawing on every frame of a 60 Hz screen kept it busy 22 to 29 % of the
-/// time where every other frame takes 16 to 18 % (README, "Benchmarks").
+/// time, where every other frame takes 18 to 20 % (README, "Benchmarks").
 /// Letting the browser's compositor glide the messages instead costs more:
 /// every animation started takes the main thread several milliseconds.
 pub const CLUSTER_EVERY_MS: f64 = 1000.0 / 30.0;
@@ -74,11 +74,6 @@ pub const CLUSTER_EVERY_MS: f64 = 1000.0 / 30.0;
 /// other drawing of the cluster, 15 times a second, which reads as smooth
 /// for a timeline and a log.
 pub const PANELS_EVERY_MS: f64 = 2.0 * CLUSTER_EVERY_MS;
-
-/// How early a frame may come and still count as due: screens tick a little
-/// unevenly, and a 60 Hz frame that comes 33.2 ms after a drawing should
-/// draw, where one that comes 16.7 ms after should not.
-const FRAME_SLACK_MS: f64 = 4.0;
 
 /// The most wall-clock time one frame spends running the simulation.
 pub const ADVANCE_BUDGET_MS: f64 = 8.0;
@@ -103,10 +98,10 @@ pub struct Lab {
     pub panels_now: RwSignal<Time>,
     /// Whether a step ran that the panels have not caught up with.
     panels_behind: StoredValue<bool, LocalStorage>,
-    /// When the panels last caught up (the frame's wall-clock time stamp).
-    panels_at: StoredValue<f64, LocalStorage>,
-    /// When the cluster was last drawn while playing (likewise).
-    cluster_at: StoredValue<f64, LocalStorage>,
+    /// When the panels are drawn while playing (every [`PANELS_EVERY_MS`]).
+    panels_cadence: StoredValue<Cadence, LocalStorage>,
+    /// When the cluster is drawn while playing (every [`CLUSTER_EVERY_MS`]).
+    cluster_cadence: StoredValue<Cadence, LocalStorage>,
     /// Bumped whenever `known` and `known_lanes` change.
     pub history_version: RwSignal<u64>,
     /// Bumped when the history itself is replaced (a new session, an action
@@ -241,8 +236,8 @@ impl Lab {
             history_version: RwSignal::new(0),
             panels_now: RwSignal::new(world.now()),
             panels_behind: StoredValue::new_local(false),
-            panels_at: StoredValue::new_local(0.0),
-            cluster_at: StoredValue::new_local(f64::NEG_INFINITY),
+            panels_cadence: StoredValue::new_local(Cadence::new(PANELS_EVERY_MS)),
+            cluster_cadence: StoredValue::new_local(Cadence::new(CLUSTER_EVERY_MS)),
             history_epoch: RwSignal::new(0),
             lines: StoredValue::new_local(HashMap::new()),
             furthest: RwSignal::new(0),
@@ -301,13 +296,22 @@ impl Lab {
                 }
                 set_if_changed(self.violation, violation);
             }
-            let due = |last: StoredValue<f64, LocalStorage>, every: f64| {
-                !playing || wall - last.get_value() >= every - FRAME_SLACK_MS
+            // While playing, only what is due; otherwise everything, now.
+            let due = |cadence: StoredValue<Cadence, LocalStorage>| {
+                cadence
+                    .try_update_value(|c| {
+                        if playing {
+                            c.due(wall)
+                        } else {
+                            c.drawn(wall);
+                            true
+                        }
+                    })
+                    .unwrap_or(true)
             };
-            if !due(self.cluster_at, CLUSTER_EVERY_MS) {
+            if !due(self.cluster_cadence) {
                 return;
             }
-            self.cluster_at.set_value(wall);
             self.now.set(world.now());
             let (cards, rings) = view::cards_and_rings(world, recorder);
             let said = self
@@ -319,10 +323,9 @@ impl Lab {
             set_if_changed(self.cards, cards);
             set_if_changed(self.rings, rings);
             set_if_changed(self.messages, view::message_dots(world));
-            if !due(self.panels_at, PANELS_EVERY_MS) {
+            if !due(self.panels_cadence) {
                 return;
             }
-            self.panels_at.set_value(wall);
             set_if_changed(self.panels_now, world.now());
             if !self.panels_behind.get_value() {
                 return;

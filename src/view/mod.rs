@@ -13,6 +13,7 @@
 //! shows is tested natively; the Leptos components in `ui` only draw these.
 
 mod announce;
+mod cadence;
 mod chunks;
 mod cluster;
 mod event_log;
@@ -34,6 +35,7 @@ mod testing;
 mod upcoming;
 
 pub use announce::announcements;
+pub use cadence::Cadence;
 pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
 pub use event_log::{
     message_words, step_line, step_marks, with_stale_note, EventLine, EventPart, KeyMark, LineKind,
