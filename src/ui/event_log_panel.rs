@@ -126,11 +126,13 @@ pub fn EventLogPanel() -> impl IntoView {
         version.update(|v| *v += 1);
     });
 
-    // A search replays a slice of the history every frame.
-    frame_loop::start(move |_, _| {
+    // A search replays a slice of the history every frame, for as long as
+    // it is on (it follows new steps at the live edge too); it says whether
+    // it is still on.
+    let search_frame = move || -> bool {
         let working = listed.with_value(|l| l.search.is_some());
         if !working {
-            return;
+            return false;
         }
         let furthest = lab.furthest.get_untracked();
         let mut changed = false;
@@ -170,6 +172,24 @@ pub fn EventLogPanel() -> impl IntoView {
         if changed {
             version.update(|v| *v += 1);
         }
+        true
+    };
+    // Start the search's frames when a search starts; they stop when it
+    // is cleared.
+    let searching = StoredValue::new_local(false);
+    Effect::new(move |_| {
+        version.track();
+        if searching.get_value() || listed.with_value(|l| l.search.is_none()) {
+            return;
+        }
+        searching.set_value(true);
+        frame_loop::start_while(move || {
+            let on = search_frame();
+            if !on {
+                searching.set_value(false);
+            }
+            on
+        });
     });
 
     // How many lines are listed (those up to the cursor).

@@ -19,15 +19,37 @@ type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;
 /// stamp (on the clock of [`wall_ms`]): frames are due by their stamps,
 /// which tick evenly where the moment a callback runs does not.
 pub fn start(mut on_frame: impl FnMut(f64, f64) + 'static) {
-    let slot: FrameCallback = Rc::new(RefCell::new(None));
-    let again = Rc::clone(&slot);
     let mut last: Option<f64> = None;
-    *slot.borrow_mut() = Some(Closure::new(move |stamp: f64| {
+    run(move |stamp| {
         let elapsed = last.map_or(0.0, |prev| (stamp - prev).clamp(0.0, MAX_FRAME_MS));
         last = Some(stamp);
         on_frame(elapsed, stamp);
-        if let Some(next) = again.borrow().as_ref() {
-            request(next);
+        true
+    });
+}
+
+/// Calls `on_frame()` before every repaint until it returns false: for work
+/// that comes and goes, so that no callback runs 60 times a second with
+/// nothing to do.
+pub fn start_while(mut on_frame: impl FnMut() -> bool + 'static) {
+    run(move |_| on_frame());
+}
+
+/// The frame loop under both: `on_frame(frame_ms)` before every repaint
+/// while it returns true.
+fn run(mut on_frame: impl FnMut(f64) -> bool + 'static) {
+    let slot: FrameCallback = Rc::new(RefCell::new(None));
+    let again = Rc::clone(&slot);
+    *slot.borrow_mut() = Some(Closure::new(move |stamp: f64| {
+        if on_frame(stamp) {
+            if let Some(next) = again.borrow().as_ref() {
+                request(next);
+            }
+        } else {
+            // The callback holds its own slot; empty it once this call has
+            // returned, so that both are freed.
+            let slot = Rc::clone(&again);
+            set_timeout(move || drop(slot.borrow_mut().take()), Duration::ZERO);
         }
     }));
     if let Some(first) = slot.borrow().as_ref() {

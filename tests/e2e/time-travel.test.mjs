@@ -212,6 +212,15 @@ describe('time travel', () => {
     await untilFrame(page, 'the search to finish', () => !/Searching/.test(document.querySelector('.search-progress').textContent) && document.querySelectorAll('.log-line').length > 0, null, 20_000);
     const lines = await page.getByRole('log', { name: 'Event log' }).locator('li').allTextContents();
     assert.ok(lines.length >= 1 && lines.every((l) => l.includes('won the election')), lines.join(' | '));
+    // Cleared, every line is back; a second search runs as the first did
+    // (the search's frames stop when it is cleared and start again).
+    const box = page.getByRole('searchbox', { name: 'Search the event log' });
+    await box.fill('');
+    await untilFrame(page, 'every line back', () => [...document.querySelectorAll('.log-line')].some((l) => !l.textContent.includes('won the election')), null, 10_000);
+    await box.fill('elect');
+    await untilFrame(page, 'the second search to finish', () => !/Searching/.test(document.querySelector('.search-progress').textContent) && document.querySelectorAll('.log-line').length > 0 && [...document.querySelectorAll('.log-line')].every((l) => l.textContent.includes('elect')), null, 20_000);
+    const again = await page.getByRole('log', { name: 'Event log' }).locator('li').allTextContents();
+    assert.ok(again.length >= lines.length, `"elect" finds at least the ${lines.length} wins: ${again.length}`);
     app.assertClean();
     await app.context.close();
   });
