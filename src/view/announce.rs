@@ -44,8 +44,7 @@ pub fn announcements(before: &[NodeCard], after: &[NodeCard]) -> Vec<String> {
 mod tests {
     use super::*;
     use crate::sim::{Action, Timeline, WorldConfig};
-    use crate::view::testing::node_cards;
-    use crate::view::testing::{leader_of, settle};
+    use crate::view::testing::{leader_of, node_cards, settle};
     use crate::view::Recorder;
 
     fn timeline() -> Timeline<Recorder> {
