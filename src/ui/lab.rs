@@ -64,7 +64,7 @@ impl SessionSettings {
 /// costs the browser's main thread a frame's worth of style, layout, paint
 /// and compositing (about 2 ms with this page on the benchmark machine), so
 /// drawing on every frame of a 60 Hz screen kept it busy 22 to 29 % of the
-/// time, where every other frame takes 18 to 20 % (README, "Benchmarks").
+/// time, where every other frame takes 17.6 to 20.7 % (README, "Benchmarks").
 /// Letting the browser's compositor glide the messages instead costs more:
 /// every animation started takes the main thread several milliseconds.
 pub const CLUSTER_EVERY_MS: f64 = 1000.0 / 30.0;
