@@ -114,7 +114,8 @@ const settleTime = (page, act, arg) =>
 /**
  * The table of every target: the figure, the target and whether it is met.
  * The native simulation's line comes from examples/sim_speed.rs, run by
- * bench.sh first (its output file in BENCH_NATIVE).
+ * bench.sh first (its output file in BENCH_NATIVE), and the model's own
+ * size from scripts/wasm-size.mjs (its output in BENCH_SIZE).
  */
 function printTable() {
   const native = process.env.BENCH_NATIVE && existsSync(process.env.BENCH_NATIVE)
@@ -125,13 +126,17 @@ function printTable() {
           .map((l) => [l.match(/nodes=(\d+)/)[1], Number(l.match(/sim_per_wall=(\d+)/)[1])]),
       )
     : {};
-  const f = (x, digits = 1) => (x === undefined ? 'not measured' : x.toFixed(digits));
+  const floor = process.env.BENCH_SIZE && existsSync(process.env.BENCH_SIZE)
+    ? Number(readFileSync(process.env.BENCH_SIZE, 'utf8').match(/floor_gzip: \d+ bytes, (\d+) bytes gzip/)?.[1])
+    : undefined;
+  const f = (x, digits = 1) => (x === undefined || Number.isNaN(x) ? 'not measured' : x.toFixed(digits));
   const rows = [
     ['Simulation, native, 5 nodes, steady workload, every checker (sim s per wall s)', f(native[5], 0), '>= 10,000', native[5] >= 10_000],
     ['Simulation, native, 9 nodes (sim s per wall s)', f(native[9], 0), '', undefined],
     ['Simulation, wasm in Chromium, 5 nodes (sim s per wall s)', f(figures.wasm_sim_5, 0), '>= 1,000', figures.wasm_sim_5 >= 1_000],
     ['Simulation, wasm in Chromium, 9 nodes (sim s per wall s)', f(figures.wasm_sim_9, 0), '', undefined],
     ['First load, gzip -9, every file transferred (KB)', f(figures.load_total / 1000), '<= 200', figures.load_total <= 200_000],
+    ['  of it, the least possible: the model alone, no drawing (wasm, gzip KB)', f(floor / 1000), '', undefined],
     ['Playing 5 nodes at the default speed, timeline shown: main thread busy (%)', f(figures.play5_busy_percent), '<= 20', figures.play5_busy_percent <= 20],
     ['  the same: frame time p95 (ms)', f(figures.play5_frames), '<= 16.7', Number(f(figures.play5_frames)) <= 16.7],
     [`Playing 9 nodes after ${minutes} min of history: frame time p95 (ms)`, f(figures.play9_history_frames), '<= 16.7', Number(f(figures.play9_history_frames)) <= 16.7],

@@ -4,7 +4,9 @@
 # Describes the machine, then prints every figure of the speed, size and
 # memory targets as one table (see README, "Speed, size and memory"):
 #   - the simulation natively (examples/sim_speed.rs, one core);
-#   - a release build, then in headless Chromium (scripts/bench.mjs): what
+#   - a release build, what its wasm is made of and the model's own size
+#     (scripts/wasm-size.mjs, examples/wasm_floor.rs);
+#   - then in headless Chromium (scripts/bench.mjs): what
 #     the first load transfers (gzip), time to the first leader, the
 #     simulation in wasm, main-thread busy % and frame times while playing,
 #     seek and step-back latency, and memory after HISTORY_MINUTES of history.
@@ -32,5 +34,15 @@ cargo run --quiet --profile native --example sim_speed -- 600 | tee "$native"
 echo "== release build"
 trunk build --release --offline >/dev/null
 
+echo "== what the wasm is made of"
+# The model alone (examples/wasm_floor.rs), optimised as the app is: the
+# least any way of drawing it could add to.
+cargo build --quiet --release --target wasm32-unknown-unknown --no-default-features --example wasm_floor
+wasm-opt -Oz --strip-debug --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  target/wasm32-unknown-unknown/release/examples/wasm_floor.wasm -o target/wasm-floor.wasm
+size="target/bench-size.txt"
+node scripts/wasm-size.mjs target/wasm32-unknown-unknown/release/raftlab.wasm target/wasm-floor.wasm | tee "$size"
+
 echo "== browser (headless Chromium, 1920x1080)"
-BENCH_NATIVE="$native" node scripts/bench.mjs "$minutes"
+BENCH_NATIVE="$native" BENCH_SIZE="$size" node scripts/bench.mjs "$minutes"
