@@ -167,6 +167,16 @@ impl PinnedReads {
             .collect();
         linearizable_from(value, after, step_budget)
     }
+
+    /// The ids of every operation on `key` sorted in so far (by the latest
+    /// [`read_fits`](Self::read_fits)), in the order they were invoked: for
+    /// a caller that must search the key's whole history after all.
+    pub fn key_ops<'a>(&'a self, key: &str) -> impl Iterator<Item = OpId> + 'a {
+        self.keys
+            .get(key)
+            .into_iter()
+            .flat_map(|k| k.ops.iter().copied())
+    }
 }
 
 #[cfg(test)]
@@ -347,6 +357,13 @@ pub(crate) mod tests {
                 let lookup = |id: OpId| history.get(id as usize);
                 let left_out = |id: OpId| proven_stale.contains(&id);
                 let quick = pinned.read_fits(lookup, history.len(), read, left_out, BUDGET);
+                let key = read.kind.key();
+                assert!(
+                    pinned
+                        .key_ops(key)
+                        .eq(history.iter().filter(|o| o.kind.key() == key).map(|o| o.id)),
+                    "the key's operations as sorted in so far"
+                );
                 let others: Vec<&ClientOp> = history
                     .iter()
                     .filter(|o| o.id != read.id && !proven_stale.contains(&o.id))
@@ -423,6 +440,27 @@ pub(crate) mod tests {
             check_history(&history, BUDGET),
             Linearizability::Violation(_)
         ));
+    }
+
+    #[test]
+    fn a_keys_operations_are_listed_in_order_without_the_other_keys() {
+        // The recorder's fallback searches these instead of the whole history.
+        let read_y = || OpKind::Read { key: "y".into() };
+        let history = [
+            op(0, set_x(5), 0, Outcome::Unknown),
+            op(1, read_y(), 1, Outcome::Pending),
+            op(2, read_x(), 1, read_ok(5, 2)),
+            op(3, read_y(), 3, Outcome::Pending),
+            op(4, set_x(3), 3, write_ok(3, 4)),
+            op(5, read_x(), 7, read_ok(5, 8)),
+        ];
+        let mut pinned = PinnedReads::default();
+        assert_eq!(pinned.key_ops("x").count(), 0, "nothing sorted in yet");
+        let lookup = |id: OpId| history.get(id as usize);
+        pinned.read_fits(lookup, history.len(), &history[5], |_| false, BUDGET);
+        assert_eq!(pinned.key_ops("x").collect::<Vec<_>>(), [0, 2, 4, 5]);
+        assert_eq!(pinned.key_ops("y").collect::<Vec<_>>(), [1, 3]);
+        assert_eq!(pinned.key_ops("z").count(), 0);
     }
 
     fn op(id: OpId, kind: OpKind, call: u64, outcome: Outcome) -> ClientOp {

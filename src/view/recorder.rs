@@ -284,11 +284,12 @@ impl Recorder {
         if fits == Some(true) {
             return None;
         }
-        let key = read.kind.key();
-        let others: Vec<&ClientOp> = history
-            .iter()
-            .map(|o| o.as_ref())
-            .filter(|o| o.kind.key() == key && o.id != op && !self.stale.contains_key(&o.id))
+        // The key's operations, as `read_fits` just indexed them.
+        let others: Vec<&ClientOp> = self
+            .pinned
+            .key_ops(read.kind.key())
+            .filter(|id| *id != op && !self.stale.contains_key(id))
+            .filter_map(|id| history.get(id as usize).map(|o| o.as_ref()))
             .collect();
         let mut with = others.clone();
         with.push(read);
