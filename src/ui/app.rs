@@ -24,6 +24,7 @@ use super::{
 };
 use crate::raft::Time;
 use crate::sim::{Action, Workload};
+use crate::view;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -42,7 +43,7 @@ fn query_number(name: &str) -> Option<f64> {
         .trim_start_matches('?')
         .split('&')
         .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-        .and_then(|v| v.parse::<f64>().ok())
+        .and_then(view::decimal)
         .filter(|v| v.is_finite())
 }
 

@@ -5,6 +5,7 @@
 
 use super::lab::Lab;
 use crate::raft::Fault;
+use crate::view;
 use leptos::prelude::*;
 
 /// Playback speeds offered, in simulated seconds per wall-clock second,
@@ -32,7 +33,7 @@ pub fn Controls() -> impl IntoView {
     let playing = lab.playing;
     let toggle = move |_| playing.update(|p| *p = !*p);
     let on_speed = move |ev| {
-        if let Ok(value) = event_target_value(&ev).parse::<f64>() {
+        if let Some(value) = view::decimal(&event_target_value(&ev)) {
             lab.speed.set(value);
         }
     };

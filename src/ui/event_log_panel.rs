@@ -100,7 +100,7 @@ pub fn EventLogPanel() -> impl IntoView {
     let filter = move || Filter {
         node: node.get(),
         kinds: kinds.get(),
-        search: search.get().trim().to_lowercase(),
+        search: view::folded(search.get().trim()),
     };
 
     // Keep the list of matching steps up to date: a new filter or a fork
@@ -162,7 +162,7 @@ pub fn EventLogPanel() -> impl IntoView {
                         .is_some_and(|mark| mark.key == Some(KeyMark::Violation))
                 });
                 let line = view::step_line(replay.world(), &record, broken);
-                if line.text().to_lowercase().contains(&job.filter.search) {
+                if view::folded(&line.text()).contains(&job.filter.search) {
                     l.steps.push(record.index);
                 }
                 changed = true;

@@ -541,7 +541,7 @@ impl Lab {
                 old_future = Some((before, kept, at, words, record.time));
             }
             if let What::Action { result: Err(e), .. } = record.what {
-                outcome = Err(capitalise(&e.to_string()));
+                outcome = Err(view::capitalised(&e.to_string()));
             }
         });
         if let Some((before, kept, at, words, time)) = old_future {
@@ -669,7 +669,9 @@ impl Lab {
 
     /// Opens `lesson` at its first caption, paused.
     pub fn open_lesson(&self, lesson: &Lesson) -> Result<(), String> {
-        let stops = lesson.stops().map_err(|e| capitalise(&e.to_string()))?;
+        let stops = lesson
+            .stops()
+            .map_err(|e| view::capitalised(&e.to_string()))?;
         self.load(lesson.session.clone())?;
         let config = &lesson.session.config;
         self.session.set(SessionSettings {
@@ -766,8 +768,8 @@ impl Lab {
                 cursor: None,
                 ..head.clone()
             };
-            let timeline =
-                Timeline::new(session, Recorder::new()).map_err(|e| capitalise(&e.to_string()))?;
+            let timeline = Timeline::new(session, Recorder::new())
+                .map_err(|e| view::capitalised(&e.to_string()))?;
             let info = BranchInfo {
                 id: i + 2,
                 label: b.label,
@@ -838,8 +840,8 @@ impl Lab {
 
     /// Replaces the session with `session`, from its first step.
     fn load(&self, session: Session) -> Result<(), String> {
-        let timeline =
-            Timeline::new(session, Recorder::new()).map_err(|e| capitalise(&e.to_string()))?;
+        let timeline = Timeline::new(session, Recorder::new())
+            .map_err(|e| view::capitalised(&e.to_string()))?;
         self.timeline.set_value(timeline);
         self.lesson.set(None);
         self.parked.update_value(Vec::clear);
@@ -880,15 +882,6 @@ pub fn done_text(text: &str) -> String {
 /// Whether a status line reports success.
 pub fn is_done(text: &str) -> bool {
     text.starts_with('✓')
-}
-
-/// `text` with its first letter in capitals, for messages on screen.
-pub fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 /// The CSS family (colour) of a message kind.

@@ -4,6 +4,7 @@
 use super::lab::{done_text, Lab, SessionSettings};
 use super::status_line::StatusLine;
 use crate::raft::{Config, Fault};
+use crate::view;
 use leptos::prelude::*;
 
 /// What each teaching fault breaks, in one line a student can act on.
@@ -19,9 +20,7 @@ pub fn fault_line(f: Fault) -> &'static str {
 }
 
 fn ms(text: &str, what: &str) -> Result<u64, String> {
-    text.trim()
-        .parse::<f64>()
-        .ok()
+    view::decimal(text.trim())
         .filter(|v| v.is_finite() && *v > 0.0)
         .map(|v| (v * 1000.0).round() as u64)
         .ok_or_else(|| {

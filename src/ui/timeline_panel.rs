@@ -432,7 +432,7 @@ pub fn TimelinePanel() -> impl IntoView {
                 prop:value=move || lab.panels_now.get().0.to_string()
                 aria-valuetext=value_text
                 on:input=move |ev| {
-                    if let Ok(v) = event_target_value(&ev).parse::<f64>() {
+                    if let Some(v) = view::decimal(&event_target_value(&ev)) {
                         lab.seek_time(Time(v.max(0.0) as u64));
                     }
                 }

@@ -3,6 +3,7 @@
 
 use super::nodes::cluster_configuration;
 use super::recorder::Recorder;
+use super::words::capitalised;
 use crate::check::Violation;
 use crate::raft::{LogIndex, NodeId, Term};
 use crate::sim::World;
@@ -115,14 +116,6 @@ pub fn configuration(world: &World) -> ConfigurationView {
         voters,
         learners,
         halves,
-    }
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -9,6 +9,7 @@
 //! the nodes did about it, each with its rule, in the core's own sentences
 //! ([`Event::sentence`]).
 
+use super::words::{capitalised, folded};
 use crate::raft::{Answer, Event, MessageKind, NodeId, Rule, Time};
 use crate::sim::{Action, LostBecause, OpId, Outcome, StepRecord, What, World};
 
@@ -130,7 +131,7 @@ impl EventLine {
     pub fn matches(&self, node: Option<NodeId>, kinds: u8, search: &str) -> bool {
         node.is_none_or(|n| self.nodes.contains(&n))
             && kinds & self.kind.bit() != 0
-            && (search.is_empty() || self.text().to_lowercase().contains(&search.to_lowercase()))
+            && (search.is_empty() || folded(&self.text()).contains(&folded(search)))
     }
 }
 
@@ -147,14 +148,6 @@ pub fn message_words(kind: MessageKind) -> &'static str {
         MessageKind::InstallSnapshot => "a snapshot",
         MessageKind::SnapshotResponse => "a snapshot reply",
         MessageKind::TimeoutNow => "TimeoutNow",
-    }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 

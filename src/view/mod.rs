@@ -25,6 +25,7 @@ mod logs;
 mod marks;
 mod network;
 mod nodes;
+mod numbers;
 mod recorder;
 mod results;
 mod rules;
@@ -33,6 +34,7 @@ mod swimlane;
 #[cfg(test)]
 mod testing;
 mod upcoming;
+mod words;
 
 pub use announce::announcements;
 pub use cadence::Cadence;
@@ -58,6 +60,7 @@ pub use network::{
     groups_text, links, message_dot, message_dots, partition_groups, Link, LinkState, MessageDot,
 };
 pub use nodes::{cards_and_rings, cluster_configuration, Kind, NodeCard, NodeRings};
+pub use numbers::decimal;
 pub use recorder::{Recorder, StaleRead, STALE_CHECK_BUDGET};
 pub use results::{mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS};
 pub use rules::{explain_rule, RuleExplanation};
@@ -67,3 +70,4 @@ pub use swimlane::{
     SWIMLANE_DEFS,
 };
 pub use upcoming::next_event_words;
+pub use words::{capitalised, folded};
