@@ -436,6 +436,30 @@ impl Observer for Count {
 }
 
 #[test]
+fn running_until_a_time_stops_on_the_step_the_observer_asks_for() {
+    let count = std::rc::Rc::new(std::cell::Cell::new(0));
+    let mut t = Timeline::fresh(busy_config(), 3, Count(count.clone())).unwrap();
+    let start = count.get();
+    let end = Time::from_millis(2_000);
+    assert!(t.run_until_or(end, |c| c.0.get() >= start + 5));
+    assert_eq!(t.cursor(), 5, "stopped on the fifth step");
+    let fifth = t.world().now();
+    assert!(fifth < end, "the clock stays at that step");
+    // Without the stop, the same run reaches the time asked for.
+    assert!(!t.run_until_or(end, |_| false));
+    assert_eq!(t.world().now(), end);
+    assert!(t.cursor() > 5);
+    let mut whole = Timeline::fresh(busy_config(), 3, ()).unwrap();
+    whole.run_until(end);
+    assert_eq!(
+        whole.cursor(),
+        t.cursor(),
+        "stopping on the way changes nothing after"
+    );
+    assert_eq!(whole.world().trace_hash(), t.world().trace_hash());
+}
+
+#[test]
 fn stepping_back_after_a_seek_replays_from_a_waypoint_not_a_checkpoint() {
     let session = Session {
         actions: scripted_faults(),

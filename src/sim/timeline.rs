@@ -148,11 +148,23 @@ impl<O: Observer> Timeline<O> {
 
     /// Forward until global time `t`.
     pub fn run_until(&mut self, t: Time) {
+        self.run_until_or(t, |_| false);
+    }
+
+    /// Forward until global time `t`, or until `stop`, asked after every
+    /// step, says to stop: then the clock stays at that step's time (for
+    /// playback that halts on the very step that broke a rule). Whether it
+    /// stopped early.
+    pub fn run_until_or(&mut self, t: Time, stop: impl Fn(&O) -> bool) -> bool {
         while let Some(record) = self.world.step_at_or_before(t) {
             self.after_step(&record);
             self.world.recycle(record);
+            if stop(&self.observer) {
+                return true;
+            }
         }
         self.world.run_until(t);
+        false
     }
 
     fn after_step(&mut self, record: &StepRecord) {

@@ -373,14 +373,19 @@ impl Lab {
     /// when the machine cannot keep up (nine nodes at full speed after an
     /// hour, say), playback runs slower than the speed asked for instead of
     /// each late frame asking for more simulated time and freezing the page.
+    /// A step that breaks a rule ends it there, so the pause that follows
+    /// shows that very step, however many the frame had left to run.
     pub fn advance(&self, micros: u64, frame_ms: f64) {
         let started = wall_ms();
         let before = self.timeline.with_value(|t| t.cursor());
         self.timeline.update_value(|t| {
+            let broken = t.observer().broken();
             let target = t.world().now().plus(micros);
             while t.world().now() < target {
                 let slice = t.world().now().plus(ADVANCE_SLICE_US).min(target);
-                t.run_until(slice);
+                if t.run_until_or(slice, |r| r.broken() > broken) {
+                    break;
+                }
                 if wall_ms() - started > ADVANCE_BUDGET_MS {
                     break;
                 }

@@ -114,6 +114,12 @@ impl Recorder {
         }
     }
 
+    /// How many broken properties were found so far (each property once
+    /// per place): cheap to ask after every step.
+    pub fn broken(&self) -> usize {
+        self.invariants.violations().len() + self.linearizability.len()
+    }
+
     /// Every broken property found so far, in the order they broke.
     pub fn violations(&self) -> Vec<&Violation> {
         let mut all: Vec<&Violation> = self
@@ -326,7 +332,7 @@ impl Observer for Recorder {
     }
 
     fn observe(&mut self, world: &World, record: &StepRecord) {
-        let broken_before = self.invariants.violations().len() + self.linearizability.len();
+        let broken_before = self.broken();
         self.invariants.check(world, record);
         for (node, event) in &record.events {
             self.on_event(*node, event);
@@ -353,12 +359,16 @@ impl Observer for Recorder {
             _ => {}
         }
         self.note_timers(world);
-        let broken: Vec<String> = self
-            .violations()
-            .into_iter()
-            .skip(broken_before)
-            .map(|v| v.kind.name().to_string())
-            .collect();
+        // (Listing them sorts every one found so far: only when one is new.)
+        let broken: Vec<String> = if self.broken() > broken_before {
+            self.violations()
+                .into_iter()
+                .skip(broken_before)
+                .map(|v| v.kind.name().to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mark = StepMark::of(record, !broken.is_empty());
         let stale = &self.stale;
         let facts = StepFacts {

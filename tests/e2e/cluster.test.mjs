@@ -45,6 +45,19 @@ async function result(page, re, timeout = 15_000) {
   return item.textContent();
 }
 
+/**
+ * The step on screen is the one at which the alert's latest broken rule
+ * broke (an earlier one may be listed first): playback stops on that very
+ * step, not at the end of the frame that ran it.
+ */
+async function assertPausedOnTheBreakingStep(page, alertText) {
+  const broke = Math.max(...[...alertText.matchAll(/, step (\d+)/g)].map((m) => Number(m[1])));
+  const shown = Number((await page.getByTestId('steps').textContent()).match(/step (\d+)/)?.[1]);
+  assert.ok(broke > 0, `the alert names its step: ${alertText}`);
+  assert.equal(shown, broke, 'the cluster shows the step that broke the rule');
+  assert.equal(await page.getByTestId('in-the-past').count(), 0, 'at the live edge, not in the past');
+}
+
 describe('the live cluster', () => {
   let lab;
   before(async () => {
@@ -247,6 +260,7 @@ describe('the live cluster', () => {
       await alert.waitFor({ timeout: 5_000 });
       const text = await alert.textContent();
       assert.match(text, /^Monotonic terms broken/);
+      await assertPausedOnTheBreakingStep(page, text);
       assert.match(text, new RegExp(`${f} restarted in term \\d+ after having reached term \\d+`));
       assert.match(await nodeFigure(page, f).getAttribute('class'), /implicated/);
       assert.ok(await button(page, 'Play').isVisible(), 'playback is paused');
@@ -296,9 +310,13 @@ describe('the live cluster', () => {
     await button(page, `Restart ${l.node}`).click();
     await selectNode(page, b);
     await button(page, `Time out ${b}`).click();
+    // Fast, so that a frame runs dozens of steps: playback must still stop
+    // on the one that breaks the rule.
+    await page.getByRole('combobox', { name: 'Speed' }).selectOption({ label: '10×' });
     await button(page, 'Play').click();
     const alert = page.getByRole('alert');
     await alert.filter({ hasText: 'Election Safety broken' }).waitFor({ timeout: 10_000 });
+    await assertPausedOnTheBreakingStep(page, await alert.textContent());
     assert.equal(await nodeFigure(page, b).getAttribute('data-role'), 'leader');
     assert.equal(Number(await nodeFigure(page, b).getAttribute('data-term')), term, 'a second leader in the same term');
     assert.ok(await button(page, 'Play').isVisible(), 'playback paused at the violation');
