@@ -11,7 +11,7 @@ use super::relay::Relay;
 use crate::raft::{NodeId, Time};
 use crate::scenario::Focus;
 use crate::sim::MessageId;
-use crate::view::{Kind, Link, LinkState, MessageDot, NodeCard};
+use crate::view::{self, Kind, Link, LinkState, MessageDot, NodeCard};
 use leptos::prelude::*;
 
 /// Size of the drawing, in SVG units.
@@ -145,18 +145,10 @@ pub fn ClusterView(
         }),
         focus: Relay::new(move || lab.focus()),
     };
-    let leader_line = move || match lab.leader.get() {
-        Some(id) => {
-            let term = lab
-                .cards
-                .with(|c| c.iter().find(|c| c.id == id).map(|c| c.term));
-            format!("Leader: {id} (term {})", term.unwrap_or(0))
-        }
-        None => "No leader".to_owned(),
-    };
+    let leader_line = move || lab.cards.with(|c| view::leader_line(c));
     let quorums_line = move || lab.configuration.with(|c| c.quorums_line());
     let network_line = move || match lab.groups.get() {
-        Some(groups) => format!("Partitioned: {}", crate::view::groups_text(&groups)),
+        Some(groups) => format!("Partitioned: {}", view::groups_text(&groups)),
         None => {
             let cut = lab
                 .links

@@ -59,7 +59,7 @@ pub use marks::{StepMark, StepMarks};
 pub use network::{
     groups_text, links, message_dot, message_dots, partition_groups, Link, LinkState, MessageDot,
 };
-pub use nodes::{cards_and_rings, cluster_configuration, Kind, NodeCard, NodeRings};
+pub use nodes::{cards_and_rings, cluster_configuration, leader_line, Kind, NodeCard, NodeRings};
 pub use numbers::decimal;
 pub use recorder::{Recorder, StaleRead, STALE_CHECK_BUDGET};
 pub use results::{mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS};

@@ -235,6 +235,50 @@ fn node_card(
     (card, NodeRings { timer, lease })
 }
 
+/// Who leads, in one line under the cluster: "Leader: N2 (term 3)". A
+/// leader cut off in an older term does not know it was replaced, and the
+/// line says it still leads that term; two leaders of one term (only a
+/// teaching fault can make them) are named together.
+pub fn leader_line(cards: &[NodeCard]) -> String {
+    let mut leaders: Vec<&NodeCard> = cards.iter().filter(|c| c.kind == Kind::Leader).collect();
+    leaders.sort_by_key(|c| (std::cmp::Reverse(c.term), c.id));
+    let Some(newest) = leaders.first().map(|c| c.term) else {
+        return "No leader".to_string();
+    };
+    let (current, older): (Vec<&NodeCard>, Vec<&NodeCard>) =
+        leaders.iter().partition(|c| c.term == newest);
+    let mut line = match current.as_slice() {
+        [one] => format!("Leader: {} (term {newest})", one.id),
+        many => format!(
+            "{} leaders of term {newest}: {}",
+            count_words(many.len()),
+            and_list(many.iter().map(|c| c.id.to_string()))
+        ),
+    };
+    for stale in older {
+        line.push_str(&format!("; {} still leads term {}", stale.id, stale.term));
+    }
+    line
+}
+
+fn count_words(n: usize) -> String {
+    match n {
+        2 => "Two".to_string(),
+        3 => "Three".to_string(),
+        n => n.to_string(),
+    }
+}
+
+/// "N1", "N1 and N2", "N1, N2 and N3".
+fn and_list(items: impl Iterator<Item = String>) -> String {
+    let items: Vec<String> = items.collect();
+    match items.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,5 +418,71 @@ mod tests {
         assert_eq!(cards[at].kind, Kind::Outside);
         assert_eq!(rings[at].timer, None);
         assert_eq!(cluster_configuration(t.world()).voters.len(), 3);
+    }
+
+    fn card(id: u8, kind: Kind, term: Term) -> NodeCard {
+        NodeCard {
+            id: NodeId(id),
+            up: kind != Kind::Crashed,
+            kind,
+            term,
+            voted_for: None,
+            votes: None,
+            last_index: 0,
+            commit_index: 0,
+            drift_ppm: 0,
+        }
+    }
+
+    #[test]
+    fn the_leader_line_names_the_leader_a_stale_one_and_two_of_one_term() {
+        use Kind::{Crashed, Follower, Leader};
+        let line = |cards: &[NodeCard]| leader_line(cards);
+        assert_eq!(
+            line(&[card(1, Follower, 2), card(2, Crashed, 2)]),
+            "No leader"
+        );
+        assert_eq!(
+            line(&[
+                card(1, Follower, 3),
+                card(2, Leader, 3),
+                card(3, Follower, 3)
+            ]),
+            "Leader: N2 (term 3)"
+        );
+        // A leader cut off in the minority, replaced in a later term.
+        assert_eq!(
+            line(&[card(1, Leader, 1), card(2, Follower, 2), card(3, Leader, 2)]),
+            "Leader: N3 (term 2); N1 still leads term 1"
+        );
+        // Election Safety broken (a teaching fault).
+        assert_eq!(
+            line(&[card(2, Leader, 2), card(1, Leader, 2), card(3, Follower, 2)]),
+            "Two leaders of term 2: N1 and N2"
+        );
+        assert_eq!(
+            line(&[
+                card(1, Leader, 4),
+                card(2, Leader, 4),
+                card(3, Leader, 4),
+                card(4, Leader, 1)
+            ]),
+            "Three leaders of term 4: N1, N2 and N3; N4 still leads term 1"
+        );
+    }
+
+    #[test]
+    fn the_leader_line_of_a_real_run_follows_an_election() {
+        let mut t = timeline(5, 5);
+        assert_eq!(
+            leader_line(&node_cards(t.world(), t.observer())),
+            "No leader"
+        );
+        let leader = leader_of(&mut t);
+        let term = t.world().max_term();
+        assert_eq!(
+            leader_line(&node_cards(t.world(), t.observer())),
+            format!("Leader: {leader} (term {term})")
+        );
     }
 }

@@ -319,6 +319,11 @@ describe('the live cluster', () => {
     await assertPausedOnTheBreakingStep(page, await alert.textContent());
     assert.equal(await nodeFigure(page, b).getAttribute('data-role'), 'leader');
     assert.equal(Number(await nodeFigure(page, b).getAttribute('data-term')), term, 'a second leader in the same term');
+    assert.equal(
+      await page.getByTestId('leader-status').textContent(),
+      `Two leaders of term ${term}: ${[a, b].sort().join(' and ')}`,
+      'the line under the cluster names both',
+    );
     assert.ok(await button(page, 'Play').isVisible(), 'playback paused at the violation');
     for (const n of [a, b]) assert.match(await nodeFigure(page, n).getAttribute('class'), /implicated/);
     assert.ok(await alert.isVisible(), 'the alert stays in view');
