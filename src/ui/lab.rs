@@ -19,6 +19,7 @@ use crate::view::{
     NodeCard, NodeRings, Recorder, ResultRow, StepMarks, ViolationView,
 };
 use leptos::prelude::*;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// Event-log lines kept made at most; the cache starts over past it.
@@ -160,8 +161,6 @@ pub struct Lab {
     pub network: RwSignal<NetworkConfig>,
     /// Whether the random workload runs.
     pub workload: RwSignal<bool>,
-    /// The leader, if any.
-    pub leader: RwSignal<Option<NodeId>>,
     /// What the inspector shows.
     pub selected: RwSignal<Selection>,
     /// The lesson being played, if any.
@@ -225,7 +224,6 @@ impl Lab {
             raft: RwSignal::new(world.config().raft.clone()),
             network: RwSignal::new(world.config().network.clone()),
             workload: RwSignal::new(false),
-            leader: RwSignal::new(None),
             selected: RwSignal::new(Selection::None),
             lesson: RwSignal::new(None),
             branches: RwSignal::new(vec![first_branch()]),
@@ -352,7 +350,6 @@ impl Lab {
             set_if_changed(self.raft, world.config().raft.clone());
             set_if_changed(self.network, world.config().network.clone());
             set_if_changed(self.workload, world.workload().is_some());
-            set_if_changed(self.leader, world.leader());
         });
     }
 
@@ -373,17 +370,24 @@ impl Lab {
     /// when the machine cannot keep up (nine nodes at full speed after an
     /// hour, say), playback runs slower than the speed asked for instead of
     /// each late frame asking for more simulated time and freezing the page.
-    /// A step that breaks a rule ends it there, so the pause that follows
-    /// shows that very step, however many the frame had left to run.
+    /// A step that breaks a rule so that the alert changes ends it there
+    /// (the alert's change pauses playback, in [`Lab::update`]), so the
+    /// pause shows that very step, however many the frame had left to run.
     pub fn advance(&self, micros: u64, frame_ms: f64) {
         let started = wall_ms();
         let before = self.timeline.with_value(|t| t.cursor());
+        let shown = self.violation.get_untracked();
         self.timeline.update_value(|t| {
-            let broken = t.observer().broken();
+            // The alert is made again only when the checkers found more.
+            let counted = Cell::new(t.observer().broken());
+            let alert_changes = |r: &Recorder| {
+                let broken = r.broken();
+                broken != counted.replace(broken) && view::violation(r) != shown
+            };
             let target = t.world().now().plus(micros);
             while t.world().now() < target {
                 let slice = t.world().now().plus(ADVANCE_SLICE_US).min(target);
-                if t.run_until_or(slice, |r| r.broken() > broken) {
+                if t.run_until_or(slice, alert_changes) {
                     break;
                 }
                 if wall_ms() - started > ADVANCE_BUDGET_MS {
