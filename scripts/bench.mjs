@@ -136,7 +136,7 @@ function printTable() {
     ['Simulation, wasm in Chromium, 5 nodes (sim s per wall s)', f(figures.wasm_sim_5, 0), '>= 1,000', figures.wasm_sim_5 >= 1_000],
     ['Simulation, wasm in Chromium, 9 nodes (sim s per wall s)', f(figures.wasm_sim_9, 0), '', undefined],
     ['First load, gzip -9, every file transferred (KB)', f(figures.load_total / 1000), '<= 200', figures.load_total <= 200_000],
-    ['  of it, the least possible: the model alone, no drawing (wasm, gzip KB)', f(floor / 1000), '', undefined],
+    ['  of it, the least possible: the model alone, nothing drawn (wasm, gzip KB)', f(floor / 1000), '', undefined],
     ['Playing 5 nodes at the default speed, timeline shown: main thread busy (%)', f(figures.play5_busy_percent), '<= 20', figures.play5_busy_percent <= 20],
     ['  the same: frame time p95 (ms)', f(figures.play5_frames), '<= 16.7', Number(f(figures.play5_frames)) <= 16.7],
     [`Playing 9 nodes after ${minutes} min of history: frame time p95 (ms)`, f(figures.play9_history_frames), '<= 16.7', Number(f(figures.play9_history_frames)) <= 16.7],

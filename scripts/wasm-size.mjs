@@ -108,16 +108,18 @@ function functionNames(bytes, section) {
 }
 
 /**
- * The path a (legacy-mangled) Rust symbol starts with: `raftlab::sim` for
+ * The path a Rust symbol starts with (legacy `_ZN` or v0 `_R` mangling): `raftlab::sim` for
  * `_ZN7raftlab3sim5world...`, and the type's path for an impl
  * (`_ZN..._$LT$raftlab..view..recorder..Recorder$u20$as$u20$...`).
  */
 function owner(symbol) {
   if (symbol.startsWith('_R')) {
-    // v0 mangling (the standard library): the first crate root, `C[s<hash>_]<len><name>`.
+    // v0 mangling (the standard library): the first crate root,
+    // `C[s<hash>_]<len>[_]<name>` (the `_` when the name starts with `_`).
     const root = symbol.match(/C(?:s[0-9A-Za-z]*_)?(\d+)/);
     if (root) {
-      const from = root.index + root[0].length;
+      let from = root.index + root[0].length;
+      if (symbol[from] === '_') from++;
       return [symbol.slice(from, from + Number(root[1]))];
     }
   }
@@ -182,5 +184,5 @@ for (const [what, bytes] of [...totals].sort((a, b) => b[1] - a[1])) {
 if (floorPath) {
   const floor = readFileSync(floorPath);
   const gz = gzipSync(floor, { level: 9 }).length;
-  console.log(`floor_gzip: ${floor.length} bytes, ${gz} bytes gzip: the model alone (simulation, checkers, session link; no drawing)`);
+  console.log(`floor_gzip: ${floor.length} bytes, ${gz} bytes gzip: the model alone (simulation, checkers, session link; nothing drawn)`);
 }

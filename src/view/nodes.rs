@@ -437,7 +437,7 @@ mod tests {
     #[test]
     fn the_leader_line_names_the_leader_a_stale_one_and_two_of_one_term() {
         use Kind::{Crashed, Follower, Leader};
-        let line = |cards: &[NodeCard]| leader_line(cards);
+        let line = leader_line;
         assert_eq!(
             line(&[card(1, Follower, 2), card(2, Crashed, 2)]),
             "No leader"
