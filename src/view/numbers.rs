@@ -14,14 +14,20 @@ const EXACT_POWERS: [f64; 23] = [
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
-/// An exponent's digits, held to ±10,000 (far past where every `f64`
-/// becomes infinite or zero).
-fn exponent(text: &str) -> Option<i64> {
-    let (negative, digits) = match text.as_bytes().first()? {
+/// Whether `text` starts with a minus, and the rest after any sign; `None`
+/// for an empty text.
+fn signed(text: &str) -> Option<(bool, &str)> {
+    Some(match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
         b'+' => (false, &text[1..]),
         _ => (false, text),
-    };
+    })
+}
+
+/// An exponent's digits, held to ±10,000 (far past where every `f64`
+/// becomes infinite or zero).
+fn exponent(text: &str) -> Option<i64> {
+    let (negative, digits) = signed(text)?;
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -41,11 +47,7 @@ fn exponent(text: &str) -> Option<i64> {
 /// multiplication or division rounds once. Beyond that it may differ from
 /// the nearest `f64` in the last place.
 pub fn decimal(text: &str) -> Option<f64> {
-    let (negative, unsigned) = match text.as_bytes().first()? {
-        b'-' => (true, &text[1..]),
-        b'+' => (false, &text[1..]),
-        _ => (false, text),
-    };
+    let (negative, unsigned) = signed(text)?;
     let (number, written_power) = match unsigned.split_once(['e', 'E']) {
         Some((number, e)) => (number, exponent(e)?),
         None => (unsigned, 0),
