@@ -228,6 +228,28 @@ impl Config {
         (bound as u64).saturating_sub(LEASE_MARGIN_US)
     }
 
+    /// These settings with new election timeouts and heartbeat interval, and
+    /// the lease shortened if it no longer fits inside the new minimum
+    /// timeout under the drift bound ([`Config::max_safe_lease_us`]). The
+    /// lease never grows here: a person who lowers and then raises the
+    /// timeout keeps the shorter, still safe, lease. The result is not
+    /// validated: out-of-range timing is still [`Config::validate`]'s to refuse.
+    pub fn with_timing(
+        &self,
+        election_min_us: u64,
+        election_max_us: u64,
+        heartbeat_us: u64,
+    ) -> Config {
+        let mut next = Config {
+            election_timeout_min_us: election_min_us,
+            election_timeout_max_us: election_max_us,
+            heartbeat_interval_us: heartbeat_us,
+            ..self.clone()
+        };
+        next.lease_duration_us = next.lease_duration_us.min(next.max_safe_lease_us());
+        next
+    }
+
     /// Whether a change from `self` to `next` changes what the lease relies
     /// on: the promises (CheckQuorum, the minimum election timeout), the
     /// lease itself, or the drift it must survive. Acknowledgements collected
@@ -389,6 +411,27 @@ mod tests {
             );
         }
         assert_eq!(Fault::from_name("commit-any"), None);
+    }
+
+    #[test]
+    fn new_timing_shortens_the_lease_to_what_drift_allows() {
+        let c = Config::default();
+        // A short minimum timeout with the drift bound on: the old "4/5 of
+        // the timeout" rule gave 4,000 µs, which validate refuses.
+        let short = c.with_timing(5_000, 10_000, 2_000);
+        assert_eq!(short.lease_duration_us, short.max_safe_lease_us());
+        assert!(short.lease_duration_us < 4_000);
+        assert_eq!(short.validate(), Ok(()));
+        // A longer timeout keeps the lease it had.
+        let long = c.with_timing(300_000, 600_000, 50_000);
+        assert_eq!(long.lease_duration_us, c.lease_duration_us);
+        assert_eq!(long.validate(), Ok(()));
+        // Absurd timing does not overflow; validate refuses it.
+        let absurd = c.with_timing(u64::MAX, u64::MAX, u64::MAX);
+        assert!(matches!(
+            absurd.validate(),
+            Err(ConfigError::OutOfRange { .. })
+        ));
     }
 
     #[test]

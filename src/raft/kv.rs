@@ -11,6 +11,19 @@ use std::collections::BTreeMap;
 /// Identifies one client session.
 pub type ClientId = u32;
 
+/// The most characters (not bytes: a person types "é" as one) in a key.
+pub const MAX_KEY_CHARS: usize = 32;
+
+/// The rule [`is_valid_key`] checks, as the message for a key it refuses.
+pub const KEY_RULE: &str = "a key has 1 to 32 characters";
+
+/// Whether `key` can name a value: 1 to [`MAX_KEY_CHARS`] characters. The
+/// world, the session check and the client form all ask this, so a key the
+/// form accepts is one a saved session can hold.
+pub fn is_valid_key(key: &str) -> bool {
+    !key.is_empty() && key.chars().count() <= MAX_KEY_CHARS
+}
+
 /// A write operation on one key. Values are integers so that increments and
 /// compare-and-set are meaningful.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

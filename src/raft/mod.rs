@@ -20,7 +20,7 @@ pub mod time;
 pub use client::{Answer, ClientReply, NoLeaseReason, ReadMode, Refusal, RequestId, Uncertain};
 pub use config::{Config, ConfigError, Fault, Faults};
 pub use event::{Event, FollowReason, Rule, VoteRefusal};
-pub use kv::{ClientId, Command, KvStore, Op, WriteResult};
+pub use kv::{is_valid_key, ClientId, Command, KvStore, Op, WriteResult, KEY_RULE, MAX_KEY_CHARS};
 pub use log::{Entry, Log, Payload, PersistentState, Snapshot};
 pub use membership::{ConfChange, Configuration};
 pub use message::{AppendRejection, Envelope, Message, MessageKind};

@@ -86,6 +86,10 @@ pub enum Action {
         to: NodeId,
         range: Option<(u64, u64)>,
     },
+    /// Cut every link of one node, both ways. Unlike a one-group
+    /// [`Action::Partition`], the other links stay as they are: isolating a
+    /// node inside a split keeps the split.
+    Isolate { node: NodeId },
 }
 
 impl fmt::Display for Action {
@@ -110,6 +114,7 @@ impl fmt::Display for Action {
             Action::CutLink { from, to } => write!(f, "cut link {from}→{to}"),
             Action::RestoreLink { from, to } => write!(f, "restore link {from}→{to}"),
             Action::Heal => write!(f, "heal the network"),
+            Action::Isolate { node } => write!(f, "isolate {node}"),
             Action::SetLinkLatency {
                 from,
                 to,

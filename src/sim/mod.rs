@@ -23,7 +23,7 @@ pub use action::{Action, ActionError, MessageId, TimedAction, Workload};
 pub use clock::LocalClock;
 pub use history::{ClientOp, OpId, OpKind, Outcome};
 pub use network::{Links, NetworkConfig};
-pub use session::{BranchRecord, LessonRef, Session, SessionError, SESSION_VERSION};
+pub use session::{BranchRecord, LessonRef, Session, SessionError, MAX_CURSOR, SESSION_VERSION};
 pub use timeline::{Observer, Replay, Timeline};
 pub use world::{
     ClientConfig, InFlight, LostBecause, Sent, StepRecord, What, World, WorldConfig, WorldError,

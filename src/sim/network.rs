@@ -98,6 +98,15 @@ impl Links {
         self.latency.get(&(from, to)).copied()
     }
 
+    /// Cuts both directions of every link between `node` and the others of
+    /// `nodes`; links between the others stay as they are.
+    pub fn isolate(&mut self, nodes: &[NodeId], node: NodeId) {
+        for &other in nodes {
+            self.cut(node, other);
+            self.cut(other, node);
+        }
+    }
+
     /// Restores every link (latencies set per link stay).
     pub fn heal(&mut self) {
         self.cut.clear();

@@ -3,8 +3,9 @@
 //! decoding treats it as hostile input: bounded size, typed errors, no panic.
 
 use super::action::{Action, TimedAction};
+use super::clock::MAX_DRIFT_PPM;
 use super::world::{WorldConfig, WorldError};
-use crate::raft::{NodeId, Time};
+use crate::raft::{is_valid_key, NodeId, Time, KEY_RULE};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -187,6 +188,27 @@ impl Session {
         }
     }
 
+    /// Brings a session made in this tab within what a link or file may
+    /// open: cursors past [`MAX_CURSOR`] move back to it (the run is the
+    /// same; it opens earlier), and branch labels are cut to [`MAX_LABEL`]
+    /// bytes. Whether the cursor of the session itself moved.
+    pub fn clamp_to_limits(&mut self) -> bool {
+        let moved = self.cursor.is_some_and(|c| c > MAX_CURSOR);
+        self.cursor = self.cursor.map(|c| c.min(MAX_CURSOR));
+        for b in &mut self.branches {
+            b.cursor = b.cursor.map(|c| c.min(MAX_CURSOR));
+            if b.label.len() > MAX_LABEL {
+                let mut end = MAX_LABEL - '…'.len_utf8();
+                while !b.label.is_char_boundary(end) {
+                    end -= 1;
+                }
+                b.label.truncate(end);
+                b.label.push('…');
+            }
+        }
+        moved
+    }
+
     /// The session as compact JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| unreachable!("a session always serializes"))
@@ -248,11 +270,10 @@ impl Session {
                 Action::SetNetwork(n) => n.validate().map_err(|e| invalid(e.to_string()))?,
                 Action::SetWorkload(Some(w)) => w.validate().map_err(|e| invalid(e.to_string()))?,
                 Action::SetClockDrift { drift_ppm, .. }
-                    if drift_ppm.abs() > super::clock::MAX_DRIFT_PPM =>
+                    if !(-MAX_DRIFT_PPM..=MAX_DRIFT_PPM).contains(drift_ppm) =>
                 {
                     return Err(invalid(format!(
-                        "clock drift {drift_ppm} ppm is beyond ±{}",
-                        super::clock::MAX_DRIFT_PPM
+                        "clock drift {drift_ppm} ppm is beyond ±{MAX_DRIFT_PPM}"
                     )));
                 }
                 Action::SetLinkLatency {
@@ -261,11 +282,11 @@ impl Session {
                 } if *lo == 0 || lo > hi || *hi > 10_000_000 => {
                     return Err(invalid(format!("a link latency range must be 1 to 10,000,000 µs with min ≤ max, not {lo}–{hi}")));
                 }
-                Action::Read { key, .. } if key.is_empty() || key.len() > 32 => {
-                    return Err(invalid("a key has 1 to 32 characters".into()))
+                Action::Read { key, .. } if !is_valid_key(key) => {
+                    return Err(invalid(KEY_RULE.into()))
                 }
-                Action::Write { op, .. } if op.key().is_empty() || op.key().len() > 32 => {
-                    return Err(invalid("a key has 1 to 32 characters".into()))
+                Action::Write { op, .. } if !is_valid_key(op.key()) => {
+                    return Err(invalid(KEY_RULE.into()))
                 }
                 _ => {}
             }
@@ -281,6 +302,7 @@ fn nodes_named(action: &Action) -> Vec<NodeId> {
         | Action::Restart { node }
         | Action::RestartBlank { node }
         | Action::ForceTimeout { node }
+        | Action::Isolate { node }
         | Action::SetClockDrift { node, .. }
         | Action::Write { node, .. }
         | Action::Read { node, .. } => vec![*node],

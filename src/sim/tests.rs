@@ -289,6 +289,114 @@ fn drifting_clocks_make_timers_fire_in_local_time() {
 }
 
 #[test]
+fn isolating_a_node_inside_a_split_keeps_the_split() {
+    let n = crate::raft::NodeId;
+    let mut w = World::new(WorldConfig::default(), 1);
+    w.act(Action::Partition {
+        groups: vec![vec![n(1), n(2)], vec![n(3), n(4), n(5)]],
+    });
+    w.act(Action::Isolate { node: n(3) });
+    let cut = |a: u8, b: u8| w.links().is_cut(n(a), n(b));
+    for other in [1, 2, 4, 5] {
+        assert!(cut(3, other) && cut(other, 3), "N3 and N{other}");
+    }
+    assert!(cut(1, 4) && cut(5, 2), "the split is still there");
+    assert!(
+        !cut(1, 2) && !cut(4, 5) && !cut(5, 4),
+        "links inside each side stay up"
+    );
+    let (_, r) = w.act(Action::Isolate { node: n(9) });
+    assert!(matches!(
+        &r.last().unwrap().what,
+        What::Action {
+            result: Err(ActionError::UnknownNode(_)),
+            ..
+        }
+    ));
+}
+
+#[test]
+fn the_most_negative_clock_drift_is_refused_not_overflowed() {
+    // `i64::MIN.abs()` overflows: the check must not take an absolute value.
+    let drift = Action::SetClockDrift {
+        node: crate::raft::NodeId(2),
+        drift_ppm: i64::MIN,
+    };
+    let mut w = World::new(WorldConfig::default(), 1);
+    let (_, r) = w.act(drift.clone());
+    assert!(matches!(
+        &r.last().unwrap().what,
+        What::Action {
+            result: Err(ActionError::InvalidSettings(_)),
+            ..
+        }
+    ));
+    assert_eq!(w.clock(crate::raft::NodeId(2)).unwrap().drift_ppm(), 0);
+    let session = Session {
+        actions: vec![TimedAction {
+            at: Time::from_millis(5),
+            action: drift,
+        }],
+        ..Session::new(WorldConfig::default(), 1)
+    };
+    let err = Session::from_json(&session.to_json()).unwrap_err();
+    assert!(
+        matches!(err, SessionError::InvalidAction { index: 0, .. }),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn keys_are_counted_in_characters_by_the_world_and_the_session_alike() {
+    let node = crate::raft::NodeId(1);
+    let accented = "é".repeat(crate::raft::MAX_KEY_CHARS); // 64 bytes
+    let too_long = "k".repeat(crate::raft::MAX_KEY_CHARS + 1);
+    let write = |key: &str| Action::Write {
+        node,
+        op: Op::Set {
+            key: key.to_string(),
+            value: 1,
+        },
+    };
+    let refused = |w: &mut World, a: Action| {
+        let (_, r) = w.act(a);
+        matches!(
+            &r.last().unwrap().what,
+            What::Action {
+                result: Err(ActionError::InvalidSettings(_)),
+                ..
+            }
+        )
+    };
+    let mut w = World::new(WorldConfig::default(), 1);
+    assert!(!refused(&mut w, write(&accented)));
+    assert!(refused(&mut w, write(&too_long)));
+    assert!(refused(&mut w, write("")));
+    let read = |key: &str| Action::Read {
+        node,
+        key: key.to_string(),
+        mode: ReadMode::ReadIndex,
+    };
+    assert!(!refused(&mut w, read(&accented)));
+    assert!(refused(&mut w, read(&too_long)));
+    // What the world took, a saved session holds.
+    let session = Session {
+        actions: vec![
+            TimedAction {
+                at: Time::from_millis(5),
+                action: write(&accented),
+            },
+            TimedAction {
+                at: Time::from_millis(6),
+                action: read(&accented),
+            },
+        ],
+        ..Session::new(WorldConfig::default(), 1)
+    };
+    assert_eq!(Session::from_json(&session.to_json()).unwrap(), session);
+}
+
+#[test]
 fn membership_actions_reach_the_leader_and_unknown_nodes_are_refused() {
     let config = WorldConfig {
         voters: 3,
@@ -860,6 +968,31 @@ fn a_session_with_ten_million_actions_is_refused_without_parsing_them_all() {
             count: session::MAX_ACTIONS + 1
         })
     );
+}
+
+#[test]
+fn a_session_past_the_limits_is_clamped_into_one_that_opens() {
+    use super::session::{MAX_CURSOR, MAX_LABEL};
+    let mut s = Session {
+        actions: scripted_faults(),
+        cursor: Some(MAX_CURSOR + 5),
+        branches: vec![BranchRecord {
+            label: "é".repeat(MAX_LABEL),
+            diverged_at: Some(3),
+            actions: Vec::new(),
+            cursor: Some(u64::MAX),
+        }],
+        ..Session::new(WorldConfig::default(), 3)
+    };
+    assert!(Session::from_json(&s.to_json()).is_err());
+    assert!(s.clamp_to_limits());
+    assert_eq!(s.cursor, Some(MAX_CURSOR));
+    assert_eq!(s.branches[0].cursor, Some(MAX_CURSOR));
+    assert!(s.branches[0].label.len() <= MAX_LABEL);
+    assert!(s.branches[0].label.ends_with("é…"));
+    assert_eq!(Session::from_json(&s.to_json()).unwrap(), s);
+    // Within the limits, nothing moves.
+    assert!(!s.clamp_to_limits());
 }
 
 #[test]

@@ -10,8 +10,8 @@ use super::network::{Links, NetworkConfig};
 use super::queue::EventQueue;
 use crate::chunked::Chunked;
 use crate::raft::{
-    Answer, ClientId, Command, Config, Envelope, Event, Message, MessageKind, Node, NodeId, Op,
-    PersistentState, ReadMode, Refusal, RequestId, Role, Term, Time,
+    is_valid_key, Answer, ClientId, Command, Config, Envelope, Event, Message, MessageKind, Node,
+    NodeId, Op, PersistentState, ReadMode, Refusal, RequestId, Role, Term, Time, KEY_RULE,
 };
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -1341,6 +1341,11 @@ impl World {
                 self.links.restore(*from, *to);
             }
             Action::Heal => self.links.heal(),
+            Action::Isolate { node } => {
+                self.check_node(*node)?;
+                let nodes = self.node_ids();
+                self.links.isolate(&nodes, *node);
+            }
             Action::SetLinkLatency { from, to, range } => {
                 self.check_node(*from)?;
                 self.check_node(*to)?;
@@ -1363,7 +1368,7 @@ impl World {
             }
             Action::SetClockDrift { node, drift_ppm } => {
                 let i = self.check_node(*node)?;
-                if drift_ppm.abs() > MAX_DRIFT_PPM {
+                if !(-MAX_DRIFT_PPM..=MAX_DRIFT_PPM).contains(drift_ppm) {
                     return Err(ActionError::InvalidSettings(format!(
                         "clock drift must be within ±{MAX_DRIFT_PPM} ppm"
                     )));
@@ -1377,15 +1382,16 @@ impl World {
             }
             Action::Write { node, op } => {
                 self.check_node(*node)?;
+                if !is_valid_key(op.key()) {
+                    return Err(ActionError::InvalidSettings(KEY_RULE.into()));
+                }
                 let id = self.invoke(*node, OpKind::Write(op.clone()), None, None)?;
                 record.what = What::Invoked { op: id };
             }
             Action::Read { node, key, mode } => {
                 self.check_node(*node)?;
-                if key.is_empty() || key.len() > 32 {
-                    return Err(ActionError::InvalidSettings(
-                        "a key has 1 to 32 characters".into(),
-                    ));
+                if !is_valid_key(key) {
+                    return Err(ActionError::InvalidSettings(KEY_RULE.into()));
                 }
                 let id =
                     self.invoke(*node, OpKind::Read { key: key.clone() }, Some(*mode), None)?;
