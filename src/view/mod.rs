@@ -7,11 +7,13 @@
 //! disk apart from its memory) and of a message (what its receiver will do);
 //! and which steps explain a violation after a fuzz run.
 //!
-//! What a screen reader is told of the key events as they happen.
+//! What a screen reader is told of the key events as they happen, and what
+//! the page's address asks for.
 //!
 //! Nothing here touches the DOM, so every sentence and every mark the screen
 //! shows is tested natively; the Leptos components in `ui` only draw these.
 
+mod address;
 mod announce;
 mod cadence;
 mod chunks;
@@ -36,6 +38,7 @@ mod testing;
 mod upcoming;
 mod words;
 
+pub use address::{page_query, PageQuery, MAX_HISTORY_MINUTES, SIZES, SPEEDS};
 pub use announce::announcements;
 pub use cadence::Cadence;
 pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
@@ -57,7 +60,8 @@ pub use logs::{
 };
 pub use marks::{StepMark, StepMarks};
 pub use network::{
-    groups_text, links, message_dot, message_dots, partition_groups, Link, LinkState, MessageDot,
+    groups_text, latency_words, links, message_dot, message_dots, partition_groups, Link,
+    LinkState, MessageDot,
 };
 pub use nodes::{cards_and_rings, cluster_configuration, leader_line, Kind, NodeCard, NodeRings};
 pub use numbers::decimal;

@@ -3,7 +3,7 @@
 //! and the groups a partition makes).
 
 use crate::raft::{AppendRejection, Message, MessageKind, NodeId, Time};
-use crate::sim::{InFlight, MessageId, World};
+use crate::sim::{InFlight, MessageId, NetworkConfig, World};
 
 /// One message in flight.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -312,6 +312,29 @@ pub fn groups_text(groups: &[Vec<NodeId>]) -> String {
         .join(" | ")
 }
 
+/// The network's latency range in milliseconds, as the Latency slider
+/// shows it: "5 to 15 ms", "0.5 to 2 ms" (an imported session may have any
+/// range, not the slider's own "x to 3x").
+pub fn latency_words(n: &NetworkConfig) -> String {
+    format!(
+        "{} to {} ms",
+        ms_words(n.latency_min_us),
+        ms_words(n.latency_max_us)
+    )
+}
+
+/// Microseconds as milliseconds, without trailing zeros: 1500 → "1.5".
+fn ms_words(us: u64) -> String {
+    let (whole, part) = (us / 1000, us % 1000);
+    if part == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{part:03}")
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -440,5 +463,17 @@ mod tests {
         assert_eq!(listed.to_string(), n, "every entry is listed with its term");
         assert!(a.fields.iter().any(|(k, _)| k == "heartbeat round"));
         assert!(v.fields.iter().any(|(k, v)| k == "pre-vote" && v == "no"));
+    }
+
+    #[test]
+    fn the_latency_range_is_said_as_it_is() {
+        let range = |lo, hi| NetworkConfig {
+            latency_min_us: lo,
+            latency_max_us: hi,
+            ..NetworkConfig::default()
+        };
+        assert_eq!(latency_words(&range(5_000, 15_000)), "5 to 15 ms");
+        assert_eq!(latency_words(&range(500, 2_000)), "0.5 to 2 ms");
+        assert_eq!(latency_words(&range(1_250, 40_001)), "1.25 to 40.001 ms");
     }
 }
