@@ -36,15 +36,12 @@ const SEED: u64 = 1;
 /// election (about half a simulated second) is over within a few seconds.
 pub const DEFAULT_SPEED: f64 = 0.1;
 
-/// A number from the page's query string (`?speed=1&seed=4&size=3`).
-fn query_number(name: &str) -> Option<f64> {
-    let search = web_sys::window()?.location().search().ok()?;
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-        .and_then(view::decimal)
-        .filter(|v| v.is_finite())
+/// What the page's query string asks for (`?speed=1&seed=4&size=3`).
+fn page_query() -> view::PageQuery {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    view::page_query(&search)
 }
 
 /// Whether a key press belongs to the element that has focus (typing in a
@@ -68,23 +65,33 @@ fn typing_target(ev: &web_sys::KeyboardEvent, space: bool) -> bool {
 /// Raftlab's whole screen.
 #[component]
 pub fn App() -> impl IntoView {
-    let speed = query_number("speed")
-        .filter(|s| (0.001..=10.0).contains(s))
-        .unwrap_or(DEFAULT_SPEED);
-    let seed = query_number("seed").map_or(SEED, |s| s as u64);
-    let size = query_number("size")
-        .map(|s| s as u8)
-        .filter(|s| [3, 5, 7, 9].contains(s))
-        .unwrap_or(5);
+    let query = page_query();
+    let speed = query.speed.unwrap_or(DEFAULT_SPEED);
+    let seed = query.seed.unwrap_or(SEED);
+    let size = query.size.unwrap_or(5);
     let lab = Lab::new(SessionSettings { size, seed }, speed);
     provide_context(lab);
     // Read the last visit's session before this one saves over it.
     let saved = saved_session();
     let opened = open_from_address(lab);
-    let saved = saved.filter(|_| opened.is_none());
+    // A run opened from the link replaces the offer; a refused link does
+    // not, or the last visit's work would be lost to a mistyped address.
+    let saved = saved.filter(|_| !matches!(opened, Some(Ok(_))));
+    // What the address asked for that could not be done, then what became
+    // of the link, under the Share panel where links are made.
+    let opened = opened.map(|(Ok(words) | Err(words))| words);
+    let opened = Some(
+        query
+            .problems
+            .into_iter()
+            .chain(opened)
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+    .filter(|words| !words.is_empty());
     // `?history=MINUTES` builds that much history with the workload on
     // before handing over (for demonstrations and the timeline benchmark).
-    if let Some(minutes) = query_number("history").filter(|m| (0.1..=120.0).contains(m)) {
+    if let Some(minutes) = query.history_minutes {
         lab.playing.set(false);
         let _ = lab.act(Action::SetWorkload(Some(Workload::default())));
         lab.building

@@ -5,7 +5,7 @@
 
 use super::lab::Lab;
 use super::status_line::StatusLine;
-use crate::raft::{NodeId, Op, ReadMode};
+use crate::raft::{is_valid_key, NodeId, Op, ReadMode, MAX_KEY_CHARS};
 use crate::sim::{Action, Workload};
 use crate::view::mode_words;
 use leptos::prelude::*;
@@ -46,8 +46,8 @@ fn check_key(key: &str) -> Result<String, String> {
     if key.is_empty() {
         return Err("Enter a key".to_string());
     }
-    if key.chars().count() > 32 {
-        return Err("A key has at most 32 characters".to_string());
+    if !is_valid_key(key) {
+        return Err(format!("A key has at most {MAX_KEY_CHARS} characters"));
     }
     Ok(key.to_string())
 }
@@ -134,13 +134,34 @@ pub fn ClientPanel() -> impl IntoView {
         };
         lab.act_reporting(Action::SetWorkload(w), workload_status, done);
     };
-    let node_options = move || {
-        lab.generation.track();
-        lab.node_ids()
-            .into_iter()
-            .map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> })
-            .collect_view()
+    // Each node's option, selected when it is the choice, so the menu never
+    // shows one node while the form would send to another.
+    let node_options = move |chosen: RwSignal<String>| {
+        move || {
+            lab.generation.track();
+            lab.node_ids()
+                .into_iter()
+                .map(|n| {
+                    let name = n.to_string();
+                    let value = name.clone();
+                    view! { <option value=value selected=move || chosen.with(|c| *c == name)>{n.to_string()}</option> }
+                })
+                .collect_view()
+        }
     };
+    // A chosen node that a new session no longer has goes back to the leader,
+    // as the menu does when its option disappears.
+    Effect::new(move |_| {
+        lab.generation.track();
+        let ids = lab.node_ids();
+        for chosen in [send_to, read_from] {
+            let gone = chosen
+                .with_untracked(|c| c != "leader" && !ids.iter().any(|n| n.to_string() == *c));
+            if gone {
+                chosen.set("leader".to_string());
+            }
+        }
+    });
     let is_delete = move || operation.get() == "delete";
     let is_cas = move || operation.get() == "compare-and-set";
     let value_label = move || match operation.get().as_str() {
@@ -172,8 +193,8 @@ pub fn ClientPanel() -> impl IntoView {
                 </Show>
                 <label>"Send to"
                     <select aria-label="Send to" on:change=move |ev| send_to.set(event_target_value(&ev))>
-                        <option value="leader">"the leader"</option>
-                        {node_options}
+                        <option value="leader" selected=move || send_to.with(|c| c == "leader")>"the leader"</option>
+                        {node_options(send_to)}
                     </select>
                 </label>
                 <button type="button" class="primary" on:click=move |_| write()>"Write"</button>
@@ -187,8 +208,8 @@ pub fn ClientPanel() -> impl IntoView {
                 </label>
                 <label>"Read from"
                     <select aria-label="Read from" on:change=move |ev| read_from.set(event_target_value(&ev))>
-                        <option value="leader">"the leader"</option>
-                        {node_options}
+                        <option value="leader" selected=move || read_from.with(|c| c == "leader")>"the leader"</option>
+                        {node_options(read_from)}
                     </select>
                 </label>
                 <button type="button" class="primary" on:click=move |_| read()>"Read"</button>

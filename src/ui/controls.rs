@@ -8,24 +8,6 @@ use crate::raft::Fault;
 use crate::view;
 use leptos::prelude::*;
 
-/// Playback speeds offered, in simulated seconds per wall-clock second,
-/// from 1/1000 of real time to ten times real time.
-pub const SPEEDS: [(f64, &str); 13] = [
-    (0.001, "1/1000×"),
-    (0.002, "1/500×"),
-    (0.005, "1/200×"),
-    (0.01, "1/100×"),
-    (0.02, "1/50×"),
-    (0.05, "1/20×"),
-    (0.1, "1/10×"),
-    (0.25, "1/4×"),
-    (0.5, "1/2×"),
-    (1.0, "1× (real time)"),
-    (2.0, "2×"),
-    (5.0, "5×"),
-    (10.0, "10×"),
-];
-
 /// The playback toolbar.
 #[component]
 pub fn Controls() -> impl IntoView {
@@ -118,7 +100,7 @@ pub fn Controls() -> impl IntoView {
             <label class="speed">
                 "Speed "
                 <select data-testid="speed" on:change=on_speed>
-                    {SPEEDS
+                    {view::SPEEDS
                         .into_iter()
                         .map(|(value, words)| {
                             view! {

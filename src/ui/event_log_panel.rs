@@ -255,10 +255,20 @@ pub fn EventLogPanel() -> impl IntoView {
             Err(_) => "The browser refused to save the file".to_string(),
         });
     };
-    let node_options = move || {
+    // A memo: the cards change many times a second while playing, the
+    // nodes almost never, and the menu is rebuilt only when they do.
+    let node_ids = Memo::new(move |_| {
         lab.cards
             .with(|cs| cs.iter().map(|c| c.id).collect::<Vec<_>>())
-    };
+    });
+    // A node the cluster no longer has filters nothing: back to every node,
+    // as the menu shows once its option is gone.
+    Effect::new(move |_| {
+        let ids = node_ids.get();
+        if node.with_untracked(|n| n.is_some_and(|n| !ids.contains(&n))) {
+            node.set(None);
+        }
+    });
     let on_node = move |ev| {
         let v = event_target_value(&ev);
         node.set(v.trim_start_matches('N').parse::<u8>().ok().map(NodeId));
@@ -274,8 +284,8 @@ pub fn EventLogPanel() -> impl IntoView {
                 <label>
                     "Steps at "
                     <select on:change=on_node>
-                        <option value="">"every node"</option>
-                        {move || node_options().into_iter().map(|n| view! { <option value=n.to_string()>{n.to_string()}</option> }).collect_view()}
+                        <option value="" selected=move || node.with(Option::is_none)>"every node"</option>
+                        {move || node_ids.get().into_iter().map(|n| view! { <option value=n.to_string() selected=move || node.get() == Some(n)>{n.to_string()}</option> }).collect_view()}
                     </select>
                 </label>
                 {LineKind::ALL

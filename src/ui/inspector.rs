@@ -77,12 +77,6 @@ fn NodeActions(id: NodeId, status: RwSignal<String>) -> impl IntoView {
         Err(_) => status.set(format!("Clock drift must be a whole number of ppm (parts per million), such as 0 or -20000, not “{}”", drift.get_untracked())),
     }
     };
-    let isolate = move || {
-        let others: Vec<NodeId> = lab.node_ids().into_iter().filter(|n| *n != id).collect();
-        Action::Partition {
-            groups: vec![others],
-        }
-    };
     view! {
         <div class="node-actions" data-testid="node-actions">
             <h3>{id.to_string()}</h3>
@@ -92,7 +86,7 @@ fn NodeActions(id: NodeId, status: RwSignal<String>) -> impl IntoView {
                 {action_button(lab, format!("Restart {id}"), "", status, format!("{id} restarted from its disk"), move || Action::Restart { node: id })}
                 {action_button(lab, format!("Time out {id}"), "", status, format!("{id}'s election timer fired"), move || Action::ForceTimeout { node: id })}
                 {action_button(lab, format!("Transfer leadership to {id}"), "", status, format!("The leader is handing over to {id}"), move || Action::TransferLeadership { target: id })}
-                {action_button(lab, format!("Isolate {id}"), "", status, format!("{id} is cut off from every other node"), isolate)}
+                {action_button(lab, format!("Isolate {id}"), "", status, format!("{id} is cut off from every other node"), move || Action::Isolate { node: id })}
                 {action_button(lab, format!("Remove {id} from the cluster"), "", status, format!("The leader is removing {id}"), move || Action::ChangeMembership { change: ConfChange::Remove(id) })}
                 {action_button(lab, format!("Restart {id} with an empty disk (hazard: it forgets its term, vote and log)"), "hazard", status, format!("{id} restarted with an empty disk"), move || Action::RestartBlank { node: id })}
             </div>

@@ -173,6 +173,19 @@ pub struct Lab {
     parked: StoredValue<Vec<Parked>, LocalStorage>,
 }
 
+/// The session in shareable form (see [`Lab::shared`]).
+pub struct Shared {
+    /// For a file.
+    pub json: String,
+    /// For a link, after the `#`.
+    pub fragment: String,
+    /// The step it opens at.
+    pub opens_at: u64,
+    /// Whether that is earlier than the cursor, because a link or file opens
+    /// at most at [`crate::sim::MAX_CURSOR`].
+    pub clamped: bool,
+}
+
 /// A lesson being played: where each caption stops, and which is shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LessonPlay {
@@ -534,9 +547,15 @@ impl Lab {
     }
 
     /// Carries out `action`; the error is the world's refusal in words.
+    ///
+    /// Any action closes an open lesson, even a refused one (it still takes
+    /// a step): the lesson's captions stop at steps of the run without it.
     pub fn act(&self, action: Action) -> Result<(), String> {
         let mut outcome = Ok(());
         let mut old_future = None;
+        let lesson = self
+            .lesson
+            .with_untracked(|l| l.as_ref().map(|l| (l.title, l.at)));
         self.timeline.update_value(|t| {
             let kept = t.furthest() - t.cursor();
             let at = t.cursor();
@@ -545,16 +564,28 @@ impl Lab {
             let record = t.act(action);
             if let Some(before) = before {
                 self.lines.update_value(HashMap::clear);
-                // The lesson's later captions are in the other branch.
-                self.lesson.set(None);
                 old_future = Some((before, kept, at, words, record.time));
             }
             if let What::Action { result: Err(e), .. } = record.what {
                 outcome = Err(view::capitalised(&e.to_string()));
             }
         });
+        let forked = old_future.is_some();
         if let Some((before, kept, at, words, time)) = old_future {
             self.branch_off(before, kept, at, &words, time);
+        }
+        if let Some((title, caption)) = lesson {
+            self.lesson.set(None);
+            let closed = format!(
+                "Your action changed the run, so “{title}” closed at caption {}: its captions describe the run without it. Pick the lesson again to start over.",
+                caption + 1
+            );
+            self.fork_notice.update(|n| {
+                *n = Some(match n.take().filter(|_| forked) {
+                    Some(fork) => format!("{fork} {closed}"),
+                    None => closed,
+                })
+            });
         }
         self.refresh(true);
         outcome
@@ -802,7 +833,7 @@ impl Lab {
 
     /// The session so far with the cursor, as JSON (for a file) and as a
     /// URL fragment (for a link).
-    pub fn shared(&self) -> (String, String) {
+    pub fn shared(&self) -> Shared {
         let lesson = self.lesson.with_untracked(|l| {
             l.as_ref().map(|l| crate::sim::LessonRef {
                 slug: l.slug.to_string(),
@@ -820,12 +851,18 @@ impl Lab {
                 .collect()
         });
         self.timeline.with_value(|t| {
-            let session = Session {
+            let mut session = Session {
                 lesson,
                 branches,
                 ..t.session()
             };
-            (session.to_json(), crate::scenario::to_fragment(&session))
+            let clamped = session.clamp_to_limits();
+            Shared {
+                json: session.to_json(),
+                fragment: crate::scenario::to_fragment(&session),
+                opens_at: session.cursor.unwrap_or(0),
+                clamped,
+            }
         })
     }
 

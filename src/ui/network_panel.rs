@@ -21,16 +21,11 @@ pub fn NetworkPanel() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let shape = RwSignal::new(2usize);
     let isolate_leader = move |_| match lab.leader_now() {
-        Some(l) => {
-            let others: Vec<NodeId> = lab.node_ids().into_iter().filter(|n| *n != l).collect();
-            lab.act_reporting(
-                Action::Partition {
-                    groups: vec![others],
-                },
-                status,
-                &format!("{l} (the leader) is cut off from every other node"),
-            );
-        }
+        Some(l) => lab.act_reporting(
+            Action::Isolate { node: l },
+            status,
+            &format!("{l} (the leader) is cut off from every other node"),
+        ),
         None => status.set("No node is leader right now, so there is no leader to isolate".into()),
     };
     let do_split = move |_| {
@@ -90,7 +85,7 @@ pub fn NetworkPanel() -> impl IntoView {
                     } />
             </label>
             <label class="slider">
-                <span>"Latency " <output>{move || format!("{} to {} ms", latency(), latency() * 3)}</output></span>
+                <span>"Latency " <output>{move || lab.network.with(crate::view::latency_words)}</output></span>
                 <input type="range" min="1" max="200" step="1" aria-label="Latency"
                     prop:value=move || latency().to_string()
                     on:change=move |ev| {

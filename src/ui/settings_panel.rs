@@ -44,6 +44,27 @@ pub fn SettingsPanel() -> impl IntoView {
     let t_max = RwSignal::new(fmt_ms(raft0.election_timeout_max_us));
     let heartbeat = RwSignal::new(fmt_ms(raft0.heartbeat_interval_us));
     let seed = RwSignal::new(lab.session.get_untracked().seed.to_string());
+    // The fields show what the cluster uses: after a new session, an opened
+    // link or file, or a seek across a timing change, they follow it, so
+    // "Apply timing" never quietly re-applies values from before. They
+    // change only when those values do, so a toggle does not wipe an edit.
+    let timing = Memo::new(move |_| {
+        lab.raft.with(|c| {
+            (
+                c.election_timeout_min_us,
+                c.election_timeout_max_us,
+                c.heartbeat_interval_us,
+            )
+        })
+    });
+    Effect::new(move |_| {
+        let (lo, hi, hb) = timing.get();
+        t_min.set(fmt_ms(lo));
+        t_max.set(fmt_ms(hi));
+        heartbeat.set(fmt_ms(hb));
+    });
+    let session_seed = Memo::new(move |_| lab.session.with(|s| s.seed));
+    Effect::new(move |_| seed.set(session_seed.get().to_string()));
 
     let toggle = move |words: &'static str, f: fn(&mut Config, bool)| {
         move |ev| {
@@ -68,13 +89,7 @@ pub fn SettingsPanel() -> impl IntoView {
         match parsed {
             Err(e) => status.set(e),
             Ok((lo, hi, hb)) => {
-                let result = lab.set_raft(|c| {
-                    c.election_timeout_min_us = lo;
-                    c.election_timeout_max_us = hi;
-                    c.heartbeat_interval_us = hb;
-                    // Keep the lease inside the new minimum timeout.
-                    c.lease_duration_us = c.lease_duration_us.min(lo * 4 / 5);
-                });
+                let result = lab.set_raft(|c| *c = c.with_timing(lo, hi, hb));
                 status.set(match result {
                     Ok(()) => done_text("Timing changed on every node"),
                     Err(e) => e,

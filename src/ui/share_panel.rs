@@ -7,7 +7,7 @@
 //! offers "Restore last session".
 
 use super::files::{download, storage};
-use super::lab::{done_text, Lab};
+use super::lab::{done_text, Lab, Shared};
 use super::status_line::StatusLine;
 use crate::sim::Session;
 use leptos::{html, prelude::*, task::spawn_local};
@@ -44,9 +44,10 @@ fn page_address() -> Option<String> {
     Some(href.split('#').next().unwrap_or(&href).to_string())
 }
 
-/// Opens the session in the page's address, if it has one; the error in
-/// words otherwise. Called once when the page opens.
-pub fn open_from_address(lab: Lab) -> Option<String> {
+/// Opens the session in the page's address, if it has one: what happened,
+/// in words, as `Ok` if it opened and `Err` if the link was refused (the
+/// cluster is then a fresh one). Called once when the page opens.
+pub fn open_from_address(lab: Lab) -> Option<Result<String, String>> {
     let hash = web_sys::window()?.location().hash().ok()?;
     if hash.len() <= 1 {
         return None;
@@ -55,12 +56,24 @@ pub fn open_from_address(lab: Lab) -> Option<String> {
         .map_err(|e| e.to_string())
         .and_then(|s| lab.open_shared(s));
     match outcome {
-        Ok(()) => Some(done_text(
+        Ok(()) => Some(Ok(done_text(
             "Opened the shared run, paused at the moment it was shared",
-        )),
-        Err(e) => Some(format!(
+        ))),
+        Err(e) => Some(Err(format!(
             "This link could not be opened: {e}. The cluster below is a fresh one."
-        )),
+        ))),
+    }
+}
+
+/// Where a link or file of `shared` opens, in words.
+fn opens_words(shared: &Shared) -> String {
+    if shared.clamped {
+        format!(
+            "it opens this run paused at step {}, the furthest a link or file opens at; press Play there to go on",
+            shared.opens_at
+        )
+    } else {
+        format!("it opens this run paused at step {}", shared.opens_at)
     }
 }
 
@@ -117,7 +130,7 @@ pub fn SharePanel(
             return;
         }
         last_save.set_value(now);
-        let (json, _) = lab.shared();
+        let json = lab.shared().json;
         if let Some(s) = storage() {
             // A full or refused storage only loses the autosave.
             let _ = s.set_item(AUTOSAVE_KEY, &json);
@@ -142,33 +155,38 @@ pub fn SharePanel(
     let dragging = RwSignal::new(false);
 
     let copy = move |_| {
-        let (_, fragment) = lab.shared();
+        let shared = lab.shared();
         let Some(base) = page_address() else { return };
-        let link = format!("{base}#{fragment}");
-        let step = lab.steps.get_untracked();
+        let link = format!("{base}#{}", shared.fragment);
+        let opens = opens_words(&shared);
         if let Some(w) = web_sys::window() {
             if let Ok(history) = w.history() {
                 let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&link));
             }
             let clipboard = w.navigator().clipboard();
+            // Absent outside secure contexts (a page on plain http from
+            // another machine): calling it would throw.
+            if clipboard.is_undefined() {
+                status.set(format!("This browser offers no copying on this page (it does only over https or on this computer); the link is in the address bar instead ({opens})"));
+                return;
+            }
             spawn_local(async move {
                 let done = JsFuture::from(clipboard.write_text(&link)).await;
                 status.set(match done {
-                    Ok(_) => done_text(&format!("Link copied ({} characters): it opens this run paused at step {step}", link.len())),
-                    Err(_) => format!("The browser did not allow copying; the link is in the address bar instead (it opens this run at step {step})"),
+                    Ok(_) => done_text(&format!("Link copied ({} characters): {opens}", link.len())),
+                    Err(_) => format!("The browser did not allow copying; the link is in the address bar instead ({opens})"),
                 });
             });
         }
     };
     let export = move |_| {
-        let (json, _) = lab.shared();
+        let shared = lab.shared();
         let settings = lab.session.get_untracked();
-        let name = format!(
-            "raftlab-seed{}-step{}.json",
-            settings.seed,
-            lab.steps.get_untracked()
-        );
-        status.set(match download(&name, "application/json", &json) {
+        let name = format!("raftlab-seed{}-step{}.json", settings.seed, shared.opens_at);
+        status.set(match download(&name, "application/json", &shared.json) {
+            Ok(()) if shared.clamped => {
+                done_text(&format!("Saved {name}: {}", opens_words(&shared)))
+            }
             Ok(()) => done_text(&format!("Saved {name}")),
             Err(_) => "The browser refused to save the file".to_string(),
         });

@@ -353,6 +353,10 @@ describe('the live cluster', () => {
     assert.equal(await link.getAttribute('aria-label'), 'Link N1 – N2 (open)');
     await button(page, 'Split the cluster').click();
     assert.match(await page.getByTestId('network-status').textContent(), /^Partitioned: \{N1, N2\} \| \{N3, N4, N5, N6, N7\}$/);
+    // Isolating a node inside the split keeps the split.
+    await selectNode(page, 'N4');
+    await button(page, 'Isolate N4').click();
+    assert.match(await page.getByTestId('network-status').textContent(), /^Partitioned: \{N1, N2\} \| \{N3, N5, N6, N7\} \| \{N4\}$/);
     await button(page, 'Heal the network').click();
     assert.equal(await page.getByTestId('network-status').textContent(), 'Network whole');
     app.assertClean();
@@ -363,12 +367,29 @@ describe('the live cluster', () => {
     const app = await openApp(lab, '/?speed=1');
     const { page } = app;
     await leader(page);
+    // Menus pointing at N7, which the smaller cluster will not have.
+    const sendTo = page.getByRole('combobox', { name: 'Send to' });
+    const stepsAt = page.getByRole('combobox', { name: 'Steps at' });
+    await sendTo.selectOption({ label: 'N7' });
+    await stepsAt.selectOption({ label: 'N7' });
     await openGroup(page, 'Protocol settings');
+    const timeoutMin = page.getByRole('textbox', { name: 'Election timeout min (ms)' });
+    await timeoutMin.fill('200');
+    await button(page, 'Apply timing').click();
+    assert.equal(await page.getByTestId('settings-status').textContent(), '✓ Timing changed on every node');
     await page.getByRole('combobox', { name: 'Cluster size' }).selectOption({ label: '3 nodes' });
     await untilFrame(page, 'five nodes drawn', () => document.querySelectorAll('[data-testid="node"]').length === 5, null, 5_000);
     assert.match(await page.getByRole('status', { name: 'Configuration' }).textContent(), /voters N1, N2, N3;/);
     assert.ok((await simMillis(page)) < 1000, 'time starts again');
     await leader(page);
+    // The menus show what they do: back to the leader and to every node.
+    const chosen = (select) => select.evaluate((s) => s.selectedOptions[0].textContent);
+    assert.equal(await chosen(sendTo), 'the leader');
+    assert.equal(await chosen(stepsAt), 'every node');
+    assert.equal(await timeoutMin.inputValue(), '150', 'the timing fields show the new session\'s timing');
+    await button(page, 'Write').click();
+    assert.match(await page.getByTestId('write-status').textContent(), /^✓ Sent set x=1 to N[123]: see Client results/);
+    assert.doesNotMatch(await page.locator('.event-log .count').textContent(), /^0 lines/);
     app.assertClean();
     await app.context.close();
   });

@@ -95,7 +95,13 @@ describe('lessons', () => {
     assert.equal(await steps(other.page), at3);
     other.assertClean();
     await other.context.close();
-    await button(page, 'Leave the lesson').click();
+    // Acting at the furthest caption changes the run the captions describe:
+    // the lesson closes and says so, and the action is carried out.
+    await page.getByRole('button', { name: /^N1:/ }).locator('.node-body').click();
+    await button(page, 'Crash N1').click();
+    assert.equal(await page.getByRole('region', { name: 'Lesson', exact: true }).count(), 0, 'acting closes the lesson');
+    assert.match(await page.getByTestId('fork-notice').textContent(), new RegExp(`changed the run, so “${titles[0]}” closed at caption 3`));
+    assert.equal(await page.locator('[data-testid="node"][data-node="N1"]').getAttribute('data-role'), 'crashed');
     // Free play really plays.
     const at = await steps(page);
     await button(page, 'Play').click();

@@ -179,6 +179,14 @@ describe('sharing', () => {
     assert.equal(await steps(again), at);
     assert.equal(await screen(again), before);
     assert.equal(await button(again, 'Restore last session').count(), 0, 'offered once');
+    // A visit through a broken link says so, and still offers the work back.
+    const third = await app.context.newPage();
+    await third.goto(lab.server.origin + '/?speed=1#s=eyJ2ZXJzaW9uIjox');
+    await third.getByTestId('share-status').filter({ hasText: 'This link could not be opened' }).waitFor();
+    await button(third, 'Restore last session').click();
+    await third.getByTestId('share-status').filter({ hasText: 'Restored your last session' }).waitFor();
+    assert.equal(await steps(third), at, 'the broken link did not save over the last session');
+    assert.equal(await screen(third), before);
     app.assertClean();
     await app.context.close();
   });
@@ -198,5 +206,20 @@ describe('sharing', () => {
       app.assertClean();
       await app.context.close();
     }
+  });
+
+  test('an address asking for what the page cannot do says so and opens with what it can', T, async () => {
+    const app = await openApp(lab, '/?size=4&speed=0.3&seed=abc');
+    const { page } = app;
+    const status = page.getByTestId('share-status');
+    await status.filter({ hasText: 'asks for 4 nodes' }).waitFor();
+    const words = await status.textContent();
+    assert.match(words, /speed 0\.3, which the Speed menu does not offer; the nearest, 1\/4×, is used/);
+    assert.match(words, /asks for seed “abc”: a seed is a whole number/);
+    assert.match(words, /asks for 4 nodes: a cluster has 3, 5, 7 or 9, so it has 5/);
+    assert.equal(await page.getByTestId('speed').evaluate((s) => s.selectedOptions[0].textContent), '1/4×', 'the menu shows the speed used');
+    assert.match(await page.getByRole('status', { name: 'Configuration' }).textContent(), /voters N1, N2, N3, N4, N5;/);
+    app.assertClean();
+    await app.context.close();
   });
 });
