@@ -20,7 +20,7 @@ pub fn LessonsMenu() -> impl IntoView {
             <h2 id="lessons-title">"Lessons"</h2>
             <Show when=move || lab.lesson.with(Option::is_none)>
                 <p class="welcome">
-                    "Welcome! This is a live five-server Raft cluster. Press Play and watch the first election, then crash the leader from the inspector, or pick a guided lesson: each one pauses at real moments of a real run and explains them."
+                    {move || crate::view::welcome(lab.session.with(|s| s.size))}
                 </p>
             </Show>
             <nav aria-label="Lessons">

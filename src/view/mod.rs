@@ -74,4 +74,4 @@ pub use swimlane::{
     SWIMLANE_DEFS,
 };
 pub use upcoming::next_event_words;
-pub use words::{capitalised, folded};
+pub use words::{capitalised, folded, welcome};
