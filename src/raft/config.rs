@@ -376,7 +376,7 @@ impl Fault {
             Fault::CommitAnyTerm => "commit only current-term entries by counting (§5.4.2)",
             Fault::NoElectionRestriction => "the election restriction (§5.4.1)",
             Fault::NaiveMembership => "joint consensus for membership changes (§6)",
-            Fault::VolatileVote => "persisting term and vote before answering (§5.1, Figure 2)",
+            Fault::VolatileVote => "persisting term and vote before answering (Figure 2)",
             Fault::StaleLocalRead => "confirming leadership before a read (§8)",
         }
     }

@@ -146,7 +146,7 @@ pub fn explain_rule(rule: Rule) -> RuleExplanation {
         ),
         Rule::LeaderStickiness => (
             "Leader stickiness",
-            "A server that heard from a current leader less than a minimum election timeout ago neither adopts the term of a vote request nor grants its vote. Leadership transfer overrides this, because the leader itself asked for the election.",
+            "In Raftlab this comes with CheckQuorum. A server that heard from a current leader less than a minimum election timeout ago neither adopts the term of a vote request nor grants its vote. Leadership transfer overrides this, because the leader itself asked for the election.",
             "Without it a server that no longer receives heartbeats, such as one removed from the configuration, times out again and again and sends vote requests with ever higher terms that depose a leader the rest of the cluster is happy with.",
             None,
         ),

@@ -56,9 +56,9 @@ pub fn first_election() -> Lesson {
         captions: vec![
             caption(Cue::Start, "Every server is a follower in term 0. The arcs are their election timers: each was set at random, so one will fire first."),
             caption(Cue::Next(Watch::BecameCandidate), "{node}'s timer fired first: it heard from no leader for a whole election timeout (§5.2). It moves to term {term}, votes for itself and asks every other server for its vote."),
-            caption(Cue::Next(Watch::VoteGranted), "{node} has not voted in term {term} yet, so it grants its vote. Each server votes at most once per term."),
+            caption(Cue::Next(Watch::VoteGranted), "{node} has not voted in term {term} yet, and the candidate's log is at least as up to date as its own (§5.4.1), so it grants its vote. Each server votes at most once per term."),
             caption(Cue::Next(Watch::BecameLeader), "{node} holds votes from a majority, so it is the leader of term {term}. No other server can win term {term}: it would need a majority too, and two majorities always share a server."),
-            caption(Cue::Next(Watch::LeaderCommitted), "{node} appended a no-op entry and a majority stored it, so it is committed (§5.4.2). Its heartbeats now reset every follower's timer."),
+            caption(Cue::Next(Watch::LeaderCommitted), "{node} appended a no-op entry of its own term (§8) and a majority stored it, so it is committed (§5.4.2). All along, its heartbeats keep resetting every follower's timer."),
         ],
     }
 }
@@ -70,7 +70,7 @@ pub fn leader_crash() -> Lesson {
     Lesson {
         slug: "leader-crash",
         title: "The leader crashes",
-        intro: "N4 leads term 1. When it crashes its heartbeats stop, so the followers' timers run out and one of them starts an election in term 2. When N4 comes back it still believes it was leader of term 1, until the first message from term 2 tells it otherwise.",
+        intro: "N4 leads term 1. When it crashes its heartbeats stop, so the followers' timers run out and one of them starts an election in term 2. When N4 comes back it starts as a follower, as every restarted server does, still in term 1: the first message from term 2 updates its term and tells it who leads.",
         session: Session {
             actions: vec![
                 at(1_000, Action::Crash { node: old }),
@@ -82,9 +82,9 @@ pub fn leader_crash() -> Lesson {
             caption(Cue::At(Time::from_millis(999)), "N4 leads term 1 and sends heartbeats every 50 ms. Watch what happens when it crashes."),
             caption(Cue::Next(Watch::Action), "N4 has crashed. It keeps its term, its vote and its log on disk, but sends nothing."),
             caption(Cue::Next(Watch::ElectionTimeout), "No heartbeats arrive, so {node}'s timer runs out first."),
-            caption(Cue::Next(Watch::BecameLeader), "{node} won term {term} with votes from the three other live servers: a majority of five."),
+            caption(Cue::Next(Watch::BecameLeader), "{node} won term {term} with its own vote and two others: three of five is a majority, so it needs neither N4 nor the last vote."),
             caption(Cue::Next(Watch::Action), "N4 restarts from its disk, still in term 1: it does not know yet that a newer term exists."),
-            caption(Cue::At(Time::from_millis(2_600)), "The new leader's heartbeat carried a higher term, so N4 became its follower (§5.1). A stale leader never stays leader once it hears of a newer term."),
+            caption(Cue::At(Time::from_millis(2_600)), "The new leader's heartbeat carried term 2, so N4 adopted that term and now follows it (§5.1). Any server that sees a newer term takes it, and a leader or candidate that does steps down."),
         ],
     }
 }
@@ -117,7 +117,7 @@ pub fn split_vote() -> Lesson {
         captions: vec![
             caption(Cue::Next(Watch::BecameCandidate), "{node}'s timer fired: it is a candidate for term {term}."),
             caption(Cue::Next(Watch::BecameCandidate), "{node} timed out a moment later and is a candidate for term {term} too. It voted for itself, so it cannot vote for the other."),
-            caption(Cue::Next(Watch::BecameCandidate), "And {node}: a third candidate for term {term}. The votes are split; nobody can reach three of five."),
+            caption(Cue::Next(Watch::BecameCandidate), "And {node}: a third candidate for term {term}. Each candidate holds only its own vote, and just two votes are left: unless both go to the same candidate, nobody reaches three of five."),
             caption(Cue::Next(Watch::BecameLeader), "The candidates' timers were reset to new random values, so one of them woke first: {node} tried again and won term {term} before anyone else timed out."),
             caption(Cue::At(Time::from_millis(3_200)), "Now the fixed-timeouts fault is on: every election timeout is exactly 150 ms, and every message takes 10 to 11 ms, so the followers' last heartbeats arrived together. The leader, N1, has just crashed."),
             caption(Cue::At(Time::from_millis(4_500)), "Every follower times out at the same moment, every time: each votes for itself, the votes split, and the term climbs with no leader. Randomization is what breaks the tie (§5.2)."),
@@ -173,7 +173,7 @@ pub fn replication() -> Lesson {
     Lesson {
         slug: "replication",
         title: "A follower catches up",
-        intro: "The leader sends each follower the entries it is missing, together with the index and term of the entry just before them. A follower accepts only if its own log has that entry: this consistency check is what keeps every log a prefix of the leader's. A follower that was away refuses, tells the leader where its log ends, and the leader backs up and resends.",
+        intro: "The leader sends each follower the entries it is missing, together with the index and term of the entry just before them. A follower accepts only if its own log has that entry: this consistency check guarantees that two logs holding an entry with the same index and term agree on every entry before it (Log Matching, §5.3). A follower that was away refuses, tells the leader where its log ends, and the leader backs up and resends.",
         session: Session {
             actions: vec![
                 at(1_000, Action::Crash { node: NodeId(1) }),
@@ -233,11 +233,11 @@ pub fn minority_partition() -> Lesson {
         captions: vec![
             caption(Cue::At(Time::from_millis(999)), "N4 leads term 1 and every server holds the same log."),
             caption(Cue::Next(Watch::Action), "The network splits: N4 and N5 on one side, N1, N2 and N3 on the other. N4 does not know; it still leads term 1."),
-            caption(Cue::At(Time::from_millis(1_060)), "A client wrote x = 1 through N4. N4 appended it and N5 stored it, but two of five is not a majority: the entry cannot commit."),
+            caption(Cue::At(Time::from_millis(1_100)), "A client wrote x = 1 through N4. N4 appended it and N5 stored it, but two of five is not a majority: the entry cannot commit."),
             caption(Cue::Next(Watch::BecameLeader), "On the majority side {node} timed out and won term {term}: three of five votes."),
             caption(Cue::Next(Watch::LeaderCommitted), "{node} commits in term {term}: the majority side makes progress without N4."),
-            caption(Cue::At(Time::from_millis(1_900)), "A client wrote x = 2 through N2, and it committed. N4 still holds its uncommitted x = 1 at the same index."),
-            caption(Cue::Next(Watch::Action), "The network heals. N4 hears of term 2 and becomes a follower."),
+            caption(Cue::At(Time::from_millis(1_900)), "A client wrote x = 2 through N2, and it committed. N4 still holds its uncommitted x = 1 at index 2, where the term-2 log has N2's no-op."),
+            caption(Cue::Next(Watch::Action), "The network heals. Soon N4 will hear of term 2 and step down."),
             caption(Cue::Next(Watch::LogTruncated), "{node} removes its uncommitted entry: it conflicts with the log of the leader of term 2 (§5.3). It was never committed, so no client was told it happened."),
         ],
     }
@@ -312,10 +312,10 @@ pub fn stale_read() -> Lesson {
         captions: vec![
             caption(Cue::At(Time::from_millis(999)), "N4 leads term 1, and a client wrote x = 1 through it."),
             caption(Cue::Next(Watch::Action), "N4 is cut off from the others, and nothing tells it so: it still believes it leads term 1."),
-            caption(Cue::At(Time::from_millis(1_599)), "The other four elected N3 in term 2, and a client wrote x = 2 through it."),
+            caption(Cue::At(Time::from_millis(1_599)), "The other four elected N3 in term 2, and a client's write of x = 2 committed under it."),
             caption(Cue::At(Time::from_millis(1_603)), "A client read x through N4 in 'leader without check' mode. N4 answered x = 1 from its own state: stale, because x = 2 was already committed. The linearizability checker proves it."),
             caption(Cue::At(Time::from_millis(2_380)), "A ReadIndex read sent through N4 at 1.7 s: N4 must hear from a majority that it still leads before it answers (§8), and it never could. The client's retry read x = 2 from N3: not stale."),
-            caption(Cue::At(Time::from_millis(2_600)), "The network healed and N4 follows N3. CheckQuorum is on now, so leases are possible: a leader may answer from its own state while a majority has promised not to elect anyone else (thesis §6.4.1)."),
+            caption(Cue::At(Time::from_millis(2_600)), "The network healed and N4 follows N3. CheckQuorum is on now, and in Raftlab it brings leader stickiness: a follower that heard from the leader refuses votes for a minimum election timeout (thesis §4.2.3). While a majority is bound by that promise, a leader may answer from its own state: a lease (thesis §6.4.1)."),
             caption(Cue::At(Time::from_millis(3_053)), "N3 was just cut off. Within its lease it answered a lease read from its own state: x = 2, the latest value. Nobody else can have been elected yet."),
             caption(Cue::At(Time::from_millis(3_460)), "After its lease ran out, N3 refused the next lease read. The client's retry went to N4, elected in the meantime, and read x = 2."),
             caption(Cue::At(Time::from_millis(4_339)), "Now the clocks drift far past the 5 % the lease was set for: N4's runs 45 % slow, the others' 45 % fast. N4 leads, and is cut off."),
@@ -391,7 +391,7 @@ pub fn snapshot_catch_up() -> Lesson {
         captions: vec![
             caption(Cue::At(Time::from_millis(999)), "N4 leads term 1. Each server takes a snapshot once ten more entries are applied. N1 is about to crash."),
             caption(Cue::Next(Watch::Action), "N1 has crashed. Clients keep writing through the leader."),
-            caption(Cue::Next(Watch::SnapshotTaken), "{node} compacted its log: the first entries now exist only as a snapshot of the key-value state. N1 never received them."),
+            caption(Cue::Next(Watch::SnapshotTaken), "{node} compacted its log: the first entries now exist only as a snapshot of the key-value state. N1 missed most of them."),
             caption(Cue::At(Time::from_millis(2_600)), "N1 restarts with its old, short log. The entries it is missing are no longer in the leader's log."),
             caption(Cue::Next(Watch::SnapshotSent), "{node} cannot send entries it no longer has, so it sends its snapshot instead (InstallSnapshot)."),
             caption(Cue::Next(Watch::SnapshotInstalled), "{node} installed the snapshot: its state machine jumps to the leader's at the snapshot's index, and AppendEntries bring the rest."),
@@ -405,7 +405,7 @@ pub fn learner_promotion() -> Lesson {
     Lesson {
         slug: "learner-promotion",
         title: "A new server joins",
-        intro: "Three voters run the cluster; N4 is a new server with an empty disk. Adding it as a voter at once could leave a majority unable to commit while it catches up, so it joins as a learner: it receives the log but does not vote. Once it holds everything committed, the leader promotes it, one server at a time.",
+        intro: "Three voters run the cluster; N4 is a new server with an empty disk. Adding it as a voter at once would make the majority three of four while it cannot help reach one: one more failure, and nothing could commit until it caught up (thesis §4.2.1). So it joins as a learner: it receives the log but does not vote. Once it holds everything committed, the leader promotes it, one server at a time.",
         session: Session {
             actions: vec![at(
                 1_000,
@@ -471,7 +471,7 @@ pub fn figure_8() -> Lesson {
             ..Session::new(WorldConfig { raft, ..five() }, 1)
         },
         captions: vec![
-            caption(Cue::At(Time::from_millis(999)), "N4 leads term 1 and every server holds entry 1. The commit-any-term fault is on, and each message carries at most one entry, as in the paper's Figure 8."),
+            caption(Cue::At(Time::from_millis(999)), "N4 leads term 1 and every server holds entry 1. The commit-any-term fault is on, and each message carries at most one entry, so the run can replay the paper's Figure 8 one entry at a time."),
             caption(Cue::Next(Watch::Action), "The network splits: N1 and N4 on one side, N2, N3 and N5 on the other."),
             caption(Cue::Next(Watch::Action), "A client writes x=1 through N4. N4 appends it as entry 2 of term 1, and only N1 receives it: not on a majority, not committed."),
             caption(Cue::Next(Watch::BecameLeader), "On the other side {node} wins term {term} and appends its own entry 2, of term 2…"),

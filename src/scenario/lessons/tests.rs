@@ -31,7 +31,7 @@ fn first_election_shows_a_timeout_a_vote_a_leader_and_a_commit() {
     let expected = [
         "Every server is a follower in term 0.",
         "N4's timer fired first: it heard from no leader for a whole election timeout (§5.2). It moves to term 1",
-        "has not voted in term 1 yet, so it grants its vote",
+        "has not voted in term 1 yet, and the candidate's log is at least as up to date as its own (§5.4.1), so it grants its vote",
         "N4 holds votes from a majority, so it is the leader of term 1.",
         "N4 appended a no-op entry",
     ];
@@ -126,9 +126,26 @@ fn minority_partition_cannot_commit_and_rolls_back_on_heal() {
     let lesson = minority_partition();
     let lines = script(&lesson);
     assert!(lines.contains("removes its uncommitted entry"), "{lines}");
+    // "N4 appended it and N5 stored it": x = 1 is entry 2, of term 1, on both.
+    let w = world_at(&lesson, 1_100);
+    for id in [NodeId(4), NodeId(5)] {
+        let e = w.node(id).log().entry(2).map(|e| e.term);
+        assert_eq!(
+            e,
+            Some(1),
+            "{id} holds x = 1 as entry 2 by the third caption"
+        );
+    }
     let w = world_at(&lesson, 1_700);
     let n4 = w.node(NodeId(4));
     assert_eq!(n4.role(), Role::Leader, "N4 still believes it leads");
+    // "At index 2, where the term-2 log has N2's no-op."
+    let n2 = w.node(NodeId(2));
+    assert_eq!(n2.log().entry(2).map(|e| e.term), Some(2));
+    assert!(matches!(
+        *n2.log().entry(2).unwrap().payload,
+        crate::raft::Payload::Noop
+    ));
     assert!(
         n4.last_index() > n4.commit_index(),
         "with an entry it cannot commit"
