@@ -17,9 +17,14 @@ pub fn BranchesPanel() -> impl IntoView {
                     {
                         let id = b.id;
                         let current = move || lab.branch.get() == id;
-                        let words = match b.diverged_at {
-                            Some(step) => format!("{} ({} steps, split at step {step})", b.label, b.steps.max(step)),
-                            None => format!("{} ({} steps)", b.label, b.steps),
+                        // The branch on screen grows as it plays; the
+                        // others keep the length they were parked with.
+                        let words = move || {
+                            let steps = if current() { lab.furthest.get() } else { b.steps };
+                            match b.diverged_at {
+                                Some(step) => format!("{} ({} steps, split at step {step})", b.label, steps.max(step)),
+                                None => format!("{} ({} steps)", b.label, steps),
+                            }
                         };
                         view! {
                             <li>

@@ -184,7 +184,9 @@ pub fn ClusterView(
                 <g class="messages">
                     <For
                         each=move || lab.messages.get()
-                        key=|m| m.id
+                        // The id alone is not enough: branches of one
+                        // history reuse ids for different messages.
+                        key=|m| (m.id, m.sent_at, m.deliver_at, m.from, m.to)
                         children=move |m| {
                             let (from, to) = (place_msg(m.from), place_msg(m.to));
                             message_view(lab, stage, m, from, to)

@@ -210,7 +210,24 @@ fn MessageDetails(message: MessageDot, status: RwSignal<String>) -> impl IntoVie
     let lab = expect_context::<Lab>();
     let id = message.id;
     let arrival = view::on_arrival(message.kind);
-    let in_flight = move || lab.messages.with(|ms| ms.iter().any(|m| m.id == id));
+    let (sent_at, deliver_at) = (message.sent_at, message.deliver_at);
+    let in_flight = move || {
+        lab.messages
+            .with(|ms| ms.iter().any(|m| m.id == id && m.sent_at == sent_at))
+    };
+    // Where the message is at the cursor, which time travel moves.
+    let whereabouts = move || {
+        let now = lab.now.get();
+        if in_flight() {
+            "In flight."
+        } else if now < sent_at {
+            "Not sent yet at this point of the history."
+        } else if now >= deliver_at {
+            "No longer in flight: it reached its receiver's end of the link (it is lost there if the link was cut or the receiver was down)."
+        } else {
+            "No longer in flight: it was dropped."
+        }
+    };
     let drop = move |_| {
         lab.act_reporting(
             Action::DropMessage { id },
@@ -221,7 +238,7 @@ fn MessageDetails(message: MessageDot, status: RwSignal<String>) -> impl IntoVie
     view! {
         <div class="message-details" data-testid="message-details">
             <h3>{message.name()}</h3>
-            <p>{move || if in_flight() { "In flight." } else { "No longer in flight (it arrived or was dropped)." }}</p>
+            <p data-testid="message-whereabouts">{whereabouts}</p>
             <dl class="fields">
                 {message
                     .fields
@@ -229,7 +246,7 @@ fn MessageDetails(message: MessageDot, status: RwSignal<String>) -> impl IntoVie
                     .map(|(k, v)| view! { <dt>{k.clone()}</dt><dd>{v.clone()}</dd> })
                     .collect_view()}
             </dl>
-            <button type="button" class="danger" on:click=drop>"Drop message"</button>
+            <button type="button" class="danger" on:click=drop disabled=move || !in_flight()>"Drop message"</button>
             <h4>{format!("On arrival at {}", message.to)}</h4>
             <p class="arrival">{arrival.what}</p>
             <ul class="arrival-rules">

@@ -431,6 +431,14 @@ impl Lab {
         }
     }
 
+    /// Stops building history: a person who moves through time, acts or
+    /// opens another session takes over from the build.
+    fn stop_building(&self) {
+        if self.building.with_untracked(Option::is_some) {
+            self.building.set(None);
+        }
+    }
+
     /// Runs exactly one event.
     pub fn step_forward(&self) {
         self.timeline.update_value(|t| {
@@ -441,6 +449,7 @@ impl Lab {
 
     /// Moves the cursor to step `step` (within the known history) and pauses.
     pub fn seek(&self, step: u64) {
+        self.stop_building();
         self.playing.set(false);
         self.fork_notice.set(None);
         self.timeline
@@ -452,6 +461,7 @@ impl Lab {
     /// pauses: to the last step at or before it, with messages frozen where
     /// they are at that moment.
     pub fn seek_time(&self, t: Time) {
+        self.stop_building();
         self.playing.set(false);
         self.fork_notice.set(None);
         let t = t.min(self.live_time.get_untracked());
@@ -551,6 +561,7 @@ impl Lab {
     /// Any action closes an open lesson, even a refused one (it still takes
     /// a step): the lesson's captions stop at steps of the run without it.
     pub fn act(&self, action: Action) -> Result<(), String> {
+        self.stop_building();
         let mut outcome = Ok(());
         let mut old_future = None;
         let lesson = self
@@ -594,6 +605,9 @@ impl Lab {
     /// Parks the history as it was before an action in the past (`before`,
     /// with `kept` steps after the cursor) and makes the new one a branch.
     fn branch_off(&self, before: Timeline<Recorder>, kept: u64, at: u64, words: &str, time: Time) {
+        // A message sent before the fork is the same in both histories (a
+        // Drop in the past keeps showing the message it dropped).
+        self.forget_selected_message(|m| m.sent_at >= time);
         let old = self.branch.get_untracked();
         let id = self
             .branches
@@ -640,12 +654,26 @@ impl Lab {
         )));
     }
 
+    /// Unselects the selected message if `other_history` says it may not
+    /// exist in the history now on screen: branches reuse message ids, so
+    /// its id could name another message there.
+    fn forget_selected_message(&self, other_history: impl Fn(&MessageDot) -> bool) {
+        if self
+            .selected
+            .with_untracked(|s| matches!(s, Selection::Message(m) if other_history(m)))
+        {
+            self.selected.set(Selection::None);
+        }
+    }
+
     /// Puts branch `id` on screen, parking the one there now.
     pub fn switch_branch(&self, id: usize) {
         let current = self.branch.get_untracked();
         if id == current {
             return;
         }
+        self.forget_selected_message(|_| true);
+        self.stop_building();
         let mut target = None;
         self.parked.update_value(|p| {
             if let Some(i) = p.iter().position(|b| b.info.id == id) {
@@ -889,6 +917,7 @@ impl Lab {
         let timeline = Timeline::new(session, Recorder::new())
             .map_err(|e| view::capitalised(&e.to_string()))?;
         self.timeline.set_value(timeline);
+        self.stop_building();
         self.lesson.set(None);
         self.parked.update_value(Vec::clear);
         self.branches.set(vec![first_branch()]);

@@ -3,7 +3,7 @@
 //! several voters at once by joint consensus. Removing one node is in the
 //! inspector.
 
-use super::lab::Lab;
+use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
 use crate::raft::{ConfChange, NodeId};
 use crate::sim::Action;
@@ -16,19 +16,27 @@ pub fn MembershipPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let status = RwSignal::new(String::new());
     let target: RwSignal<BTreeSet<NodeId>> = RwSignal::new(BTreeSet::new());
-    // The target voters start as the current ones, and follow them until edited.
-    Effect::new(move |_| {
-        let voters = lab.configuration.with(|c| c.voters.clone());
-        target.set(voters);
+    // The boxes show the current voters and follow them, until the person
+    // ticks one: from then on they hold that choice until it is sent or a
+    // new session starts. (The configuration changes as its entries
+    // commit and as time travel moves; that must not undo an edit.)
+    let edited = RwSignal::new(false);
+    let voters_now = Memo::new(move |_| lab.configuration.with(|c| c.voters.clone()));
+    Effect::new(move |session: Option<u64>| {
+        let this_session = lab.generation.get();
+        let voters = voters_now.get();
+        if session != Some(this_session) {
+            edited.set(false);
+        }
+        if !edited.get_untracked() {
+            target.set(voters);
+        }
+        this_session
     });
     let add = move |_| {
-        let (voters, learners) = lab
-            .configuration
-            .with_untracked(|c| (c.voters.clone(), c.learners.clone()));
         let spare = lab
-            .node_ids()
-            .into_iter()
-            .find(|n| !voters.contains(n) && !learners.contains(n));
+            .configuration
+            .with_untracked(|c| c.spare(&lab.node_ids()));
         match spare {
             Some(n) => lab.act_reporting(
                 Action::ChangeMembership { change: ConfChange::AddVoter(n) },
@@ -46,13 +54,9 @@ pub fn MembershipPanel() -> impl IntoView {
             status.set("Choose at least one voter".into());
             return;
         }
-        let learners = lab.configuration.with_untracked(|c| {
-            c.learners
-                .iter()
-                .copied()
-                .filter(|l| !voters.contains(l))
-                .collect()
-        });
+        let learners = lab
+            .configuration
+            .with_untracked(|c| c.learners_besides(&voters));
         let words = format!(
             "Changing to voters {} through C_old,new",
             voters
@@ -61,13 +65,16 @@ pub fn MembershipPanel() -> impl IntoView {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        lab.act_reporting(
-            Action::ChangeMembership {
-                change: ConfChange::Joint { voters, learners },
-            },
-            status,
-            &words,
-        );
+        match lab.act(Action::ChangeMembership {
+            change: ConfChange::Joint { voters, learners },
+        }) {
+            Ok(()) => {
+                status.set(done_text(&words));
+                // Sent: the boxes follow the configuration through the change.
+                edited.set(false);
+            }
+            Err(e) => status.set(e),
+        }
     };
     let boxes = move || {
         lab.generation.track();
@@ -81,6 +88,7 @@ pub fn MembershipPanel() -> impl IntoView {
                             prop:checked=move || target.with(|t| t.contains(&n))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);
+                                edited.set(true);
                                 target.update(|t| {
                                     if on { t.insert(n); } else { t.remove(&n); }
                                 });

@@ -192,12 +192,22 @@ pub fn TimelinePanel() -> impl IntoView {
 
     let end = move || lab.live_time.get_untracked();
     let frame_untracked = move || untrack(frame);
+    // The pointer's x in the drawing's own units: on a box narrower than
+    // the drawing's least width the SVG is scaled down to fit.
     let local_x = move |ev: &web_sys::PointerEvent| -> f64 {
-        let target = ev
+        let drawing = ev
             .current_target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        let left = target.map_or(0.0, |el| el.get_bounding_client_rect().left());
-        f64::from(ev.client_x()) - left
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|el| el.first_element_child().unwrap_or(el));
+        let Some(rect) = drawing.map(|el| el.get_bounding_client_rect()) else {
+            return f64::from(ev.client_x());
+        };
+        let scale = if rect.width() > 0.0 {
+            state.width.get_untracked() / rect.width()
+        } else {
+            1.0
+        };
+        (f64::from(ev.client_x()) - rect.left()) * scale
     };
 
     // Pointers on the lanes: click seeks, drag pans, dragging the playhead
@@ -227,6 +237,9 @@ pub fn TimelinePanel() -> impl IntoView {
                 span: f.to.since(f.from),
             }
         } else if (x - f.x(lab.now.get_untracked())).abs() <= 8.0 {
+            // Hold the window still while scrubbing: a window following
+            // the playhead would move under the pointer with every seek.
+            state.pan_to(f.from.0);
             Gesture::Scrubbing
         } else {
             Gesture::Pressed { x, start: f.from.0 }
@@ -271,6 +284,14 @@ pub fn TimelinePanel() -> impl IntoView {
         if let Some(Gesture::Pressed { .. }) = gesture.get_value() {
             lab.seek_time(frame_untracked().time_at(x));
         }
+        gesture.set_value(None);
+    };
+    // The browser took the pointer (a scroll, a system gesture): forget the
+    // press rather than treat it as a click.
+    let on_cancel = move |ev: web_sys::PointerEvent| {
+        fingers.update_value(|f| {
+            f.remove(&ev.pointer_id());
+        });
         gesture.set_value(None);
     };
     let on_wheel = move |ev: web_sys::WheelEvent| {
@@ -451,7 +472,7 @@ pub fn TimelinePanel() -> impl IntoView {
                 on:pointerdown=on_down
                 on:pointermove=on_move
                 on:pointerup=on_up
-                on:pointercancel=on_up
+                on:pointercancel=on_cancel
                 on:wheel=on_wheel
                 on:keydown=on_key
             ></div>

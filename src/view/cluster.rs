@@ -60,6 +60,21 @@ impl ConfigurationView {
             names(new)
         ))
     }
+
+    /// The first of `nodes` that is neither a voter nor a learner: the one
+    /// "Add a node" brings in.
+    pub fn spare(&self, nodes: &[NodeId]) -> Option<NodeId> {
+        nodes
+            .iter()
+            .copied()
+            .find(|n| !self.voters.contains(n) && !self.learners.contains(n))
+    }
+
+    /// The learners that stay learners when `voters` become the voters: a
+    /// learner chosen as a voter is promoted, the others keep learning.
+    pub fn learners_besides(&self, voters: &BTreeSet<NodeId>) -> BTreeSet<NodeId> {
+        self.learners.difference(voters).copied().collect()
+    }
 }
 
 /// The cluster's configuration as shown.
@@ -199,6 +214,22 @@ mod tests {
     use crate::raft::{ConfChange, Config, Fault, Faults};
     use crate::sim::{Action, Timeline, WorldConfig};
     use crate::view::testing::settle;
+
+    #[test]
+    fn the_spare_node_and_the_learners_left_come_from_the_configuration() {
+        let ids = |ns: &[u8]| ns.iter().copied().map(NodeId).collect::<BTreeSet<_>>();
+        let c = ConfigurationView {
+            phase: "C_old",
+            text: String::new(),
+            voters: ids(&[1, 2, 3]),
+            learners: ids(&[4, 5]),
+            halves: None,
+        };
+        let all: Vec<NodeId> = (1..=7).map(NodeId).collect();
+        assert_eq!(c.spare(&all), Some(NodeId(6)));
+        assert_eq!(c.spare(&all[..5]), None);
+        assert_eq!(c.learners_besides(&ids(&[1, 2, 4])), ids(&[5]));
+    }
 
     #[test]
     fn adding_a_node_shows_it_as_a_learner_then_as_a_voter() {

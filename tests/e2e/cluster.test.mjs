@@ -228,7 +228,12 @@ describe('the live cluster', () => {
     assert.equal(await same.count(), before - 1, 'the message is gone from the drawing');
     // The drop itself is one step, 1 µs after the pause.
     assert.ok((await simMillis(page)) - paused <= 0.002, 'while time stood still: it was dropped, not delivered');
-    assert.match(await inspector.textContent(), /No longer in flight/);
+    assert.match(await page.getByTestId('message-whereabouts').textContent(), /^No longer in flight: it was dropped/);
+    assert.ok(await button(page, 'Drop message').isDisabled(), 'nothing left to drop');
+    // The inspector says where the message is at the cursor, wherever time travel takes it.
+    await button(page, 'Go to start').click();
+    assert.match(await page.getByTestId('message-whereabouts').textContent(), /^Not sent yet/);
+    assert.ok(await button(page, 'Drop message').isDisabled());
     app.assertClean();
     await app.context.close();
   });
@@ -450,6 +455,21 @@ describe('the live cluster', () => {
       null,
       20_000,
     );
+    // A choice being made survives the configuration changing meanwhile
+    // (a server joins as a learner).
+    await page.getByRole('checkbox', { name: 'Voter N3' }).uncheck();
+    // (N4 and N5, removed, may be disrupting elections: ask while a leader is there.)
+    for (let tries = 0; tries < 20; tries++) {
+      await leader(page);
+      await button(page, 'Add a node').click();
+      if (/^✓/.test(await page.getByTestId('membership-status').textContent())) break;
+    }
+    await untilFrame(page, 'N4 to join as a learner', () => /N4/.test(document.querySelector('[data-testid="configuration"]').textContent), null, 10_000);
+    assert.equal(await page.getByRole('checkbox', { name: 'Voter N3' }).isChecked(), false, 'the unticked box stays unticked');
+    // ...and the voters changing too (the learner is promoted).
+    await untilFrame(page, 'N4 to be promoted', () => /voters N1, N2, N3, N4;/.test(document.querySelector('[data-testid="configuration"]').textContent), null, 20_000);
+    const ticked = async (n) => page.getByRole('checkbox', { name: `Voter ${n}` }).isChecked();
+    assert.deepEqual([await ticked('N1'), await ticked('N2'), await ticked('N3'), await ticked('N4')], [true, true, false, false], 'the choice is still N1 and N2');
     app.assertClean();
     await app.context.close();
   });

@@ -175,6 +175,33 @@ describe('time travel', () => {
     await page.keyboard.press('ArrowLeft');
     assert.equal(await steps(page), clicked);
     assert.ok(past.length > 0);
+    // Dragging the playhead line in the lanes while the window follows
+    // playback moves time by as much as the pointer moved, and no more.
+    await button(page, 'Play').click();
+    await page.waitForTimeout(600);
+    await button(page, 'Pause').click();
+    const ms = (text) => Number(text.match(/([\d.]+) ms/)[1]);
+    const windowMs = async () => {
+      const [from, to] = [...(await lanes.getAttribute('aria-label')).matchAll(/([\d.]+) ms/g)].map((m) => Number(m[1]));
+      return to - from;
+    };
+    await lanes.scrollIntoViewIfNeeded();
+    const perPx = (await windowMs()) / ((await page.locator('.lanes-box > svg').boundingBox()).width - 56);
+    // The grip is a small triangle whose left corner is on the playhead line.
+    await lanes.scrollIntoViewIfNeeded();
+    const grip = await page.locator('.lanes-box .playhead-grip').boundingBox();
+    const y0 = (await lanes.boundingBox()).y + 40;
+    const t0 = ms(await slider.getAttribute('aria-valuetext'));
+    await page.mouse.move(grip.x + 2, y0);
+    await page.mouse.down();
+    // Slowly, as a hand drags: the screen redraws between the moves.
+    for (let i = 1; i <= 10; i++) {
+      await page.mouse.move(grip.x + 2 - 10 * i, y0);
+      await page.waitForTimeout(100);
+    }
+    await page.mouse.up();
+    const moved = t0 - ms(await slider.getAttribute('aria-valuetext'));
+    assert.ok(moved > 80 * perPx && moved < 120 * perPx, `dragged 100 px at ${perPx.toFixed(3)} ms/px: moved ${moved.toFixed(3)} ms`);
     app.assertClean();
     await app.context.close();
   });
@@ -259,6 +286,10 @@ describe('time travel', () => {
     assert.equal(await steps(page), now, 'the new branch is where it was left');
     assert.equal((await currentLine(page)).count, now, 'and this one');
     assert.equal((await roles(page))[follower], 'crashed');
+    // The branch on screen says how long it is as it grows.
+    for (let i = 0; i < 5; i++) await page.keyboard.press('.');
+    assert.match(await branches.nth(1).textContent(), new RegExp(`\\(${now + 5} steps, split at step \\d+\\)$`));
+    assert.match(await branches.nth(0).textContent(), new RegExp(`\\(${at} steps\\)$`), 'the other keeps its length');
     app.assertClean();
     await app.context.close();
   });
