@@ -255,16 +255,15 @@ pub fn EventLogPanel() -> impl IntoView {
             Err(_) => "The browser refused to save the file".to_string(),
         });
     };
-    // A memo: the cards change many times a second while playing, the
-    // nodes almost never, and the menu is rebuilt only when they do.
-    let node_ids = Memo::new(move |_| {
-        lab.cards
-            .with(|cs| cs.iter().map(|c| c.id).collect::<Vec<_>>())
-    });
-    // A node the cluster no longer has filters nothing: back to every node,
-    // as the menu shows once its option is gone.
+    // The nodes change only with a new session: the menu is rebuilt then,
+    // not on every redraw of the cluster. A node the new session lacks
+    // filters nothing: back to every node, as the menu then shows.
+    let node_ids = move || {
+        lab.generation.track();
+        lab.node_ids()
+    };
     Effect::new(move |_| {
-        let ids = node_ids.get();
+        let ids = node_ids();
         if node.with_untracked(|n| n.is_some_and(|n| !ids.contains(&n))) {
             node.set(None);
         }
@@ -285,7 +284,7 @@ pub fn EventLogPanel() -> impl IntoView {
                     "Steps at "
                     <select on:change=on_node>
                         <option value="" selected=move || node.with(Option::is_none)>"every node"</option>
-                        {move || node_ids.get().into_iter().map(|n| view! { <option value=n.to_string() selected=move || node.get() == Some(n)>{n.to_string()}</option> }).collect_view()}
+                        {move || node_ids().into_iter().map(|n| view! { <option value=n.to_string() selected=move || node.get() == Some(n)>{n.to_string()}</option> }).collect_view()}
                     </select>
                 </label>
                 {LineKind::ALL

@@ -46,25 +46,31 @@ pub fn SettingsPanel() -> impl IntoView {
     let seed = RwSignal::new(lab.session.get_untracked().seed.to_string());
     // The fields show what the cluster uses: after a new session, an opened
     // link or file, or a seek across a timing change, they follow it, so
-    // "Apply timing" never quietly re-applies values from before. They
-    // change only when those values do, so a toggle does not wipe an edit.
-    let timing = Memo::new(move |_| {
-        lab.raft.with(|c| {
-            (
-                c.election_timeout_min_us,
-                c.election_timeout_max_us,
-                c.heartbeat_interval_us,
-            )
-        })
+    // "Apply timing" never quietly re-applies values from before. A field
+    // changes only when its value does, so a toggle does not wipe an edit.
+    Effect::new(move |shown: Option<(u64, u64, u64, u64)>| {
+        let now = (
+            lab.raft.with(|c| c.election_timeout_min_us),
+            lab.raft.with(|c| c.election_timeout_max_us),
+            lab.raft.with(|c| c.heartbeat_interval_us),
+            lab.session.with(|s| s.seed),
+        );
+        let changed =
+            |pick: fn(&(u64, u64, u64, u64)) -> u64| shown.as_ref().map(pick) != Some(pick(&now));
+        if changed(|v| v.0) {
+            t_min.set(fmt_ms(now.0));
+        }
+        if changed(|v| v.1) {
+            t_max.set(fmt_ms(now.1));
+        }
+        if changed(|v| v.2) {
+            heartbeat.set(fmt_ms(now.2));
+        }
+        if changed(|v| v.3) {
+            seed.set(now.3.to_string());
+        }
+        now
     });
-    Effect::new(move |_| {
-        let (lo, hi, hb) = timing.get();
-        t_min.set(fmt_ms(lo));
-        t_max.set(fmt_ms(hi));
-        heartbeat.set(fmt_ms(hb));
-    });
-    let session_seed = Memo::new(move |_| lab.session.with(|s| s.seed));
-    Effect::new(move |_| seed.set(session_seed.get().to_string()));
 
     let toggle = move |words: &'static str, f: fn(&mut Config, bool)| {
         move |ev| {
