@@ -68,6 +68,11 @@ fn split_vote_has_three_candidates_in_term_1_and_then_livelocks_under_fixed_time
     assert!(lines.contains("won term 2"), "{lines}");
     let candidates: std::collections::BTreeSet<_> = stops[..3].iter().map(|s| s.node).collect();
     assert_eq!(candidates.len(), 3, "three different candidates");
+    assert!(
+        candidates.contains(&stops[3].node),
+        "\"one of them ... tried again and won\": {:?}",
+        stops[3].node
+    );
     let before = world_at(&lesson, 3_199);
     assert_eq!(
         before.leader(),
@@ -268,6 +273,13 @@ fn stale_read_shows_an_unchecked_stale_read_a_safe_read_index_and_a_lease_that_d
         "after the lease: a retry elsewhere"
     );
     assert_ne!(reads[3].node, NodeId(3), "N3 refused it");
+    // The captions name the leaders: N3 elected in term 2, N4 by 3.46 s.
+    let leads = |ms: u64| {
+        let w = world_at(&lesson, ms);
+        w.leader().map(|l| (l, w.node(l).term()))
+    };
+    assert_eq!(leads(1_599), Some((NodeId(3), 2)));
+    assert_eq!(leads(3_460).map(|(l, _)| l), Some(NodeId(4)));
     let s = &lesson.session;
     let mut replay = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
     let mut refused_for_lease = false;
@@ -426,8 +438,8 @@ fn figure_8_commits_an_old_terms_entry_that_a_later_leader_overwrites() {
     assert_eq!(stops.len(), 10);
     assert_eq!(stops[3].node, Some(NodeId(2)), "{}", stops[3].text);
     assert!(
-        stops[5].text.starts_with("N4 wins term"),
-        "{}",
+        stops[5].text.starts_with("N4 wins term 4:"),
+        "the caption's \"term 4\" is N4's: {}",
         stops[5].text
     );
     assert!(
