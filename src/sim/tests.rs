@@ -6,6 +6,15 @@ use std::collections::BTreeSet;
 
 use super::reference::{actions as scripted_faults, config as busy_config, trace as trace_of};
 
+/// What the world answered to the action whose step records these are: `Ok`,
+/// or why it refused.
+fn answer(records: &[StepRecord]) -> Result<(), ActionError> {
+    match &records.last().expect("an action takes a step").what {
+        What::Action { result, .. } => result.clone(),
+        other => panic!("the action's step records {other:?}"),
+    }
+}
+
 #[test]
 fn the_same_seed_gives_the_same_trace_and_another_seed_does_not() {
     let a = trace_of(7, 5_000);
@@ -81,18 +90,12 @@ fn messages_in_flight_expose_their_route_and_times_and_can_be_dropped() {
     assert!(m.deliver_at > m.sent_at && m.from != m.to);
     assert!(!m.kind_label().is_empty());
     let (_, records) = w.act(Action::DropMessage { id: m.id });
-    assert!(matches!(
-        records.last().unwrap().what,
-        What::Action { result: Ok(()), .. }
-    ));
+    assert!(answer(&records).is_ok());
     assert!(w.in_flight().iter().all(|x| x.id != m.id));
     let (_, records) = w.act(Action::DropMessage { id: m.id });
     assert!(matches!(
-        &records.last().unwrap().what,
-        What::Action {
-            result: Err(ActionError::UnknownMessage(_)),
-            ..
-        }
+        answer(&records),
+        Err(ActionError::UnknownMessage(_))
     ));
 }
 
@@ -148,13 +151,7 @@ fn one_link_can_have_its_own_latency_range() {
         to: b,
         range: Some((5, 1)),
     });
-    assert!(matches!(
-        &r.last().unwrap().what,
-        What::Action {
-            result: Err(ActionError::InvalidSettings(_)),
-            ..
-        }
-    ));
+    assert!(matches!(answer(&r), Err(ActionError::InvalidSettings(_))));
     w.act(Action::SetLinkLatency {
         from: a,
         to: b,
@@ -189,13 +186,7 @@ fn a_crashed_node_keeps_its_disk_and_a_blank_restart_loses_it() {
     w.act(Action::RestartBlank { node: id });
     assert_eq!(w.node(id).last_index(), 0);
     let (_, r) = w.act(Action::Restart { node: id });
-    assert!(matches!(
-        &r.last().unwrap().what,
-        What::Action {
-            result: Err(ActionError::NodeUp(_)),
-            ..
-        }
-    ));
+    assert!(matches!(answer(&r), Err(ActionError::NodeUp(_))));
 }
 
 #[test]
@@ -279,13 +270,7 @@ fn drifting_clocks_make_timers_fire_in_local_time() {
         node: crate::raft::NodeId(2),
         drift_ppm: 900_000,
     });
-    assert!(matches!(
-        &r.last().unwrap().what,
-        What::Action {
-            result: Err(ActionError::InvalidSettings(_)),
-            ..
-        }
-    ));
+    assert!(matches!(answer(&r), Err(ActionError::InvalidSettings(_))));
 }
 
 #[test]
@@ -306,13 +291,7 @@ fn isolating_a_node_inside_a_split_keeps_the_split() {
         "links inside each side stay up"
     );
     let (_, r) = w.act(Action::Isolate { node: n(9) });
-    assert!(matches!(
-        &r.last().unwrap().what,
-        What::Action {
-            result: Err(ActionError::UnknownNode(_)),
-            ..
-        }
-    ));
+    assert!(matches!(answer(&r), Err(ActionError::UnknownNode(_))));
 }
 
 #[test]
@@ -324,13 +303,7 @@ fn the_most_negative_clock_drift_is_refused_not_overflowed() {
     };
     let mut w = World::new(WorldConfig::default(), 1);
     let (_, r) = w.act(drift.clone());
-    assert!(matches!(
-        &r.last().unwrap().what,
-        What::Action {
-            result: Err(ActionError::InvalidSettings(_)),
-            ..
-        }
-    ));
+    assert!(matches!(answer(&r), Err(ActionError::InvalidSettings(_))));
     assert_eq!(w.clock(crate::raft::NodeId(2)).unwrap().drift_ppm(), 0);
     let session = Session {
         actions: vec![TimedAction {
@@ -360,13 +333,7 @@ fn keys_are_counted_in_characters_by_the_world_and_the_session_alike() {
     };
     let refused = |w: &mut World, a: Action| {
         let (_, r) = w.act(a);
-        matches!(
-            &r.last().unwrap().what,
-            What::Action {
-                result: Err(ActionError::InvalidSettings(_)),
-                ..
-            }
-        )
+        matches!(answer(&r), Err(ActionError::InvalidSettings(_)))
     };
     let mut w = World::new(WorldConfig::default(), 1);
     assert!(!refused(&mut w, write(&accented)));
@@ -413,23 +380,11 @@ fn membership_actions_reach_the_leader_and_unknown_nodes_are_refused() {
     let (_, r) = w.act(Action::ChangeMembership {
         change: ConfChange::AddVoter(crate::raft::NodeId(12)),
     });
-    assert!(matches!(
-        &r.last().unwrap().what,
-        What::Action {
-            result: Err(ActionError::UnknownNode(_)),
-            ..
-        }
-    ));
+    assert!(matches!(answer(&r), Err(ActionError::UnknownNode(_))));
     let (_, r) = w.act(Action::Crash {
         node: crate::raft::NodeId(0),
     });
-    assert!(matches!(
-        &r.last().unwrap().what,
-        What::Action {
-            result: Err(ActionError::UnknownNode(_)),
-            ..
-        }
-    ));
+    assert!(matches!(answer(&r), Err(ActionError::UnknownNode(_))));
 }
 
 #[test]
