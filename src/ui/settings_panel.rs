@@ -38,7 +38,7 @@ pub fn SettingsPanel() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let session_status = RwSignal::new(String::new());
     let fault_status = RwSignal::new(String::new());
-    let fmt_ms = |us: u64| format!("{}", us as f64 / 1000.0);
+    let fmt_ms = view::milliseconds;
     let raft0 = lab.raft.get_untracked();
     let t_min = RwSignal::new(fmt_ms(raft0.election_timeout_min_us));
     let t_max = RwSignal::new(fmt_ms(raft0.election_timeout_max_us));

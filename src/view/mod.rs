@@ -38,7 +38,7 @@ mod testing;
 mod upcoming;
 mod words;
 
-pub use address::{page_query, PageQuery, MAX_HISTORY_MINUTES, SIZES, SPEEDS};
+pub use address::{page_query, query_value, PageQuery, MAX_HISTORY_MINUTES, SIZES, SPEEDS};
 pub use announce::announcements;
 pub use cadence::Cadence;
 pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
@@ -60,8 +60,8 @@ pub use logs::{
 };
 pub use marks::{StepMark, StepMarks};
 pub use network::{
-    groups_text, latency_words, links, message_dot, message_dots, partition_groups, Link,
-    LinkState, MessageDot,
+    groups_text, latency_words, links, message_dot, message_dots, milliseconds, partition_groups,
+    Link, LinkState, MessageDot,
 };
 pub use nodes::{cards_and_rings, cluster_configuration, leader_line, Kind, NodeCard, NodeRings};
 pub use numbers::decimal;

@@ -318,13 +318,14 @@ pub fn groups_text(groups: &[Vec<NodeId>]) -> String {
 pub fn latency_words(n: &NetworkConfig) -> String {
     format!(
         "{} to {} ms",
-        ms_words(n.latency_min_us),
-        ms_words(n.latency_max_us)
+        milliseconds(n.latency_min_us),
+        milliseconds(n.latency_max_us)
     )
 }
 
-/// Microseconds as milliseconds, without trailing zeros: 1500 → "1.5".
-fn ms_words(us: u64) -> String {
+/// Microseconds as milliseconds, without trailing zeros: 1500 → "1.5" (the
+/// network's latency, the settings' timing fields).
+pub fn milliseconds(us: u64) -> String {
     let (whole, part) = (us / 1000, us % 1000);
     if part == 0 {
         whole.to_string()
