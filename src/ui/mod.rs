@@ -91,9 +91,5 @@ fn measure_speed() {
 /// The value of `selftest` in the page's query string, if present.
 fn selftest() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
-    search
-        .trim_start_matches('?')
-        .split('&')
-        .find_map(|pair| pair.strip_prefix("selftest="))
-        .map(str::to_owned)
+    crate::view::query_value(&search, "selftest").map(str::to_owned)
 }

@@ -49,12 +49,7 @@ pub struct PageQuery {
 /// A name given twice counts the first time.
 pub fn page_query(search: &str) -> PageQuery {
     let mut q = PageQuery::default();
-    let value = |name: &str| {
-        search
-            .trim_start_matches('?')
-            .split('&')
-            .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
-    };
+    let value = |name: &str| query_value(search, name);
     if let Some(text) = value("speed") {
         match decimal(text).filter(|s| s.is_finite() && *s > 0.0) {
             Some(s) => {
@@ -97,6 +92,15 @@ pub fn page_query(search: &str) -> PageQuery {
         }
     }
     q
+}
+
+/// The value of `name` in `search` (`?a=1&b=2`, with or without its `?`),
+/// as written; the first one if it is there twice.
+pub fn query_value<'a>(search: &'a str, name: &str) -> Option<&'a str> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
 }
 
 /// The offered speed closest to `speed` (by ratio, so 0.3 is nearer 1/4×
