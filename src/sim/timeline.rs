@@ -134,6 +134,10 @@ impl<O: Observer> Timeline<O> {
             ..self.session.clone()
         }
     }
+    /// The actions of the known history, in time order.
+    pub fn actions(&self) -> &[TimedAction] {
+        &self.session.actions
+    }
     /// How many checkpoints are held, and the steps between them.
     pub fn checkpoint_stats(&self) -> (usize, u64) {
         (self.checkpoints.len(), self.spacing)

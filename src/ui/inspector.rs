@@ -210,23 +210,22 @@ fn MessageDetails(message: MessageDot, status: RwSignal<String>) -> impl IntoVie
     let lab = expect_context::<Lab>();
     let id = message.id;
     let arrival = view::on_arrival(message.kind);
-    let (sent_at, deliver_at) = (message.sent_at, message.deliver_at);
+    let sent_at = message.sent_at;
     let in_flight = move || {
         lab.messages
             .with(|ms| ms.iter().any(|m| m.id == id && m.sent_at == sent_at))
     };
     // Where the message is at the cursor, which time travel moves.
+    let dot = message.clone();
     let whereabouts = move || {
         let now = lab.now.get();
-        if in_flight() {
-            "In flight."
-        } else if now < sent_at {
-            "Not sent yet at this point of the history."
-        } else if now >= deliver_at {
-            "No longer in flight: it reached its receiver's end of the link (it is lost there if the link was cut or the receiver was down)."
+        let flying = in_flight();
+        let dropped = if flying || now < sent_at {
+            None
         } else {
-            "No longer in flight: it was dropped."
-        }
+            lab.with_actions(|actions| dot.dropped_at(actions))
+        };
+        dot.whereabouts(now, flying, dropped)
     };
     let drop = move |_| {
         lab.act_reporting(

@@ -551,6 +551,11 @@ impl Lab {
         self.known.with_value(|k| k.previous_key(cursor))
     }
 
+    /// Reads the actions of the history on screen.
+    pub fn with_actions<R>(&self, f: impl FnOnce(&[crate::sim::TimedAction]) -> R) -> R {
+        self.timeline.with_value(|t| f(t.actions()))
+    }
+
     /// Reads the world.
     pub fn with_world<R>(&self, f: impl FnOnce(&crate::sim::World) -> R) -> R {
         self.timeline.with_value(|t| f(t.world()))

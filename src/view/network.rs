@@ -3,7 +3,7 @@
 //! and the groups a partition makes).
 
 use crate::raft::{AppendRejection, Message, MessageKind, NodeId, Time};
-use crate::sim::{InFlight, MessageId, NetworkConfig, World};
+use crate::sim::{Action, InFlight, MessageId, NetworkConfig, TimedAction, World};
 
 /// One message in flight.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +44,41 @@ impl MessageDot {
             return 1.0;
         }
         (now.since(self.sent_at) as f64 / total as f64).clamp(0.0, 1.0)
+    }
+
+    /// When an action of `actions` (the history on screen) dropped this
+    /// message, if one did.
+    pub fn dropped_at(&self, actions: &[TimedAction]) -> Option<Time> {
+        actions
+            .iter()
+            .find(|a| {
+                a.action == Action::DropMessage { id: self.id }
+                    && a.at >= self.sent_at
+                    && a.at < self.deliver_at
+            })
+            .map(|a| a.at)
+    }
+
+    /// Where the message is at `now`, in words, for the inspector: time
+    /// travel moves the cursor to before it was sent, while it flies, or to
+    /// after it arrived or was dropped.
+    pub fn whereabouts(
+        &self,
+        now: Time,
+        in_flight: bool,
+        dropped_at: Option<Time>,
+    ) -> &'static str {
+        if in_flight {
+            "In flight."
+        } else if now < self.sent_at {
+            "Not sent yet at this point of the history."
+        } else if dropped_at.is_some_and(|t| t <= now) {
+            "No longer in flight: it was dropped."
+        } else if now >= self.deliver_at {
+            "No longer in flight: it reached its receiver's end of the link (it is lost there if the link was cut or the receiver was down)."
+        } else {
+            "No longer in flight: it was lost."
+        }
     }
 }
 
@@ -344,6 +379,43 @@ mod tests {
 
     fn timeline() -> Timeline<Recorder> {
         Timeline::fresh(WorldConfig::default(), 5, Recorder::new()).unwrap()
+    }
+
+    #[test]
+    fn a_dropped_message_still_says_dropped_after_its_delivery_time() {
+        let mut t = timeline();
+        while t.world().in_flight_iter().next().is_none() {
+            t.step();
+        }
+        let dropped = message_dots(t.world()).remove(0);
+        let sent = dropped.sent_at;
+        t.act(Action::DropMessage { id: dropped.id });
+        let actions = t.session().actions;
+        let when = dropped
+            .dropped_at(&actions)
+            .expect("the drop is in the history");
+        assert!(when >= sent && when < dropped.deliver_at);
+        t.run_until(dropped.deliver_at.plus(1));
+        let now = t.world().now();
+        assert_eq!(
+            dropped.whereabouts(now, false, Some(when)),
+            "No longer in flight: it was dropped."
+        );
+        assert_eq!(
+            dropped.whereabouts(Time(sent.0 - 1), false, Some(when)),
+            "Not sent yet at this point of the history.",
+            "before it was sent"
+        );
+        // A message nobody dropped, past its delivery, reached its end.
+        let other = MessageDot {
+            id: dropped.id + 1,
+            ..dropped.clone()
+        };
+        assert_eq!(other.dropped_at(&actions), None);
+        assert!(other
+            .whereabouts(now, false, None)
+            .starts_with("No longer in flight: it reached"));
+        assert_eq!(other.whereabouts(now, true, None), "In flight.");
     }
 
     #[test]

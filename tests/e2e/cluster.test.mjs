@@ -234,6 +234,12 @@ describe('the live cluster', () => {
     await button(page, 'Go to start').click();
     assert.match(await page.getByTestId('message-whereabouts').textContent(), /^Not sent yet/);
     assert.ok(await button(page, 'Drop message').isDisabled());
+    // Long after it would have arrived, it still says it was dropped.
+    await button(page, 'Go to live').click();
+    await button(page, 'Play').click();
+    await page.waitForFunction((t) => Number(document.querySelector('[data-testid="sim-time"]').textContent.replace(/[^\d.]/g, '')) > t + 100, paused);
+    await button(page, 'Pause').click();
+    assert.match(await page.getByTestId('message-whereabouts').textContent(), /^No longer in flight: it was dropped/);
     app.assertClean();
     await app.context.close();
   });
