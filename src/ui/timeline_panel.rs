@@ -36,8 +36,9 @@ enum Gesture {
     Pressed { x: f64, start: u64 },
     /// Dragging the view sideways.
     Panning { x: f64, start: u64 },
-    /// Dragging the playhead.
-    Scrubbing,
+    /// Dragging the playhead; `held` once the window stopped following it
+    /// (at the first move, so a plain click leaves Follow as it was).
+    Scrubbing { held: bool },
     /// Two fingers: zooming.
     Pinching { distance: f64, span: u64 },
 }
@@ -237,10 +238,7 @@ pub fn TimelinePanel() -> impl IntoView {
                 span: f.to.since(f.from),
             }
         } else if (x - f.x(lab.now.get_untracked())).abs() <= 8.0 {
-            // Hold the window still while scrubbing: a window following
-            // the playhead would move under the pointer with every seek.
-            state.pan_to(f.from.0);
-            Gesture::Scrubbing
+            Gesture::Scrubbing { held: false }
         } else {
             Gesture::Pressed { x, start: f.from.0 }
         };
@@ -263,7 +261,16 @@ pub fn TimelinePanel() -> impl IntoView {
             Some(Gesture::Panning { x: x0, start }) => {
                 state.pan_to((start as f64 - (x - x0) * per_px).max(0.0) as u64);
             }
-            Some(Gesture::Scrubbing) => lab.seek_time(f.time_at(x)),
+            Some(Gesture::Scrubbing { held }) => {
+                if !held {
+                    // Hold the window still while scrubbing: a window
+                    // following the playhead would move under the pointer
+                    // with every seek.
+                    state.pan_to(f.from.0);
+                    gesture.set_value(Some(Gesture::Scrubbing { held: true }));
+                }
+                lab.seek_time(f.time_at(x));
+            }
             Some(Gesture::Pinching { distance, span }) => {
                 let d = fingers.with_value(|f| {
                     let xs: Vec<f64> = f.values().copied().collect();

@@ -192,6 +192,12 @@ describe('time travel', () => {
     const grip = await page.locator('.lanes-box .playhead-grip').boundingBox();
     const y0 = (await lanes.boundingBox()).y + 40;
     const t0 = ms(await slider.getAttribute('aria-valuetext'));
+    // A plain click on the playhead is no drag: the window keeps following.
+    const follow = page.getByRole('checkbox', { name: 'Follow playback' });
+    assert.ok(await follow.isChecked(), 'playing turned Follow on');
+    await page.mouse.click(grip.x + 2, y0);
+    assert.ok(await follow.isChecked(), 'a click on the playhead leaves Follow on');
+    assert.equal(ms(await slider.getAttribute('aria-valuetext')), t0, 'and does not move it');
     await page.mouse.move(grip.x + 2, y0);
     await page.mouse.down();
     // Slowly, as a hand drags: the screen redraws between the moves.
