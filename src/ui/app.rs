@@ -76,13 +76,14 @@ pub fn App() -> impl IntoView {
     let opened = open_from_address(lab);
     // A run opened from the link replaces the offer; a refused link does
     // not, or the last visit's work would be lost to a mistyped address.
-    let saved = saved.filter(|_| !matches!(opened, Some(Ok(_))));
+    let link_opened = matches!(opened, Some(Ok(_)));
+    let saved = saved.filter(|_| !link_opened);
     // What the address asked for that could not be done, then what became
     // of the link, under the Share panel where links are made.
     let opened = opened.map(|(Ok(words) | Err(words))| words);
     let opened = Some(
         query
-            .problems
+            .sentences(link_opened)
             .into_iter()
             .chain(opened)
             .collect::<Vec<_>>()

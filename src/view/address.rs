@@ -40,8 +40,26 @@ pub struct PageQuery {
     pub size: Option<u8>,
     /// Minutes of history to build before handing over.
     pub history_minutes: Option<f64>,
-    /// A sentence for each value that could not be used.
+    /// A sentence for each value of speed or history that could not be used.
     pub problems: Vec<String>,
+    /// The same for seed and size, which a session link in the address
+    /// replaces with its own (see [`PageQuery::sentences`]).
+    pub cluster_problems: Vec<String>,
+}
+
+impl PageQuery {
+    /// What to tell the person about the address: every problem, but those
+    /// about the seed and size only where no session link opened (an opened
+    /// link brings its own cluster, so the defaults named there are not
+    /// what is on screen).
+    pub fn sentences(&self, link_opened: bool) -> Vec<String> {
+        let cluster: &[String] = if link_opened {
+            &[]
+        } else {
+            &self.cluster_problems
+        };
+        self.problems.iter().chain(cluster).cloned().collect()
+    }
 }
 
 /// Reads `search` (`location.search`, with or without its `?`). Names it
@@ -69,7 +87,7 @@ pub fn page_query(search: &str) -> PageQuery {
     if let Some(text) = value("seed") {
         match text.parse::<u64>() {
             Ok(seed) => q.seed = Some(seed),
-            Err(_) => q.problems.push(format!(
+            Err(_) => q.cluster_problems.push(format!(
                 "The address asks for seed “{text}”: a seed is a whole number from 0 to {}, so the default seed is used.",
                 u64::MAX
             )),
@@ -78,7 +96,7 @@ pub fn page_query(search: &str) -> PageQuery {
     if let Some(text) = value("size") {
         match text.parse::<u8>().ok().filter(|s| SIZES.contains(s)) {
             Some(size) => q.size = Some(size),
-            None => q.problems.push(format!(
+            None => q.cluster_problems.push(format!(
                 "The address asks for {text} nodes: a cluster has 3, 5, 7 or 9, so it has 5."
             )),
         }
@@ -131,7 +149,7 @@ mod tests {
         );
         assert_eq!(q.size, Some(3));
         assert_eq!(q.history_minutes, Some(60.0));
-        assert!(q.problems.is_empty(), "{:?}", q.problems);
+        assert!(q.sentences(false).is_empty(), "{:?}", q);
         assert_eq!(page_query(""), PageQuery::default());
         assert_eq!(
             page_query("?seed=4&seed=5").seed,
@@ -145,22 +163,26 @@ mod tests {
         let q = page_query("?speed=100&seed=-3&size=4&history=9999");
         assert_eq!(q.speed, Some(10.0), "the nearest offered speed");
         assert_eq!((q.seed, q.size, q.history_minutes), (None, None, None));
+        let speed = "The address asks for speed 100, which the Speed menu does not offer; the nearest, 10×, is used.";
+        let history = "The address asks for “9999” minutes of history: it builds 0.1 to 120 minutes, so none was built.";
         assert_eq!(
-            q.problems,
+            q.sentences(false),
             [
-                "The address asks for speed 100, which the Speed menu does not offer; the nearest, 10×, is used.",
+                speed,
+                history,
                 "The address asks for seed “-3”: a seed is a whole number from 0 to 18446744073709551615, so the default seed is used.",
                 "The address asks for 4 nodes: a cluster has 3, 5, 7 or 9, so it has 5.",
-                "The address asks for “9999” minutes of history: it builds 0.1 to 120 minutes, so none was built.",
             ]
         );
+        // A session link that opened brings its own seed and size.
+        assert_eq!(q.sentences(true), [speed, history]);
         for bad in ["abc", "", "0", "-1", "inf", "NaN"] {
             let q = page_query(&format!("speed={bad}"));
             assert_eq!(q.speed, None, "{bad}");
-            assert_eq!(q.problems.len(), 1, "{bad}");
+            assert_eq!(q.sentences(false).len(), 1, "{bad}");
         }
-        assert_eq!(page_query("seed=abc").problems.len(), 1);
-        assert_eq!(page_query("size=300").problems.len(), 1);
+        assert_eq!(page_query("seed=abc").cluster_problems.len(), 1);
+        assert_eq!(page_query("size=300").cluster_problems.len(), 1);
     }
 
     #[test]
