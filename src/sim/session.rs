@@ -209,6 +209,19 @@ impl Session {
         moved
     }
 
+    /// Why a link or file holding `json` (this session's
+    /// [`Session::to_json`]) would not open, if it would not: what
+    /// [`Session::validate`] refuses, or JSON over [`MAX_SESSION_BYTES`]. A
+    /// run made in this tab can outgrow the limits in ways
+    /// [`Session::clamp_to_limits`] cannot bring back (too many actions,
+    /// an action too late).
+    pub fn share_problem(&self, json: &str) -> Option<SessionError> {
+        if let Err(e) = self.validate() {
+            return Some(e);
+        }
+        (json.len() > MAX_SESSION_BYTES).then_some(SessionError::TooLarge { bytes: json.len() })
+    }
+
     /// The session as compact JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| unreachable!("a session always serializes"))

@@ -331,12 +331,14 @@ fn keys_are_counted_in_characters_by_the_world_and_the_session_alike() {
             value: 1,
         },
     };
-    let refused = |w: &mut World, a: Action| {
+    let outcome = |w: &mut World, a: Action| {
         let (_, r) = w.act(a);
-        matches!(answer(&r), Err(ActionError::InvalidSettings(_)))
+        answer(&r)
     };
+    let refused =
+        |w: &mut World, a: Action| matches!(outcome(w, a), Err(ActionError::InvalidSettings(_)));
     let mut w = World::new(WorldConfig::default(), 1);
-    assert!(!refused(&mut w, write(&accented)));
+    assert_eq!(outcome(&mut w, write(&accented)), Ok(()));
     assert!(refused(&mut w, write(&too_long)));
     assert!(refused(&mut w, write("")));
     let read = |key: &str| Action::Read {
@@ -344,7 +346,7 @@ fn keys_are_counted_in_characters_by_the_world_and_the_session_alike() {
         key: key.to_string(),
         mode: ReadMode::ReadIndex,
     };
-    assert!(!refused(&mut w, read(&accented)));
+    assert_eq!(outcome(&mut w, read(&accented)), Ok(()));
     assert!(refused(&mut w, read(&too_long)));
     // What the world took, a saved session holds.
     let session = Session {
@@ -1001,4 +1003,48 @@ fn a_session_with_branches_round_trips_through_json_and_a_link() {
     assert_eq!(again, s);
     let link = crate::scenario::to_fragment(&s);
     assert_eq!(crate::scenario::from_fragment(&link), Ok(s));
+}
+
+#[test]
+fn a_run_past_what_a_file_may_hold_says_why_before_it_is_shared() {
+    use super::session::{MAX_ACTIONS, MAX_ACTION_TIME};
+    let heal = |ms: u64| TimedAction {
+        at: Time::from_millis(ms),
+        action: Action::Heal,
+    };
+    let ok = Session {
+        actions: vec![heal(5)],
+        ..Session::new(WorldConfig::default(), 1)
+    };
+    assert_eq!(ok.share_problem(&ok.to_json()), None);
+    let many = Session {
+        actions: (0..=MAX_ACTIONS as u64).map(heal).collect(),
+        ..ok.clone()
+    };
+    assert!(
+        matches!(
+            many.share_problem(&many.to_json()),
+            Some(SessionError::TooManyActions { .. })
+        ),
+        "clamp_to_limits cannot bring back {} actions",
+        MAX_ACTIONS + 1
+    );
+    let late = Session {
+        actions: vec![TimedAction {
+            at: MAX_ACTION_TIME.plus(1),
+            action: Action::Heal,
+        }],
+        ..ok.clone()
+    };
+    assert!(matches!(
+        late.share_problem(&late.to_json()),
+        Some(SessionError::TimeOutOfRange { index: 0, .. })
+    ));
+    let big = "x".repeat(super::session::MAX_SESSION_BYTES + 1);
+    assert_eq!(
+        ok.share_problem(&big),
+        Some(SessionError::TooLarge { bytes: big.len() })
+    );
+    // Whatever share_problem lets through, a file of it opens.
+    assert!(Session::from_json(&ok.to_json()).is_ok());
 }

@@ -184,6 +184,9 @@ pub struct Shared {
     /// Whether that is earlier than the cursor, because a link or file opens
     /// at most at [`crate::sim::MAX_CURSOR`].
     pub clamped: bool,
+    /// Why a link or file of it would not open, if it would not: then
+    /// nothing is copied, saved or autosaved.
+    pub problem: Option<String>,
 }
 
 /// A lesson being played: where each caption stops, and which is shown.
@@ -890,8 +893,10 @@ impl Lab {
                 ..t.session()
             };
             let clamped = session.clamp_to_limits();
+            let json = session.to_json();
             Shared {
-                json: session.to_json(),
+                problem: session.share_problem(&json).map(|e| e.to_string()),
+                json,
                 fragment: crate::scenario::to_fragment(&session),
                 opens_at: session.cursor.unwrap_or(0),
                 clamped,

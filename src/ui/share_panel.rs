@@ -77,6 +77,11 @@ fn opens_words(shared: &Shared) -> String {
     }
 }
 
+/// Why a run is not put in a link or file, in words.
+fn unshareable(problem: &str) -> String {
+    format!("This run cannot be shared: {problem}, so no link or file of it would open. Nothing was copied or saved.")
+}
+
 /// Reads `file` and opens the session in it, reporting into `status`.
 fn import(lab: Lab, file: web_sys::File, status: RwSignal<String>) {
     let name = file.name();
@@ -130,10 +135,15 @@ pub fn SharePanel(
             return;
         }
         last_save.set_value(now);
-        let json = lab.shared().json;
+        let shared = lab.shared();
+        // A run no file could open would replace the last good autosave
+        // with one that cannot be restored.
+        if shared.problem.is_some() {
+            return;
+        }
         if let Some(s) = storage() {
             // A full or refused storage only loses the autosave.
-            let _ = s.set_item(AUTOSAVE_KEY, &json);
+            let _ = s.set_item(AUTOSAVE_KEY, &shared.json);
         }
     });
     let restore = move |_| {
@@ -156,6 +166,10 @@ pub fn SharePanel(
 
     let copy = move |_| {
         let shared = lab.shared();
+        if let Some(problem) = shared.problem {
+            status.set(unshareable(&problem));
+            return;
+        }
         let Some(base) = page_address() else { return };
         let link = format!("{base}#{}", shared.fragment);
         let opens = opens_words(&shared);
@@ -181,6 +195,10 @@ pub fn SharePanel(
     };
     let export = move |_| {
         let shared = lab.shared();
+        if let Some(problem) = shared.problem {
+            status.set(unshareable(&problem));
+            return;
+        }
         let settings = lab.session.get_untracked();
         let name = format!("raftlab-seed{}-step{}.json", settings.seed, shared.opens_at);
         status.set(match download(&name, "application/json", &shared.json) {
