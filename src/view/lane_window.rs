@@ -548,6 +548,21 @@ mod tests {
     }
 
     #[test]
+    fn isolating_a_node_marks_its_own_lane() {
+        let mut t = Timeline::fresh(WorldConfig::default(), 5, Recorder::new()).unwrap();
+        let leader = leader_of(&mut t);
+        t.act(Action::Isolate { node: leader });
+        settle(&mut t, 100);
+        let w = all(&t, true);
+        let mark = w
+            .marks
+            .iter()
+            .find(|m| matches!(&m.kind, LaneMarkKind::UserAction { words } if words.contains("isolate")))
+            .expect("a mark for the isolation");
+        assert_eq!(mark.node, Some(leader));
+    }
+
+    #[test]
     fn a_wide_window_counts_messages_per_column_and_agrees_with_the_arrows() {
         let mut t = Timeline::fresh(WorldConfig::default(), 6, Recorder::new()).unwrap();
         settle(&mut t, 20_000);

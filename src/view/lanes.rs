@@ -433,6 +433,7 @@ impl Lanes {
                 | Action::Restart { node }
                 | Action::RestartBlank { node }
                 | Action::ForceTimeout { node }
+                | Action::Isolate { node }
                 | Action::SetClockDrift { node, .. } => Some(*node),
                 _ => None,
             };
