@@ -247,6 +247,14 @@ mod tests {
     }
 
     #[test]
+    fn the_key_rule_in_words_names_the_limit_it_checks() {
+        assert!(KEY_RULE.contains(&format!("1 to {MAX_KEY_CHARS} characters")));
+        assert!(is_valid_key(&"é".repeat(MAX_KEY_CHARS)));
+        assert!(!is_valid_key(&"k".repeat(MAX_KEY_CHARS + 1)));
+        assert!(!is_valid_key(""));
+    }
+
+    #[test]
     fn set_delete_increment_and_compare_and_set_follow_their_meaning() {
         let mut kv = KvStore::new();
         kv.apply(&cmd(

@@ -161,7 +161,7 @@ pub fn SettingsPanel() -> impl IntoView {
             <div class="form-grid">
                 <label>"Cluster size"
                     <select aria-label="Cluster size" on:change=on_size>
-                        {[3u8, 5, 7, 9].into_iter().map(|n| view! {
+                        {view::SIZES.into_iter().map(|n| view! {
                             <option value=n.to_string() selected=move || lab.session.with(|s| s.size == n)>{format!("{n} nodes")}</option>
                         }).collect_view()}
                     </select>

@@ -73,6 +73,27 @@ fn split_vote_has_three_candidates_in_term_1_and_then_livelocks_under_fixed_time
         "\"one of them ... tried again and won\": {:?}",
         stops[3].node
     );
+    // "Each candidate holds only its own vote, and just two votes are left":
+    // at the third candidate's step, no one else has voted in term 1.
+    let s = &lesson.session;
+    let mut third = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+    while third.steps() < stops[2].step {
+        third.step().unwrap();
+    }
+    for id in third.node_ids() {
+        let n = third.node(id);
+        if candidates.contains(&Some(id)) {
+            assert_eq!((n.role(), n.term()), (Role::Candidate, 1), "{id}");
+            assert_eq!(n.voted_for(), Some(id), "{id} voted for itself");
+        } else {
+            assert!(
+                n.term() < 1 || n.voted_for().is_none(),
+                "{id} has not voted in term 1 yet (term {}, vote {:?})",
+                n.term(),
+                n.voted_for()
+            );
+        }
+    }
     let before = world_at(&lesson, 3_199);
     assert_eq!(
         before.leader(),
