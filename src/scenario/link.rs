@@ -46,7 +46,12 @@ impl std::error::Error for LinkError {}
 
 /// The fragment (without `#`) that carries `session`.
 pub fn to_fragment(session: &Session) -> String {
-    format!("{PREFIX}{}", encode(session.to_json().as_bytes()))
+    json_fragment(&session.to_json())
+}
+
+/// The fragment of a session already serialized ([`Session::to_json`]).
+pub fn json_fragment(json: &str) -> String {
+    format!("{PREFIX}{}", encode(json.as_bytes()))
 }
 
 /// The session in a fragment (with or without the leading `#`).

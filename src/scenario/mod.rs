@@ -11,4 +11,4 @@ pub mod link;
 mod decoder_fuzz;
 
 pub use lesson::{Caption, Cue, Focus, Lesson, LessonError, Stop, Watch};
-pub use link::{from_fragment, to_fragment, LinkError};
+pub use link::{from_fragment, json_fragment, to_fragment, LinkError};

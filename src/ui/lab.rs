@@ -175,10 +175,8 @@ pub struct Lab {
 
 /// The session in shareable form (see [`Lab::shared`]).
 pub struct Shared {
-    /// For a file.
+    /// For a file (and, encoded, for a link: [`Shared::fragment`]).
     pub json: String,
-    /// For a link, after the `#`.
-    pub fragment: String,
     /// The step it opens at.
     pub opens_at: u64,
     /// Whether that is earlier than the cursor, because a link or file opens
@@ -187,6 +185,14 @@ pub struct Shared {
     /// Why a link or file of it would not open, if it would not: then
     /// nothing is copied, saved or autosaved.
     pub problem: Option<String>,
+}
+
+impl Shared {
+    /// For a link, after the `#`. Made only when asked: the autosave,
+    /// which runs at every step while paused, needs the JSON alone.
+    pub fn fragment(&self) -> String {
+        crate::scenario::json_fragment(&self.json)
+    }
 }
 
 /// A lesson being played: where each caption stops, and which is shown.
@@ -897,7 +903,6 @@ impl Lab {
             Shared {
                 problem: session.share_problem(&json).map(|e| e.to_string()),
                 json,
-                fragment: crate::scenario::to_fragment(&session),
                 opens_at: session.cursor.unwrap_or(0),
                 clamped,
             }

@@ -171,7 +171,7 @@ pub fn SharePanel(
             return;
         }
         let Some(base) = page_address() else { return };
-        let link = format!("{base}#{}", shared.fragment);
+        let link = format!("{base}#{}", shared.fragment());
         let opens = opens_words(&shared);
         if let Some(w) = web_sys::window() {
             if let Ok(history) = w.history() {
