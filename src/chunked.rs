@@ -174,6 +174,30 @@ impl<T, const N: usize, F: Frozen<Arc<[T]>>> Layer<T, N, F> {
             .min(self.len())
     }
 
+    /// How many items at the front of `self` and `other` are equal, as `eq`
+    /// judges. Full chunks the two lists share (one was cloned from the
+    /// other and has changed since) are equal without a look at their
+    /// items: for such lists this costs a pointer comparison per shared
+    /// chunk and an `eq` per item after them. A shared chunk cannot have
+    /// changed: a change to an item in it copies it first.
+    pub fn common_prefix_len(&self, other: &Self, eq: impl Fn(&T, &T) -> bool) -> usize {
+        let mut same = 0;
+        if self.skip == other.skip {
+            let chunks = self.frozen.iter_from(0).zip(other.frozen.iter_from(0));
+            for (i, (a, b)) in chunks.enumerate() {
+                if !Arc::ptr_eq(a, b) {
+                    break;
+                }
+                same += if i == 0 { N - self.skip } else { N };
+            }
+        }
+        same + self
+            .iter_from(same)
+            .zip(other.iter_from(same))
+            .take_while(|(a, b)| eq(a, b))
+            .count()
+    }
+
     /// Removes every item.
     pub fn clear(&mut self) {
         *self = Layer::default();
@@ -411,6 +435,52 @@ mod tests {
             }
             for (model, copy) in &copies {
                 assert!(copy.iter().eq(model.iter()));
+            }
+        }
+    }
+
+    /// A list's common prefix with an earlier copy of itself, found through
+    /// the chunks they still share, is the one a plain comparison finds,
+    /// whatever happened to the list since the copy.
+    #[test]
+    fn common_prefix_with_an_earlier_copy_matches_a_plain_comparison() {
+        let mut rng = Rng::new(11);
+        for _ in 0..40 {
+            let (mut model, mut list) = (Vec::new(), Chunked::<u64, 4, 3>::default());
+            let mut copies: Vec<(Vec<u64>, Chunked<u64, 4, 3>)> = Vec::new();
+            let mut next = 1;
+            for _ in 0..400 {
+                match rng.index(10) {
+                    0 => {
+                        let keep = rng.index(model.len() + 1);
+                        model.truncate(keep);
+                        list.truncate(keep);
+                    }
+                    1 => {
+                        let n = rng.index(3);
+                        model.drain(..n.min(model.len()));
+                        list.drop_front(n);
+                    }
+                    2 => copies.push((model.clone(), list.clone())),
+                    3 => {
+                        let i = rng.index(model.len() + 1);
+                        if let Some(x) = model.get_mut(i) {
+                            *x += 1000;
+                        }
+                        if let Some(x) = list.get_mut(i) {
+                            *x += 1000;
+                        }
+                    }
+                    _ => {
+                        model.push(next);
+                        list.push(next);
+                        next += 1;
+                    }
+                }
+                for (old, copy) in &copies {
+                    let plain = model.iter().zip(old).take_while(|(a, b)| a == b).count();
+                    assert_eq!(list.common_prefix_len(copy, |a, b| a == b), plain);
+                }
             }
         }
     }

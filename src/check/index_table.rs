@@ -61,6 +61,13 @@ impl<V: Clone> IndexTable<V> {
         self.first = floor;
     }
 
+    /// The highest index that has a value, with it.
+    pub fn last(&self) -> Option<(LogIndex, &V)> {
+        (0..self.slots.len())
+            .rev()
+            .find_map(|i| Some((self.first + i as LogIndex, self.slots.get(i)?.as_ref()?)))
+    }
+
     /// Every (index, value), in index order.
     pub fn iter(&self) -> impl Iterator<Item = (LogIndex, &V)> + '_ {
         let first = self.first;

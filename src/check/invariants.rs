@@ -1,12 +1,15 @@
 //! Raft's safety properties (Figure 3), checked after every step.
 //!
 //! Each check is incremental: a step costs work proportional to what it
-//! changed (new log entries, new commits), so a checker can watch an
-//! hour-long history. Entries below every node's snapshot are pruned.
+//! changed (new or changed log entries, new commits), so a checker can
+//! watch an hour-long history. What changed in a log is found by comparing
+//! it with the copy taken at the last check, which shares its chunks (see
+//! [`Log::first_change_since`]): a change anywhere, not only at the end, is
+//! seen. Entries below every node's snapshot are pruned.
 
 use super::index_table::IndexTable;
 use super::violation::{Violation, ViolationKind};
-use crate::raft::{Event, LogIndex, Node, NodeId, Payload, Role, Term};
+use crate::raft::{Event, Log, LogIndex, Node, NodeId, Payload, Role, Term};
 use crate::sim::digest::StableHasher;
 use crate::sim::{Action, Observer, StepRecord, What, World};
 use std::collections::BTreeMap;
@@ -23,12 +26,13 @@ fn digest(payload: &Payload) -> u64 {
 struct NodeWatch {
     max_term: Term,
     commit: LogIndex,
-    /// Entries up to here were checked against the Log Matching table.
-    matched_upto: LogIndex,
+    /// The node's log when last checked: every entry in it was checked
+    /// against the Log Matching table. A copy that shares the log's chunks.
+    seen: Log,
     /// Commits up to here were recorded.
     committed_upto: LogIndex,
-    /// While leading: (term, last index, its term) when last seen.
-    leading: Option<(Term, LogIndex, Term)>,
+    /// While leading: the term it led when last checked.
+    leading: Option<Term>,
 }
 
 /// One committed entry, as the checker remembers it.
@@ -77,6 +81,13 @@ impl Invariants {
         &self.violations
     }
 
+    /// The highest index any node has committed so far, with its term:
+    /// unlike a node's commit index, it survives restarts (a committed
+    /// entry stays committed when every server that knew it crashes).
+    pub fn highest_commit(&self) -> Option<(LogIndex, Term)> {
+        self.committed.last().map(|(index, c)| (index, c.term))
+    }
+
     /// The first violation, if any.
     pub fn first_violation(&self) -> Option<&Violation> {
         self.violations.first()
@@ -117,7 +128,15 @@ impl Invariants {
         for (id, event) in &record.events {
             self.on_event(world, record, *id, event);
         }
-        if let Some(id) = record.node {
+        // The step's node, and any other node that said something happened
+        // to it (an action can touch several).
+        let mut touched: Vec<NodeId> = record.node.into_iter().collect();
+        for (id, _) in &record.events {
+            if !touched.contains(id) {
+                touched.push(*id);
+            }
+        }
+        for id in touched {
             if world.is_up(id) {
                 self.check_node(world.node(id), record);
             }
@@ -141,7 +160,8 @@ impl Invariants {
                 let previous = watch.max_term;
                 watch.commit = node.commit_index();
                 watch.committed_upto = node.commit_index();
-                watch.matched_upto = node.log().snapshot().last_index;
+                // Check every entry it starts with (a lesson may hand it a log).
+                watch.seen = Log::default();
                 watch.leading = None;
                 if *term < previous {
                     self.report(
@@ -175,7 +195,6 @@ impl Invariants {
             }
             Event::LogTruncated { from_index, .. } => {
                 let watch = self.nodes.entry(id).or_default();
-                watch.matched_upto = watch.matched_upto.min(from_index.saturating_sub(1));
                 watch.committed_upto = watch.committed_upto.min(from_index.saturating_sub(1));
             }
             Event::SnapshotInstalled {
@@ -184,7 +203,6 @@ impl Invariants {
                 ..
             } => {
                 let watch = self.nodes.entry(id).or_default();
-                watch.matched_upto = node.log().snapshot().last_index;
                 watch.committed_upto = watch.committed_upto.max(*last_index);
                 if let Some(Committed { term: t, first, .. }) =
                     self.committed.get(*last_index).copied()
@@ -236,17 +254,22 @@ impl Invariants {
         let id = node.id();
         let from = self.nodes.get(&id).map_or(0, |w| w.committed_upto) + 1;
         let log = node.log();
-        for index in from.max(log.first_index())..=upto.min(log.last_index()) {
-            let Some(entry) = log.entry(index) else {
+        for index in from..=upto.min(log.last_index()) {
+            // An entry committed and compacted in the same step is no longer
+            // in the log; the step's Applied event still names it.
+            let found = match log.entry(index) {
+                Some(e) => Some((e.term, digest(&e.payload))),
+                None => applied_in(record, id, index),
+            };
+            let Some((entry_term, d)) = found else {
                 continue;
             };
-            let d = digest(&entry.payload);
             match self.committed.get(index).copied() {
                 None => {
                     self.committed.insert(
                         index,
                         Committed {
-                            term: entry.term,
+                            term: entry_term,
                             digest: d,
                             first: id,
                             in_term: node.term(),
@@ -258,14 +281,14 @@ impl Invariants {
                     digest: pd,
                     first,
                     ..
-                }) if t != entry.term || pd != d => {
+                }) if t != entry_term || pd != d => {
                     self.report(
                         record,
                         ViolationKind::StateMachineSafety,
                         vec![first, id],
                         Some(index),
-                        Some(entry.term),
-                        format!("{id} committed entry {index} of term {}, but {first} had committed a different entry of term {t} at index {index}", entry.term),
+                        Some(entry_term),
+                        format!("{id} committed entry {index} of term {entry_term}, but {first} had committed a different entry of term {t} at index {index}"),
                     );
                 }
                 Some(c) => {
@@ -305,22 +328,22 @@ impl Invariants {
     fn check_node(&mut self, node: &Node, record: &StepRecord) {
         let id = node.id();
         let log = node.log();
-        let watch = self.nodes.entry(id).or_default().clone();
-        if node.term() < watch.max_term {
+        let watch = self.nodes.entry(id).or_default();
+        let (max_term, commit, leading) = (watch.max_term, watch.commit, watch.leading);
+        // Entries from `changed` on are new or differ from the last check.
+        let changed = log.first_change_since(&watch.seen);
+        let seen_last = watch.seen.last_index();
+        if node.term() < max_term {
             self.report(
                 record,
                 ViolationKind::TermDecreased,
                 vec![id],
                 None,
                 Some(node.term()),
-                format!(
-                    "{id}'s term went from {} down to {}",
-                    watch.max_term,
-                    node.term()
-                ),
+                format!("{id}'s term went from {max_term} down to {}", node.term()),
             );
         }
-        if node.commit_index() < watch.commit {
+        if node.commit_index() < commit {
             self.report(
                 record,
                 ViolationKind::CommitDecreased,
@@ -328,38 +351,32 @@ impl Invariants {
                 Some(node.commit_index()),
                 None,
                 format!(
-                    "{id}'s commit index went from {} down to {}",
-                    watch.commit,
+                    "{id}'s commit index went from {commit} down to {}",
                     node.commit_index()
                 ),
             );
         }
-        // Leader Append-Only: while it leads a term, what it had stays.
-        let mut leading = None;
-        if node.role() == Role::Leader {
-            if let Some((term, last, last_term)) = watch.leading {
-                if term == node.term()
-                    && (log.last_index() < last
-                        || (last >= log.first_index() && log.term_at(last) != Some(last_term)))
-                {
-                    self.report(
-                        record,
-                        ViolationKind::LeaderAppendOnly,
-                        vec![id],
-                        Some(last),
-                        Some(term),
-                        format!(
-                            "{id}, leader of term {term}, lost or changed its own entry {last}"
-                        ),
-                    );
-                }
-            }
-            leading = Some((node.term(), log.last_index(), log.last_term()));
+        // Leader Append-Only: while it leads a term, no entry it had is
+        // removed or changed, anywhere in its log (compaction aside).
+        let leads = (node.role() == Role::Leader).then(|| node.term());
+        if leads.is_some()
+            && leads == leading
+            && (changed <= seen_last || log.last_index() < seen_last)
+        {
+            let index = changed.min(seen_last);
+            let term = node.term();
+            self.report(
+                record,
+                ViolationKind::LeaderAppendOnly,
+                vec![id],
+                Some(index),
+                Some(term),
+                format!("{id}, leader of term {term}, lost or changed its own entry {index}"),
+            );
         }
         // Log Matching: the same (index, term) always holds the same entry
         // after the same previous term.
-        let start = watch.matched_upto.max(log.snapshot().last_index) + 1;
-        for index in start..=log.last_index() {
+        for index in changed..=log.last_index() {
             let Some(entry) = log.entry(index) else { break };
             let prev = log.term_at(index - 1).unwrap_or(0);
             let key = (index, entry.term);
@@ -400,8 +417,13 @@ impl Invariants {
         let w = self.nodes.entry(id).or_default();
         w.max_term = w.max_term.max(node.term());
         w.commit = node.commit_index();
-        w.matched_upto = log.last_index();
-        w.leading = leading;
+        w.leading = leads;
+        let moved = changed <= log.last_index()
+            || log.last_index() != w.seen.last_index()
+            || log.snapshot().last_index != w.seen.snapshot().last_index;
+        if moved {
+            w.seen = log.clone();
+        }
     }
 
     /// Forgets entries below every non-empty node's snapshot: they are
@@ -423,6 +445,20 @@ impl Invariants {
         self.committed.forget_below(floor);
         self.applied.forget_below(floor);
     }
+}
+
+/// The term and payload digest of entry `index` as `node` applied it in
+/// this step, if it did.
+fn applied_in(record: &StepRecord, node: NodeId, index: LogIndex) -> Option<(Term, u64)> {
+    record.events.iter().find_map(|(id, event)| match event {
+        Event::Applied {
+            index: i,
+            term,
+            payload,
+            ..
+        } if *id == node && *i == index => Some((*term, digest(payload))),
+        _ => None,
+    })
 }
 
 impl Observer for Invariants {

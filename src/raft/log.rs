@@ -241,6 +241,40 @@ impl Log {
         (self.snapshot.last_index, &self.snapshot.config)
     }
 
+    /// The lowest index this log holds an entry at that `old` (an earlier
+    /// copy of it) does not hold the same entry at: every entry from there
+    /// to [`Log::last_index`] is new or changed. Cheap when the two share
+    /// their chunks, as a copy kept by a checker does (see
+    /// [`Chunked::common_prefix_len`]).
+    pub fn first_change_since(&self, old: &Log) -> LogIndex {
+        let same = |a: &Entry, b: &Entry| {
+            a.index == b.index
+                && a.term == b.term
+                && (Arc::ptr_eq(&a.payload, &b.payload) || a.payload == b.payload)
+        };
+        let start = self.first_index();
+        if self.snapshot.last_index == old.snapshot.last_index {
+            return start + self.entries.common_prefix_len(&old.entries, same) as u64;
+        }
+        let mut index = start;
+        while let (Some(a), Some(b)) = (self.entry(index), old.entry(index)) {
+            if !same(a, b) {
+                break;
+            }
+            index += 1;
+        }
+        index
+    }
+
+    /// Gives a log that starts at index 0 the configuration it starts from,
+    /// as its founding members' logs have (a blank disk learning it from the
+    /// leader). Does nothing to a log that has compacted anything.
+    pub fn set_founding_config(&mut self, config: Configuration) {
+        if self.snapshot.last_index == 0 {
+            self.snapshot.config = config;
+        }
+    }
+
     /// Compacts every entry up to `index` (which must be held) into a snapshot
     /// with the given state machine (§7).
     pub fn compact(&mut self, index: LogIndex, kv: KvStore) {
