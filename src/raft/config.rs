@@ -1,6 +1,7 @@
 //! Settings of one node: timing, optional protocol extensions and the
 //! teaching faults that each break exactly one rule.
 
+use super::regression::Regression;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -32,6 +33,17 @@ pub struct Config {
     /// timeout, and a node that heard from a leader within the minimum election
     /// timeout ignores vote requests (thesis §6.2, §4.2.3). Lease reads need it.
     pub check_quorum: bool,
+    /// Leader stickiness (§6, thesis §4.2.3): a node that heard from a
+    /// current leader within the minimum election timeout neither adopts the
+    /// term of a vote request nor grants its vote, so a removed server or a
+    /// node back from a partition cannot depose a healthy leader by asking
+    /// for votes. A leadership transfer's request still goes through (thesis
+    /// §3.10). CheckQuorum implies it (there it is the promise leases rest
+    /// on); on its own it is a liveness rule and leases still need
+    /// CheckQuorum. A session saved before this switch existed reads it as
+    /// off, the behaviour it was recorded with.
+    #[serde(default)]
+    pub leader_stickiness: bool,
     /// Take a snapshot once this many applied entries follow the last one
     /// (§7); 0 never compacts.
     pub snapshot_threshold: u64,
@@ -39,6 +51,11 @@ pub struct Config {
     pub max_entries_per_message: u64,
     /// Teaching faults; all off in a correct node.
     pub faults: Faults,
+    /// A fixed bug put back on purpose, for the fuzzer's proof that it
+    /// finds it. Never saved, shared or set by the app.
+    #[serde(skip)]
+    #[doc(hidden)]
+    pub regression: Option<Regression>,
 }
 
 impl Default for Config {
@@ -52,9 +69,11 @@ impl Default for Config {
             max_clock_drift_ppm: 50_000,
             pre_vote: false,
             check_quorum: false,
+            leader_stickiness: true,
             snapshot_threshold: 1_000,
             max_entries_per_message: 16,
             faults: Faults::default(),
+            regression: None,
         }
     }
 }
@@ -248,6 +267,17 @@ impl Config {
         };
         next.lease_duration_us = next.lease_duration_us.min(next.max_safe_lease_us());
         next
+    }
+
+    /// Whether `bug` was put back (see [`Regression`]).
+    pub fn reinjected(&self, bug: Regression) -> bool {
+        self.regression == Some(bug)
+    }
+
+    /// Whether the §6 rule is on: by its own switch or with CheckQuorum.
+    pub fn sticky(&self) -> bool {
+        self.check_quorum
+            || (self.leader_stickiness && !self.reinjected(Regression::StickinessNeedsCheckQuorum))
     }
 
     /// Whether a change from `self` to `next` changes what the lease relies

@@ -185,6 +185,13 @@ pub enum VoteRefusal {
     /// We have never joined a cluster (blank disk): a stale configuration
     /// that lists a former server with our id must not count our vote.
     NeverJoined,
+    /// We already follow the leader of this term, so no one else can win it
+    /// (§5.2). It matters after a disk loss: a server that forgot its vote
+    /// but has heard from this term's leader must not vote again in it.
+    FollowsLeader {
+        /// The leader of this term we follow.
+        leader: NodeId,
+    },
 }
 
 /// Why a node became a follower.
@@ -487,6 +494,7 @@ impl Event {
                 VoteRefusal::LeaderAlive { .. } if *pre_vote => Rule::PreVote,
                 VoteRefusal::LeaderAlive { .. } => Rule::LeaderStickiness,
                 VoteRefusal::NeverJoined => Rule::Persistence,
+                VoteRefusal::FollowsLeader { .. } => Rule::Election,
             },
             Event::AppendRejected {
                 rejection: AppendRejection::StaleTerm,
@@ -582,6 +590,7 @@ impl Event {
                     VoteRefusal::LeaderAlive { leader: Some(l) } => format!("it heard from leader {l} less than an election timeout ago"),
                     VoteRefusal::LeaderAlive { leader: None } => "it may have heard from a leader less than an election timeout ago".to_string(),
                     VoteRefusal::NeverJoined => "it has a blank disk and has not joined any cluster yet".to_string(),
+                    VoteRefusal::FollowsLeader { leader } => format!("it already follows {leader}, the leader of term {term}"),
                 };
                 format!("{me} refused its {what} to {candidate} in term {term}: {why}")
             }

@@ -1,6 +1,7 @@
 //! Messages between nodes (Figure 2, Figure 13, thesis §3.10, §9.6).
 
 use super::log::{Entry, Snapshot};
+use super::membership::Configuration;
 use super::time::{LogIndex, NodeId, Term};
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +81,12 @@ pub enum Message {
         leader_commit: LogIndex,
         /// The leader's heartbeat round number, used to confirm leadership for ReadIndex and leases.
         round: u64,
+        /// When `prev_index` is 0 and the leader's log starts there: the
+        /// configuration its log starts from (the founding one), which no
+        /// entry carries. A follower that lost its disk relearns it here,
+        /// or it would never know who may vote (§6).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        founding_config: Option<Box<Configuration>>,
     },
     /// The answer to AppendEntries. On success `match_index` is the last index
     /// known to match the leader.

@@ -15,6 +15,7 @@ pub mod log;
 pub mod membership;
 pub mod message;
 pub mod node;
+pub mod regression;
 pub mod time;
 
 pub use client::{Answer, ClientReply, NoLeaseReason, ReadMode, Refusal, RequestId, Uncertain};
@@ -25,6 +26,7 @@ pub use log::{Entry, Log, Payload, PersistentState, Snapshot};
 pub use membership::{ConfChange, Configuration};
 pub use message::{AppendRejection, Envelope, Message, MessageKind};
 pub use node::{Node, PendingRead, Progress, Role};
+pub use regression::Regression;
 pub use time::{LogIndex, NodeId, Term, Time};
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use super::kv::{Command, KvStore};
 use super::log::{Log, Payload, PersistentState};
 use super::membership::{ConfChange, Configuration};
 use super::message::{AppendRejection, Envelope, Message};
+use super::regression::Regression;
 use super::time::{LogIndex, NodeId, Term, Time};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -353,10 +354,30 @@ impl Node {
     pub fn now(&self) -> Time {
         self.now
     }
-    /// Whether this node may start elections: it is a voter in its own
-    /// configuration. Learners and nodes outside the cluster never campaign.
+    /// Whether this node may start elections: it is a voter in its latest
+    /// configuration, or that configuration is not known to be committed
+    /// and it was a voter in the configuration just before it (thesis §4.1,
+    /// §4.2.2: a leader that removed itself and stepped down before C_new
+    /// committed may hold the only log that can finish the change, so it
+    /// must still be able to win). A candidate counts votes by its latest
+    /// configuration only, so a server outside it cannot count its own: it
+    /// wins only with a quorum of C_new, as any other candidate would, and
+    /// steps down once it has committed C_new. Learners, and servers that
+    /// know their removal is committed, never campaign.
     pub fn is_promotable(&self) -> bool {
-        self.membership.is_voter(self.id)
+        if self.membership.is_voter(self.id) {
+            return true;
+        }
+        self.membership_index > self.commit
+            && !self
+                .config
+                .reinjected(Regression::LatestConfigGatesCampaign)
+            && self
+                .disk
+                .log
+                .config_at(self.membership_index - 1)
+                .1
+                .is_voter(self.id)
     }
 
     // ----- outputs -------------------------------------------------------
@@ -499,6 +520,16 @@ impl Node {
                 | Message::TimeoutNow { .. } => {
                     self.adopt_term(term, from, Some(from));
                 }
+                Message::AppendResponse { .. } | Message::SnapshotResponse { .. }
+                    if self.role == Role::Leader && !self.membership.is_member(from) =>
+                {
+                    // A server this leader's configuration no longer
+                    // includes (it is only being told of its removal)
+                    // answered from a newer term: it campaigned alone. Its
+                    // term must not depose the leader of the servers that
+                    // remain; dropping a message is always safe.
+                    return;
+                }
                 _ => self.adopt_term(term, from, None),
             }
         } else if term < self.disk.term {
@@ -531,15 +562,21 @@ impl Node {
                 entries,
                 leader_commit,
                 round,
+                founding_config,
                 ..
-            } => self.handle_append_entries(
-                from,
-                prev_index,
-                prev_term,
-                entries,
-                leader_commit,
-                round,
-            ),
+            } => {
+                if let Some(founding) = founding_config.filter(|_| prev_index == 0) {
+                    self.relearn_founding_config(*founding);
+                }
+                self.handle_append_entries(
+                    from,
+                    prev_index,
+                    prev_term,
+                    entries,
+                    leader_commit,
+                    round,
+                )
+            }
             Message::AppendResponse {
                 success,
                 match_index,
@@ -670,7 +707,15 @@ impl Node {
                 None => self
                     .leader_alive(false, transfer)
                     .filter(|leader| *leader != Some(from))
-                    .map(|leader| VoteRefusal::LeaderAlive { leader }),
+                    .map(|leader| VoteRefusal::LeaderAlive { leader })
+                    .or_else(|| {
+                        // This term already has a leader: no one else can
+                        // win it (§5.2), and a server that lost its disk
+                        // must not vote a second time in it.
+                        self.leader
+                            .filter(|leader| *leader != from)
+                            .map(|leader| VoteRefusal::FollowsLeader { leader })
+                    }),
             }
         };
         let refusal = refusal.or_else(|| {
@@ -728,6 +773,21 @@ impl Node {
                 );
             }
         }
+    }
+
+    /// A node whose log starts at index 0 with no configuration (a blank
+    /// disk) takes the founding configuration the leader sent with entries
+    /// from index 0. A node that has one keeps it: every founding member
+    /// starts from the same one, and a later configuration is in the log.
+    fn relearn_founding_config(&mut self, founding: Configuration) {
+        if self.disk.log.snapshot().last_index != 0
+            || !self.disk.log.snapshot().config.members().is_empty()
+            || founding.voters.is_empty()
+        {
+            return;
+        }
+        self.disk.log.set_founding_config(founding);
+        self.refresh_membership(Some(Rule::LogReplication));
     }
 
     fn handle_vote_response(&mut self, from: NodeId, term: Term, granted: bool, pre_vote: bool) {
@@ -893,8 +953,31 @@ impl Node {
         let Some(pr) = self.progress.get_mut(&from) else {
             return;
         };
+        // An answer to a round newer than any it answered before: a copy or
+        // a late answer from an older round says nothing about its log now.
+        let newest = round > pr.acked_round;
         pr.acked_round = pr.acked_round.max(round);
-        if success {
+        let shorter = match rejection {
+            Some(AppendRejection::LogTooShort { last_index }) if last_index < pr.matched => {
+                Some(last_index)
+            }
+            _ => None,
+        };
+        if let Some(last_index) = shorter
+            .filter(|_| newest && !self.config.reinjected(Regression::ProbeIgnoresShorterLog))
+        {
+            // The follower holds less than it acknowledged: it lost its disk
+            // and restarted blank, and what it acknowledged is gone, so it
+            // must no longer count toward a commit. Replicate again from
+            // what it has (Figure 2: on a rejection, back up and retry).
+            // (A rejection the network delayed past a later success looks
+            // the same; starting over is then a few entries resent: lowering
+            // `matched` only ever makes the leader count less.)
+            pr.matched = last_index;
+            pr.next = last_index + 1;
+            pr.snapshot_in_flight = None;
+            self.send_append(from);
+        } else if success {
             if match_index > pr.matched {
                 pr.matched = match_index;
             }
@@ -1346,15 +1429,16 @@ impl Node {
     }
 
     /// Who leads, if this node acknowledged a leader within the minimum
-    /// election timeout: then vote requests are ignored (thesis §4.2.3, with
-    /// CheckQuorum) and pre-votes refused (thesis §9.6). The promise holds
+    /// election timeout: then vote requests are ignored (§6 and thesis
+    /// §4.2.3, with leader stickiness or CheckQuorum) and pre-votes refused
+    /// (thesis §9.6). The promise holds
     /// whatever the node has learned since (a higher term, an election of
     /// its own): it is what a leader's lease counts on (thesis §6.4.1). A
     /// transfer's request overrides it (thesis §3.10), and the old leader
     /// gives up its lease for that. `Some(None)`: the node restarted too
     /// recently to know.
     fn leader_alive(&self, pre_vote: bool, transfer: bool) -> Option<Option<NodeId>> {
-        if transfer || !(pre_vote || self.config.check_quorum) {
+        if transfer || !(pre_vote || self.config.sticky()) {
             return None;
         }
         if let Some((leader, _)) = self.promise_running() {
@@ -1440,11 +1524,21 @@ impl Node {
         index
     }
 
-    /// Every member but this node, in id order (as `members()` lists them;
-    /// built without its set, since a leader asks on every heartbeat).
+    /// Every server this node replicates to as leader, in id order: the
+    /// members of its latest configuration and, until that configuration
+    /// commits, the members of the committed one before it. A server being
+    /// removed so keeps receiving the log, the configuration that removes it
+    /// included, and learns of its removal with the commit (see
+    /// [`Node::bid_farewell`]); its acknowledgements count toward nothing.
+    /// (Built without a set, since a leader asks on every heartbeat.)
     fn peers(&self) -> Vec<NodeId> {
         let m = &self.membership;
+        let leaving = (self.membership_index > self.commit)
+            .then(|| self.disk.log.config_at(self.commit).1)
+            .into_iter()
+            .flat_map(|c| c.voters.iter().chain(&c.outgoing).chain(&c.learners));
         let mut peers: Vec<NodeId> = (m.voters.iter().chain(&m.outgoing).chain(&m.learners))
+            .chain(leaving)
             .copied()
             .filter(|id| *id != self.id)
             .collect();
@@ -1570,6 +1664,9 @@ impl Node {
                 p.next = next;
             }
         }
+        let founding_config = (prev_index == 0
+            && !self.config.reinjected(Regression::FoundingConfigNotSent))
+        .then(|| Box::new(log.snapshot().config.clone()));
         let message = Message::AppendEntries {
             term,
             prev_index,
@@ -1577,6 +1674,7 @@ impl Node {
             entries,
             leader_commit: self.commit,
             round: self.round,
+            founding_config,
         };
         self.send(peer, message);
     }
@@ -1640,6 +1738,7 @@ impl Node {
         if q <= self.commit || q == u64::MAX {
             return;
         }
+        let old_commit = self.commit;
         let entry_term = self.disk.log.term_at(q).unwrap_or(0);
         let term = self.disk.term;
         let rule = if entry_term == term {
@@ -1678,7 +1777,26 @@ impl Node {
             rule,
         });
         self.apply_committed();
+        if (old_commit + 1..=q).contains(&self.membership_index) {
+            self.bid_farewell(old_commit);
+        }
         self.after_commit_as_leader();
+    }
+
+    /// The latest configuration just committed: servers it removed are no
+    /// longer replicated to. Each gets one last AppendEntries carrying the
+    /// new commit index, so that, if it holds the entries, it knows its
+    /// removal is committed and stops campaigning (§6). If that message is
+    /// lost it does not know; leader stickiness then keeps its elections
+    /// from deposing anyone.
+    fn bid_farewell(&mut self, old_commit: LogIndex) {
+        let before = self.disk.log.config_at(old_commit).1.members();
+        for id in before {
+            if id != self.id && !self.membership.is_member(id) {
+                self.send_append(id);
+            }
+        }
+        self.sync_progress();
     }
 
     /// Membership steps that wait for a commit: finish a joint change with

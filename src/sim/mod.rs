@@ -31,4 +31,6 @@ pub use world::{
 };
 
 #[cfg(test)]
+mod recovery_tests;
+#[cfg(test)]
 mod tests;

@@ -176,8 +176,15 @@ fn a_deferred_forced_timeout_fires_when_the_promise_ends() {
 #[test]
 fn switching_check_quorum_on_does_not_trust_a_lease_earned_without_it() {
     // Reference: thesis §6.4.1 — a lease is only as good as the promises
-    // behind the acknowledgements it counts; without CheckQuorum there were none.
-    let mut c = Cluster::new(3, Config::default());
+    // behind the acknowledgements it counts; without CheckQuorum (and here
+    // without leader stickiness either) there were none.
+    let mut c = Cluster::new(
+        3,
+        Config {
+            leader_stickiness: false,
+            ..Config::default()
+        },
+    );
     c.elect(n(1));
     c.propose(n(1), put("x", 1));
     c.deliver_all();

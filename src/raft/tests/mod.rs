@@ -34,6 +34,7 @@ fn a_stale_term_append_is_rejected_and_answered_with_the_current_term() {
             entries: vec![],
             leader_commit: 0,
             round: 1,
+            founding_config: None,
         },
     );
     let reply = c.node_mut(n(2)).poll_message().unwrap();
@@ -350,6 +351,7 @@ fn a_redelivered_append_is_idempotent_and_does_not_truncate_later_entries() {
         entries: c.node(n(1)).log().entries_from(1, 1),
         leader_commit: 0,
         round: 1,
+        founding_config: None,
     };
     let before = c.terms(n(2));
     let now = c.now;
@@ -388,6 +390,7 @@ fn followers_learn_the_commit_index_but_never_beyond_what_they_hold() {
             entries: vec![],
             leader_commit: 9,
             round: 9,
+            founding_config: None,
         },
     );
     assert!(

@@ -25,6 +25,17 @@ fn five() -> WorldConfig {
     WorldConfig::default()
 }
 
+/// The default settings without leader stickiness: the basic algorithm of
+/// the paper's §5, for lessons that replay its figures with elections an
+/// operator starts right after a leader was heard (with stickiness the
+/// others would ignore them for a minimum election timeout, §6).
+fn paper_rules() -> Config {
+    Config {
+        leader_stickiness: false,
+        ..Config::default()
+    }
+}
+
 /// Clients writing steadily, about one write every 40 ms.
 fn steady_writes() -> Action {
     Action::SetWorkload(Some(crate::sim::Workload {
@@ -130,7 +141,7 @@ pub fn split_vote() -> Lesson {
 pub fn volatile_vote() -> Lesson {
     let vote = Config {
         faults: Faults::only(crate::raft::Fault::VolatileVote),
-        ..Config::default()
+        ..paper_rules()
     };
     let us = |at: u64, action: Action| TimedAction {
         at: Time(at),
@@ -140,7 +151,7 @@ pub fn volatile_vote() -> Lesson {
     Lesson {
         slug: "volatile-vote",
         title: "A vote that is not saved",
-        intro: "A server must write its term and its vote to disk before it answers, so that after a crash it still knows whom it voted for (Figure 2). The volatile-vote fault skips that. Here N3 votes for N1 in term 2, crashes and restarts, forgets the vote and votes again in term 2, for N2: two leaders in one term.",
+        intro: "A server must write its term and its vote to disk before it answers, so that after a crash it still knows whom it voted for (Figure 2). The volatile-vote fault skips that. Here N3 votes for N1 in term 2, crashes and restarts, forgets the vote and votes again in term 2, for N2: two leaders in one term. (Leader stickiness is off, as in the paper's §5, so the operator's elections go through while the others still remember N4.)",
         session: Session {
             actions: vec![
                 us(700_001, Action::Crash { node: n4 }),
@@ -204,7 +215,7 @@ pub fn minority_partition() -> Lesson {
     Lesson {
         slug: "minority-partition",
         title: "A leader in the minority",
-        intro: "A partition leaves the leader N4 with only N5. It still believes it leads and accepts a write, but two of five servers cannot commit anything. The three on the other side elect a leader of their own and carry on. When the network heals, N4's uncommitted entry is thrown away: it was never committed, so nothing is lost.",
+        intro: "A partition leaves the leader N4 with only N5. It still believes it leads and accepts a write, but two of five servers cannot commit anything. The three on the other side elect a leader of their own and carry on. When the network heals, N4's uncommitted entry is thrown away: it was never committed, so nothing is lost. (Leader stickiness is off here, so the first server to time out on the majority side can win at once; with it on, the others would ignore it for a few more milliseconds, while they still remember N4's last heartbeat.)",
         session: Session {
             actions: vec![
                 at(
@@ -225,6 +236,7 @@ pub fn minority_partition() -> Lesson {
                         max_attempts: 1,
                         ..Default::default()
                     },
+                    raft: paper_rules(),
                     ..five()
                 },
                 1,
@@ -436,7 +448,7 @@ pub fn figure_8() -> Lesson {
     let raft = Config {
         faults: Faults::only(crate::raft::Fault::CommitAnyTerm),
         max_entries_per_message: 1,
-        ..Config::default()
+        ..paper_rules()
     };
     let us = |at: u64, action: Action| TimedAction {
         at: Time(at),
@@ -451,7 +463,7 @@ pub fn figure_8() -> Lesson {
     Lesson {
         slug: "figure-8",
         title: "Figure 8: committing an old term's entry",
-        intro: "A leader may count replicas only for entries of its own term (§5.4.2). This lesson replays the paper's Figure 8 with the commit-any-term fault on, which lets a leader commit an entry of an older term as soon as a majority holds it. A later leader, elected legitimately, then overwrites that “committed” entry.",
+        intro: "A leader may count replicas only for entries of its own term (§5.4.2). This lesson replays the paper's Figure 8 with the commit-any-term fault on, which lets a leader commit an entry of an older term as soon as a majority holds it. A later leader, elected legitimately, then overwrites that “committed” entry. (Leader stickiness is off, as in the paper's figure, so each election the partitions force goes through at once.)",
         session: Session {
             actions: vec![
                 us(1_000_000, split(&[1, 4], &[2, 3, 5])),
@@ -562,11 +574,11 @@ pub fn naive_membership() -> Lesson {
     Lesson {
         slug: "naive-membership",
         title: "Changing membership all at once",
-        intro: "The same run as “From three voters to five”, with the naive-membership fault on: the leader switches straight from the old voters to the new ones, without C_old,new. For a while the old three and the new five each have a majority of their own, and each elects a leader in the same term.",
+        intro: "The same run as “From three voters to five”, with the naive-membership fault on: the leader switches straight from the old voters to the new ones, without C_old,new. For a while the old three and the new five each have a majority of their own, and each elects a leader in the same term. (Leader stickiness is off: with it on, N5 would ignore N4's campaign while it still hears from N2.)",
         session: membership_run(
             Config {
                 faults: Faults::only(crate::raft::Fault::NaiveMembership),
-                ..Config::default()
+                ..paper_rules()
             },
             vec![],
         ),
