@@ -371,6 +371,12 @@ struct Call {
     /// The last retry followed a leader hint: if that node refuses too, the
     /// hint was stale, so back off instead of bouncing between nodes.
     redirected: bool,
+    /// Where the client's round robin stands. Following a hint moves the
+    /// client but not this: a removed server that never learned of its
+    /// removal may name another removed server as leader, and that one
+    /// knows no leader; going round from the hinted node would send the
+    /// client back and forth between the two for ever.
+    round_robin: NodeId,
 }
 
 #[derive(Clone, Debug)]
@@ -948,6 +954,7 @@ impl World {
                 request,
                 maybe_effective: BTreeSet::new(),
                 redirected: false,
+                round_robin: node,
             },
         );
         let latency = self.config.client.latency_us;
@@ -1117,7 +1124,7 @@ impl World {
                         // No leader known: an election is probably under
                         // way, so wait about one election timeout.
                         Refusal::NotLeader { .. } => (
-                            self.next_node(node),
+                            self.round_robin(op),
                             self.config.raft.election_timeout_min_us,
                         ),
                         _ => (node, self.config.raft.heartbeat_interval_us),
@@ -1127,7 +1134,7 @@ impl World {
             }
             Answer::Uncertain(_) => {
                 if current {
-                    let target = self.next_node(node);
+                    let target = self.round_robin(op);
                     self.retry(op, target, self.config.raft.heartbeat_interval_us);
                 }
             }
@@ -1140,16 +1147,24 @@ impl World {
         if call.attempt != attempt {
             return None; // the client already moved on
         }
-        let target = self.next_node(call.target);
+        let target = self.round_robin(op);
         let record = self.record(What::ClientTimeout { op, attempt }, None);
         self.retry(op, target, 0);
         Some(record)
     }
 
-    /// The next node after `node`, round robin: where a client tries when it
-    /// knows no leader.
-    fn next_node(&self, node: NodeId) -> NodeId {
-        NodeId(node.0 % self.slots.len() as u8 + 1)
+    /// Where a client tries next when it knows no leader: the node after
+    /// the last one its round robin reached (not after the one a hint sent
+    /// it to, see [`Call::round_robin`]).
+    fn round_robin(&mut self, op: OpId) -> NodeId {
+        let slots = self.slots.len() as u8;
+        match self.calls.get_mut(&op) {
+            Some(call) => {
+                call.round_robin = NodeId(call.round_robin.0 % slots + 1);
+                call.round_robin
+            }
+            None => NodeId(1),
+        }
     }
 
     fn retry(&mut self, op: OpId, target: NodeId, delay_us: u64) {
