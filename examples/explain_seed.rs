@@ -9,11 +9,12 @@
 //! their steps, every leader elected and every action on the world (see
 //! [`raftlab::view::explain_window`]).
 //!
-//! `cargo run --release --example explain_seed -- SEED [STEPS] [FAULT]`
-//! (STEPS defaults to 40; FAULT is a teaching fault name, as in the fuzzer).
+//! `cargo run --release --example explain_seed -- SEED [STEPS] [FAULT|BUG]`
+//! (STEPS defaults to 40; FAULT is a teaching fault name and BUG a fixed bug
+//! put back, as the fuzzer's `--fault` and `--reinject` take them).
 
 use raftlab::check::{run_seed, FuzzOptions};
-use raftlab::raft::{Fault, NodeId};
+use raftlab::raft::{Fault, NodeId, Regression};
 use raftlab::sim::World;
 use raftlab::view::{explain_window, op_sentence, step_line, ExplainWindow, CONTEXT_STEPS};
 use std::collections::VecDeque;
@@ -46,26 +47,28 @@ fn other_steps(n: u64) -> String {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: explain_seed SEED [STEPS] [FAULT]";
+    let usage = "usage: explain_seed SEED [STEPS] [FAULT|BUG]";
     let Some(seed) = args.first().and_then(|s| s.parse::<u64>().ok()) else {
         eprintln!("{usage}");
         return ExitCode::from(2);
     };
     let show: u64 = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(40);
-    let fault = match args.get(2) {
-        Some(name) => match Fault::from_name(name) {
-            Some(f) => Some(f),
-            None => {
-                eprintln!("unknown fault {name:?}; {usage}");
+    let (fault, reinject) = match args.get(2) {
+        Some(name) => match (Fault::from_name(name), Regression::from_name(name)) {
+            (Some(f), _) => (Some(f), None),
+            (None, Some(r)) => (None, Some(r)),
+            (None, None) => {
+                eprintln!("unknown fault or bug {name:?}; {usage}");
                 return ExitCode::from(2);
             }
         },
-        None => None,
+        None => (None, None),
     };
     let report = run_seed(
         seed,
         &FuzzOptions {
             fault,
+            reinject,
             ..FuzzOptions::default()
         },
     );

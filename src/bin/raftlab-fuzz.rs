@@ -1,10 +1,15 @@
 //! Runs random fault schedules over many seeds and reports violations.
 //!
 //! Usage: raftlab-fuzz --seeds N --first-seed S [--nodes K] [--sim-seconds T]
-//!        [--fault NAME] [--drift-past-bound] [--threads J] [--session-out FILE]
+//!        [--fault NAME] [--drift-past-bound] [--reinject BUG] [--threads J]
+//!        [--session-out FILE]
+//!
+//! `--reinject BUG` puts a fixed bug back (see `raft::Regression`) to show
+//! the fuzzer finds it; like `--fault`, it stops at the first failing seed.
 //!
 //! Prints one line per failing seed (the violation and the command that
-//! reproduces it), then always a last line
+//! reproduces it), one `UNKNOWN seed=…` line with its command for each seed
+//! whose client history could not be settled, then always a last line
 //! `seeds=N violations=V unknown=U events=E sim_seconds=T wall_seconds=W`,
 //! where U counts seeds whose client history the linearizability search
 //! could neither prove nor refute.
@@ -12,7 +17,7 @@
 
 use raftlab::check::fuzz::reproduce_command;
 use raftlab::check::{run_seeds, FuzzOptions};
-use raftlab::raft::Fault;
+use raftlab::raft::{Fault, Regression};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -65,6 +70,14 @@ fn parse(args: &[String]) -> Result<Args, String> {
                 a.options.fault = Some(fault);
             }
             "--drift-past-bound" => a.options.drift_past_bound = true,
+            "--reinject" => {
+                let name = value("--reinject")?;
+                let bug = Regression::from_name(&name).ok_or_else(|| {
+                    let names: Vec<&str> = Regression::ALL.iter().map(|r| r.name()).collect();
+                    format!("unknown bug {name:?}; one of: {}", names.join(", "))
+                })?;
+                a.options.reinject = Some(bug);
+            }
             "--threads" => {
                 a.threads = number("--threads", value("--threads")?)?.clamp(1, 64) as usize
             }
@@ -88,7 +101,7 @@ fn main() -> ExitCode {
             if !why.is_empty() {
                 eprintln!("raftlab-fuzz: {why}");
             }
-            eprintln!("usage: raftlab-fuzz --seeds N --first-seed S [--nodes K] [--sim-seconds T] [--fault NAME] [--drift-past-bound] [--threads J] [--session-out FILE]");
+            eprintln!("usage: raftlab-fuzz --seeds N --first-seed S [--nodes K] [--sim-seconds T] [--fault NAME] [--drift-past-bound] [--reinject BUG] [--threads J] [--session-out FILE]");
             return ExitCode::from(2);
         }
     };
@@ -98,7 +111,7 @@ fn main() -> ExitCode {
         args.seeds,
         &args.options,
         args.threads,
-        args.options.fault.is_some() || args.options.drift_past_bound,
+        args.options.expects_violation(),
     );
     let wall = started.elapsed().as_secs_f64();
     for failure in &summary.failures {
@@ -110,6 +123,12 @@ fn main() -> ExitCode {
                 reproduce_command(failure.seed, &args.options)
             );
         }
+    }
+    for seed in &summary.unknown_seeds {
+        println!(
+            "UNKNOWN seed={seed} the linearizability search could neither prove nor refute this history | reproduce: {}",
+            reproduce_command(*seed, &args.options)
+        );
     }
     if let (Some(path), Some(first)) = (&args.session_out, summary.failures.first()) {
         match std::fs::write(path, first.session.to_json()) {

@@ -1,8 +1,12 @@
 //! The faults the fuzzer chooses from the world as it is: crashes,
-//! restarts, partitions of every shape, one-way cuts, loss, duplication and
-//! delay spikes, membership changes (and the partitions that make joint
-//! consensus matter), leadership transfers, clock drift, forced timeouts,
-//! settings flipped mid-run, disk loss the only safe way, and lease races.
+//! restarts, partitions of every shape, one-way cuts, loss and duplication
+//! (alone and together), delay spikes and per-link latency, dropping a
+//! chosen message in flight, membership changes of every kind (removals
+//! down to one voter, the leader removing itself, joint changes of any
+//! size with learners, and the partitions that make joint consensus
+//! matter), leadership transfers, clock drift, forced timeouts, settings,
+//! timing and leases changed mid-run, disk loss (of a retired server, and
+//! of a member where Raft can survive it, in `disk_loss`), and lease races.
 
 use super::lease_race::Breach;
 use super::{Run, Trigger};
@@ -20,7 +24,7 @@ impl Run {
             // A lease race is under way: other faults would only spoil it.
             return 50_000;
         }
-        let roll = self.rng.range_inclusive(0, 209);
+        let roll = self.rng.range_inclusive(0, 239);
         let mut pause = self.rng.range_inclusive(50_000, 700_000);
         match roll {
             38..=49 | 90..=99 if self.drift_past_bound => self.clock_drift(),
@@ -97,9 +101,13 @@ impl Run {
             55..=62 => self.act(Action::Heal),
             63..=68 => {
                 let mut net = self.base_network.clone();
-                match self.rng.index(3) {
+                match self.rng.index(4) {
                     0 => net.loss_permille = self.rng.range_inclusive(10, 300) as u16,
                     1 => net.duplicate_permille = self.rng.range_inclusive(10, 200) as u16,
+                    2 => {
+                        net.loss_permille = self.rng.range_inclusive(10, 200) as u16;
+                        net.duplicate_permille = self.rng.range_inclusive(10, 200) as u16;
+                    }
                     _ => {
                         net.latency_max_us =
                             net.latency_min_us + self.rng.range_inclusive(30_000, 150_000)
@@ -126,6 +134,31 @@ impl Run {
                 }
             }
             95..=99 => self.lose_a_disk(),
+            210..=217 => self.wipe_a_member(),
+            218..=225 => self.drop_a_message(),
+            226..=231 => {
+                // A short latency of its own on one direction of one link:
+                // messages on it overtake or fall behind the others.
+                let (from, to) = (self.random_node(), self.random_node());
+                if from != to {
+                    let lo = self.rng.range_inclusive(500, 20_000);
+                    let hi = lo + self.rng.range_inclusive(0, 40_000);
+                    self.slow_links.insert((from, to));
+                    self.act(Action::SetLinkLatency {
+                        from,
+                        to,
+                        range: Some((lo, hi)),
+                    });
+                }
+            }
+            232..=239 => {
+                // The leader removes itself, often with its messages to one
+                // voter cut: the removal may then reach only some servers.
+                self.remove_the_leader();
+                if self.rng.chance(0.5) {
+                    pause = self.rng.range_inclusive(1_000, 30_000);
+                }
+            }
             160..=167 => {
                 // A delay spike on one direction of one link: what is sent on
                 // it now arrives long after newer messages, in older terms.
@@ -171,12 +204,26 @@ impl Run {
             }
             190..=209 if self.race.is_none() => self.arm_lease_race(),
             180..=189 => {
-                // An operator flips a setting mid-run.
+                // An operator changes a setting mid-run.
                 let mut raft = self.world.config().raft.clone();
-                match self.rng.index(3) {
+                // (Past the drift bound only the first three: the lease
+                // races there need the timing they were armed with.)
+                match self.rng.index(if self.drift_past_bound { 3 } else { 6 }) {
                     0 => raft.check_quorum = !raft.check_quorum,
                     1 => raft.pre_vote = !raft.pre_vote,
-                    _ => raft.lease_reads = !raft.lease_reads,
+                    2 => raft.lease_reads = !raft.lease_reads,
+                    3 => raft.leader_stickiness = !raft.leader_stickiness,
+                    4 => {
+                        // New timing; the lease shrinks to fit if it must.
+                        let min = self.rng.range_inclusive(80_000, 300_000);
+                        let max = min + self.rng.range_inclusive(20_000, 300_000);
+                        let heartbeat = self.rng.range_inclusive(10_000, min / 2);
+                        raft = raft.with_timing(min, max, heartbeat);
+                    }
+                    _ => {
+                        raft.lease_duration_us =
+                            self.rng.range_inclusive(0, raft.max_safe_lease_us())
+                    }
                 }
                 if self.drift_past_bound {
                     raft.check_quorum = true;
@@ -217,6 +264,9 @@ impl Run {
     }
 
     fn membership_change(&mut self) {
+        if self.recovering() {
+            return;
+        }
         let Some(config) = self.leader_config() else {
             return;
         };
@@ -237,33 +287,74 @@ impl Run {
                 let l: Vec<NodeId> = config.learners.iter().copied().collect();
                 ConfChange::PromoteLearner(l[self.rng.index(l.len())])
             }
-            3 if config.voters.len() > 3 => {
+            3 if config.voters.len() > 1 => {
+                // Any voter, down to the last one, the leader included.
                 let v: Vec<NodeId> = config.voters.iter().copied().collect();
                 ConfChange::Remove(v[self.rng.index(v.len())])
             }
             _ => {
-                // A joint change to a random set of three or more voters
-                // drawn from the members (newcomers join as learners first).
+                // A joint change to a random set of voters of any size
+                // drawn from the members (newcomers join as learners
+                // first), some of the rest kept as learners.
                 let mut pool: Vec<NodeId> = config.members().into_iter().collect();
-                if pool.len() < 3 {
+                if pool.is_empty() {
                     return;
                 }
-                let size = self.rng.range_inclusive(3, pool.len() as u64) as usize;
+                let size = self.rng.range_inclusive(1, pool.len() as u64) as usize;
                 let mut voters = BTreeSet::new();
                 while voters.len() < size {
                     let i = self.rng.index(pool.len());
                     voters.insert(pool.swap_remove(i));
                 }
-                ConfChange::Joint {
-                    voters,
-                    learners: BTreeSet::new(),
-                }
+                let learners = pool.into_iter().filter(|_| self.rng.chance(0.5)).collect();
+                ConfChange::Joint { voters, learners }
             }
         };
         self.act(Action::ChangeMembership { change });
         if self.rng.chance(0.5) {
             self.split_along_new_config();
         }
+    }
+
+    /// The leader asks to remove itself (thesis §4.2.2). Half the time its
+    /// messages to one other voter are cut first, one way: that voter then
+    /// times out and campaigns while the leader, which alone stores the new
+    /// configuration, steps down.
+    fn remove_the_leader(&mut self) {
+        if self.recovering() {
+            return;
+        }
+        let Some(leader) = self.world.leader() else {
+            return;
+        };
+        let config = self.world.node(leader).membership().clone();
+        if config.voters.len() < 2 || !config.voters.contains(&leader) {
+            return;
+        }
+        if self.rng.chance(0.5) {
+            let others: Vec<NodeId> = config
+                .voters
+                .iter()
+                .copied()
+                .filter(|id| *id != leader)
+                .collect();
+            let to = others[self.rng.index(others.len())];
+            self.act(Action::CutLink { from: leader, to });
+        }
+        self.act(Action::ChangeMembership {
+            change: ConfChange::Remove(leader),
+        });
+    }
+
+    /// Loses one message in flight, chosen at random: a vote, an
+    /// acknowledgement, a TimeoutNow, whatever is on its way.
+    fn drop_a_message(&mut self) {
+        let ids: Vec<u64> = self.world.in_flight_iter().map(|m| m.id).collect();
+        if ids.is_empty() {
+            return;
+        }
+        let id = ids[self.rng.index(ids.len())];
+        self.act(Action::DropMessage { id });
     }
 
     /// Right after a membership change, cut the leader and just enough of
@@ -302,6 +393,9 @@ impl Run {
     /// under its old id is unsafe: a lagging server's stale configuration
     /// may still count it, and it no longer remembers its votes or entries.
     fn lose_a_disk(&mut self) {
+        if self.recovering() {
+            return;
+        }
         let Some(leader) = self.world.leader() else {
             return;
         };

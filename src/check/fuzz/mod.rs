@@ -6,20 +6,28 @@
 //! leadership transfers, snapshots, reads in every safe mode, clock drift
 //! inside the configured bound, settings flipped mid-run, and races against
 //! a leader's lease, in `lease_race`), then heals everything and checks
-//! liveness and the linearizability of the client history. The next fault is chosen from
-//! the world as it is, so a disk is only lost by a node that was removed
-//! from the cluster first (a voter that forgets its vote or its log breaks
-//! Raft's assumptions, as the `volatile-vote` lesson shows).
+//! liveness and the linearizability of the client history. The next fault
+//! is chosen from the world as it is: a disk is lost by a server removed
+//! from the cluster first, or by a member only at a moment when Raft can
+//! survive it (`disk_loss`: a voter that forgets its vote or its log at a
+//! random moment breaks Raft's assumptions, as the `volatile-vote` lesson
+//! shows).
+//!
+//! Liveness after the heal means: one leader whose term stops climbing
+//! (a removed server must not keep deposing it), a client write that
+//! completes, and every member holding the committed log and the
+//! configuration (a member that lost its disk must catch up).
 //!
 //! Everything is a function of the seed: a failing seed reproduces exactly.
 
+mod disk_loss;
 mod faults;
 mod lease_race;
 
 use super::invariants::Invariants;
 use super::linearizability::{check_history, Linearizability};
 use super::violation::{Violation, ViolationKind};
-use crate::raft::{Config, Fault, Faults, NodeId, Op, ReadMode, Role, Time};
+use crate::raft::{Config, Fault, Faults, NodeId, Op, ReadMode, Regression, Role, Time};
 use crate::rng::Rng;
 use crate::sim::{
     Action, NetworkConfig, Outcome, Session, StepRecord, TimedAction, Workload, World, WorldConfig,
@@ -39,6 +47,8 @@ pub struct FuzzOptions {
     /// ([`Config::max_clock_drift_ppm`]), with CheckQuorum and lease reads on:
     /// lease reads are then unsafe, and the fuzzer must catch a stale one.
     pub drift_past_bound: bool,
+    /// A fixed bug put back in every node, to show the fuzzer finds it.
+    pub reinject: Option<Regression>,
 }
 
 impl Default for FuzzOptions {
@@ -48,7 +58,16 @@ impl Default for FuzzOptions {
             sim_seconds: 30,
             fault: None,
             drift_past_bound: false,
+            reinject: None,
         }
+    }
+}
+
+impl FuzzOptions {
+    /// Whether the run is meant to find a violation (a teaching fault, drift
+    /// past the bound, a bug put back): then it may stop at the first.
+    pub fn expects_violation(&self) -> bool {
+        self.fault.is_some() || self.drift_past_bound || self.reinject.is_some()
     }
 }
 
@@ -77,6 +96,22 @@ pub struct SeedReport {
     pub session: Session,
 }
 
+/// How many messages may be in flight at once. A busy run of nine nodes
+/// with slow links holds a few hundred; thousands mean a storm.
+const MAX_IN_FLIGHT: usize = 5_000;
+
+/// How often, in steps, the messages in flight are counted.
+const FLOOD_CHECK_EVERY: u64 = 1_024;
+
+/// The last stretch of the liveness window, µs, over which the members'
+/// term must be steady.
+const STEADY_US: u64 = 2_000_000;
+
+/// How many terms the members may pass through in that stretch: an
+/// election or two to settle a change that removed the leader, not one
+/// every election timeout.
+const MAX_STEADY_TERMS: usize = 3;
+
 /// How long after healing a leader must exist and pending writes commit.
 fn liveness_window(sim_seconds: u64) -> u64 {
     (sim_seconds * 1_000_000 / 3).min(6_000_000)
@@ -90,6 +125,7 @@ fn random_config(rng: &mut Rng, options: &FuzzOptions) -> WorldConfig {
     let raft = Config {
         pre_vote: rng.chance(0.5),
         check_quorum,
+        leader_stickiness: rng.chance(0.85),
         snapshot_threshold: if rng.chance(0.5) {
             rng.range_inclusive(4, 40)
         } else {
@@ -103,6 +139,7 @@ fn random_config(rng: &mut Rng, options: &FuzzOptions) -> WorldConfig {
             rng.range_inclusive(2, 16)
         },
         faults: options.fault.map(Faults::only).unwrap_or_default(),
+        regression: options.reinject,
         ..Config::default()
     };
     // Past the drift bound, a stale lease read needs the new leader to
@@ -176,6 +213,10 @@ struct Run {
     retired: BTreeSet<NodeId>,
     /// Servers being removed before their disk is lost.
     retiring: BTreeSet<NodeId>,
+    /// Members that lost their disk and have not caught up yet.
+    wiped: BTreeSet<NodeId>,
+    /// Messages in flight multiplied past [`MAX_IN_FLIGHT`].
+    flood: Option<Violation>,
     /// A race against a leader's lease, if one is under way.
     race: Option<lease_race::LeaseRace>,
     /// Link directions given a long delay: old messages on them arrive late.
@@ -187,7 +228,42 @@ struct Run {
 
 impl Run {
     fn violated(&self) -> bool {
-        !self.invariants.violations().is_empty()
+        !self.invariants.violations().is_empty() || self.flood.is_some()
+    }
+
+    /// The first violation: a safety property the checker saw break, or
+    /// a flood of messages.
+    fn first_violation(&self) -> Option<Violation> {
+        self.invariants
+            .first_violation()
+            .or(self.flood.as_ref())
+            .cloned()
+    }
+
+    /// A node that answers every rejection with the same request, and a
+    /// network that duplicates, make the messages in flight multiply without
+    /// progress (a leader probing a follower that lost its disk did).
+    /// Counted every few thousand steps.
+    fn check_flood(&mut self) {
+        if !self.world.steps().is_multiple_of(FLOOD_CHECK_EVERY) || self.flood.is_some() {
+            return;
+        }
+        let in_flight = self.world.in_flight_iter().count();
+        if in_flight > MAX_IN_FLIGHT {
+            self.flood = Some(Violation {
+                kind: ViolationKind::Liveness,
+                step: self.world.steps(),
+                time: self.world.now(),
+                nodes: Vec::new(),
+                index: None,
+                term: Some(self.world.max_term()),
+                ops: Vec::new(),
+                sentence: format!(
+                    "{in_flight} messages were in flight at once at {}: the nodes keep resending without progress",
+                    self.world.now()
+                ),
+            });
+        }
     }
 
     fn observe(&mut self, records: &[StepRecord]) {
@@ -203,6 +279,7 @@ impl Run {
                 break;
             };
             self.invariants.check(&self.world, &r);
+            self.check_flood();
             self.fire_trigger();
             self.advance_lease_race();
         }
@@ -302,6 +379,22 @@ impl Run {
     /// a server down only once its removal has committed; an uncommitted
     /// C_new may still be rolled back.
     fn latest_committed_config(&self) -> Option<crate::raft::Configuration> {
+        // Commit indexes start over at a restart; the checker remembers the
+        // highest index ever committed. Any node holding that entry holds
+        // the configuration in force there.
+        if let Some((index, term)) = self.invariants.highest_commit() {
+            let holder = self.world.node_ids().into_iter().find(|id| {
+                let log = self.world.node(*id).log();
+                log.term_at(index) == Some(term) || log.snapshot().last_index >= index
+            });
+            if let Some(id) = holder {
+                let log = self.world.node(id).log();
+                let config = log.config_at(index.max(log.snapshot().last_index)).1;
+                if !config.voters.is_empty() {
+                    return Some(config.clone());
+                }
+            }
+        }
         self.world
             .node_ids()
             .into_iter()
@@ -311,18 +404,32 @@ impl Run {
             .filter(|c| !c.voters.is_empty())
     }
 
+    /// Whether the run's settings keep a removed server from disrupting
+    /// the cluster: leader stickiness, CheckQuorum or Pre-Vote, as the run
+    /// was meant to have them (a bug put back must show, not be hidden).
+    fn removed_servers_contained(&self) -> bool {
+        let r = &self.base_raft;
+        r.leader_stickiness || r.check_quorum || r.pre_vote
+    }
+
     fn heal(&mut self) {
         self.settle_retirements();
-        // Decommission servers the cluster removed, as an operator would: one
-        // that never learned of its removal keeps campaigning and, without
-        // Pre-Vote or CheckQuorum, disrupts every leader (thesis §4.2.3).
+        // A removed server that never learned of its removal keeps
+        // campaigning. With none of the rules that contain it, it deposes
+        // every leader (thesis §4.2.3), and an operator decommissions it.
+        // With one, it stays up, and comes back if it was down: it must not
+        // disturb anyone.
+        let contained = self.removed_servers_contained();
         let members = self.latest_committed_config().map(|c| c.members());
         let retired = self.retired.clone();
         let is_member =
             |id: NodeId| !retired.contains(&id) && members.as_ref().is_none_or(|m| m.contains(&id));
-        for id in self.world.node_ids() {
-            if !is_member(id) && self.world.is_up(id) {
-                self.act(Action::Crash { node: id });
+        let keep = |id: NodeId| is_member(id) || (contained && !retired.contains(&id));
+        if !contained {
+            for id in self.world.node_ids() {
+                if !is_member(id) && self.world.is_up(id) {
+                    self.act(Action::Crash { node: id });
+                }
             }
         }
         self.trigger = None;
@@ -343,7 +450,7 @@ impl Run {
             }
         }
         for id in self.world.node_ids() {
-            if !self.world.is_up(id) && is_member(id) {
+            if !self.world.is_up(id) && keep(id) {
                 self.act(Action::Restart { node: id });
             }
         }
@@ -373,12 +480,36 @@ impl Run {
             },
         });
         let end = healed_at.plus(window);
+        let contained = self.removed_servers_contained();
+        let steady_us = STEADY_US.min(window / 3);
+        let steady_from = Time(end.as_micros().saturating_sub(steady_us));
+        let mut steady_terms = BTreeSet::new();
         while self.world.now() < end && !self.violated() {
             self.run_until(self.world.now().plus(200_000).min(end));
-            self.decommission_removed();
+            if !contained {
+                self.decommission_removed();
+            }
+            if self.world.now() >= steady_from {
+                steady_terms.insert(self.members_term());
+            }
         }
         if self.violated() {
             return None;
+        }
+        let (first, last) = (
+            steady_terms.first().copied().unwrap_or(0),
+            steady_terms.last().copied().unwrap_or(0),
+        );
+        if steady_terms.len() > MAX_STEADY_TERMS {
+            return Some(self.liveness_violation(
+                healed_at,
+                window,
+                marker,
+                format!(
+                    "the members' term kept climbing, from {first} to {last} in the last {}: a server keeps deposing the leader",
+                    Time(steady_us)
+                ),
+            ));
         }
         let leader = self.world.leader();
         let marker_done = matches!(
@@ -392,15 +523,68 @@ impl Run {
             let n = self.world.node(l);
             n.role() == Role::Leader && n.commit_index() == n.last_index()
         });
-        if leader.is_some() && marker_done && settled {
-            return None;
-        }
         let why = match leader {
             None => "no node was leader".to_string(),
             Some(l) if !settled => format!("leader {l} still had uncommitted entries"),
-            Some(_) => "a client write did not complete".to_string(),
+            Some(_) if !marker_done => "a client write did not complete".to_string(),
+            Some(l) => self.member_behind(l)?,
         };
-        Some(Violation {
+        Some(self.liveness_violation(healed_at, window, marker, why))
+    }
+
+    /// The term of the cluster's members: the highest among the running
+    /// members of the latest committed configuration (a removed server's
+    /// own term may climb alone; it must not carry theirs with it).
+    fn members_term(&self) -> crate::raft::Term {
+        let members = self.latest_committed_config().map(|c| c.members());
+        self.world
+            .node_ids()
+            .into_iter()
+            .filter(|id| self.world.is_up(*id))
+            .filter(|id| members.as_ref().is_none_or(|m| m.contains(id)))
+            .map(|id| self.world.node(id).term())
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Why a running member of `leader`'s committed configuration is not
+    /// caught up with it, if one is not: it lacks the committed log (a
+    /// member that lost its disk must catch up), or it does not know the
+    /// configuration (it must relearn even the founding one).
+    fn member_behind(&self, leader: NodeId) -> Option<String> {
+        let l = self.world.node(leader);
+        let commit = l.commit_index();
+        let config = l.log().config_at(commit).1;
+        config.members().into_iter().find_map(|id| {
+            if id == leader || !self.world.is_up(id) {
+                return None;
+            }
+            let log = self.world.node(id).log();
+            let holds = log.snapshot().last_index >= commit || log.term_at(commit) == l.log().term_at(commit);
+            if !holds {
+                return Some(format!(
+                    "{id} still lacked committed entry {commit} (its log ends at {})",
+                    log.last_index()
+                ));
+            }
+            (log.config_at(commit).1 != config).then(|| {
+                format!(
+                    "{id} did not know the configuration {config} that {leader} committed (it had {})",
+                    log.config_at(commit).1
+                )
+            })
+        })
+    }
+
+    fn liveness_violation(
+        &self,
+        healed_at: Time,
+        window: u64,
+        marker: u64,
+        why: String,
+    ) -> Violation {
+        let leader = self.world.leader();
+        Violation {
             kind: ViolationKind::Liveness,
             step: self.world.steps(),
             time: self.world.now(),
@@ -409,11 +593,11 @@ impl Run {
             term: Some(self.world.max_term()),
             ops: vec![marker],
             sentence: format!(
-                "{} after every fault healed at {healed_at} with all nodes up and connected: {why} (reached term {})",
+                "{} after every fault healed at {healed_at} with all members up and connected: {why} (reached term {})",
                 Time(window),
                 self.world.max_term()
             ),
-        })
+        }
     }
 }
 
@@ -432,6 +616,8 @@ pub fn run_seed(seed: u64, options: &FuzzOptions) -> SeedReport {
         trigger: None,
         retired: BTreeSet::new(),
         retiring: BTreeSet::new(),
+        wiped: BTreeSet::new(),
+        flood: None,
         race: None,
         slow_links: BTreeSet::new(),
         base_raft: config.raft.clone(),
@@ -449,16 +635,16 @@ pub fn run_seed(seed: u64, options: &FuzzOptions) -> SeedReport {
         let pause = run.random_fault();
         next = run.world.now().plus(pause);
     }
-    let mut violation = run.invariants.first_violation().cloned();
+    let mut violation = run.first_violation();
     if violation.is_none() {
         run.run_until(heal_at);
-        violation = run.invariants.first_violation().cloned();
+        violation = run.first_violation();
     }
     if violation.is_none() {
         run.heal();
         violation = run
             .liveness(heal_at, window)
-            .or_else(|| run.invariants.first_violation().cloned());
+            .or_else(|| run.first_violation());
     }
     let mut unknown = false;
     if violation.is_none() {
@@ -519,6 +705,8 @@ pub struct FuzzSummary {
     pub sim_micros: u64,
     /// Seeds whose linearizability search ran out of budget.
     pub linearizability_unknown: u64,
+    /// Those seeds, in seed order.
+    pub unknown_seeds: Vec<u64>,
     /// Failing seeds, in seed order.
     pub failures: Vec<SeedReport>,
 }
@@ -573,6 +761,9 @@ pub fn run_seeds(
         summary.events += r.steps;
         summary.sim_micros += r.sim_time.as_micros();
         summary.linearizability_unknown += u64::from(r.linearizability_unknown);
+        if r.linearizability_unknown {
+            summary.unknown_seeds.push(r.seed);
+        }
         if r.violation.is_some() {
             summary.violations += 1;
             summary.failures.push(r);
@@ -592,6 +783,9 @@ pub fn reproduce_command(seed: u64, options: &FuzzOptions) -> String {
     }
     if options.drift_past_bound {
         cmd.push_str(" --drift-past-bound");
+    }
+    if let Some(r) = options.reinject {
+        cmd.push_str(&format!(" --reinject {r}"));
     }
     cmd
 }
