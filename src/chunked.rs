@@ -373,6 +373,59 @@ mod tests {
     use super::*;
     use crate::rng::Rng;
 
+    type Small = Chunked<u64, 4, 3>;
+
+    /// A list under test beside the plain `Vec` it must behave as, with
+    /// copies of both taken along the way.
+    #[derive(Default)]
+    struct Model {
+        model: Vec<u64>,
+        list: Small,
+        copies: Vec<(Vec<u64>, Small)>,
+        next: u64,
+    }
+
+    impl Model {
+        /// One random edit, the same on both: a truncation, a drop from the
+        /// front (of up to `max_drop` items, or anything up to the length),
+        /// a copy kept, a change, or (`pushes` times in `pushes + 4`) a push.
+        fn edit(&mut self, rng: &mut Rng, pushes: usize, max_drop: Option<usize>) {
+            let Model {
+                model,
+                list,
+                copies,
+                next,
+            } = self;
+            match rng.index(pushes + 4) {
+                0 => {
+                    let keep = rng.index(model.len() + 1);
+                    model.truncate(keep);
+                    list.truncate(keep);
+                }
+                1 => {
+                    let n = rng.index(max_drop.unwrap_or(model.len() + 3));
+                    model.drain(..n.min(model.len()));
+                    list.drop_front(n);
+                }
+                2 => copies.push((model.clone(), list.clone())),
+                3 => {
+                    let i = rng.index(model.len() + 1);
+                    if let Some(x) = model.get_mut(i) {
+                        *x += 1000;
+                    }
+                    if let Some(x) = list.get_mut(i) {
+                        *x += 1000;
+                    }
+                }
+                _ => {
+                    *next += 1;
+                    model.push(*next);
+                    list.push(*next);
+                }
+            }
+        }
+    }
+
     /// Random pushes, changes, truncations and front drops, checked after
     /// each against a plain `Vec` doing the same; copies taken along the way
     /// must not change when the original does.
@@ -380,37 +433,10 @@ mod tests {
     fn behaves_as_a_vec_and_copies_are_independent() {
         let mut rng = Rng::new(7);
         for _ in 0..50 {
-            let (mut model, mut list) = (Vec::new(), Chunked::<u64, 4, 3>::default());
-            let mut copies: Vec<(Vec<u64>, Chunked<u64, 4, 3>)> = Vec::new();
-            let mut next = 1;
+            let mut m = Model::default();
             for _ in 0..1_000 {
-                match rng.index(12) {
-                    0 => {
-                        let keep = rng.index(model.len() + 1);
-                        model.truncate(keep);
-                        list.truncate(keep);
-                    }
-                    1 => {
-                        let n = rng.index(model.len() + 3);
-                        model.drain(..n.min(model.len()));
-                        list.drop_front(n);
-                    }
-                    2 => copies.push((model.clone(), list.clone())),
-                    3 => {
-                        let i = rng.index(model.len() + 1);
-                        if let Some(x) = model.get_mut(i) {
-                            *x += 1000;
-                        }
-                        if let Some(x) = list.get_mut(i) {
-                            *x += 1000;
-                        }
-                    }
-                    _ => {
-                        model.push(next);
-                        list.push(next);
-                        next += 1;
-                    }
-                }
+                m.edit(&mut rng, 8, None);
+                let (model, list, next) = (&m.model, &m.list, m.next + 1);
                 assert_eq!(list.len(), model.len());
                 assert!(list.iter().eq(model.iter()));
                 assert!(list.iter().rev().eq(model.iter().rev()));
@@ -433,7 +459,7 @@ mod tests {
                     );
                 }
             }
-            for (model, copy) in &copies {
+            for (model, copy) in &m.copies {
                 assert!(copy.iter().eq(model.iter()));
             }
         }
@@ -446,40 +472,12 @@ mod tests {
     fn common_prefix_with_an_earlier_copy_matches_a_plain_comparison() {
         let mut rng = Rng::new(11);
         for _ in 0..40 {
-            let (mut model, mut list) = (Vec::new(), Chunked::<u64, 4, 3>::default());
-            let mut copies: Vec<(Vec<u64>, Chunked<u64, 4, 3>)> = Vec::new();
-            let mut next = 1;
+            let mut m = Model::default();
             for _ in 0..400 {
-                match rng.index(10) {
-                    0 => {
-                        let keep = rng.index(model.len() + 1);
-                        model.truncate(keep);
-                        list.truncate(keep);
-                    }
-                    1 => {
-                        let n = rng.index(3);
-                        model.drain(..n.min(model.len()));
-                        list.drop_front(n);
-                    }
-                    2 => copies.push((model.clone(), list.clone())),
-                    3 => {
-                        let i = rng.index(model.len() + 1);
-                        if let Some(x) = model.get_mut(i) {
-                            *x += 1000;
-                        }
-                        if let Some(x) = list.get_mut(i) {
-                            *x += 1000;
-                        }
-                    }
-                    _ => {
-                        model.push(next);
-                        list.push(next);
-                        next += 1;
-                    }
-                }
-                for (old, copy) in &copies {
-                    let plain = model.iter().zip(old).take_while(|(a, b)| a == b).count();
-                    assert_eq!(list.common_prefix_len(copy, |a, b| a == b), plain);
+                m.edit(&mut rng, 6, Some(3));
+                for (old, copy) in &m.copies {
+                    let plain = m.model.iter().zip(old).take_while(|(a, b)| a == b).count();
+                    assert_eq!(m.list.common_prefix_len(copy, |a, b| a == b), plain);
                 }
             }
         }

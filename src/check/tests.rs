@@ -193,28 +193,7 @@ fn state_machine_safety_fires_when_two_nodes_apply_different_entries_at_one_inde
 fn leader_append_only_fires_when_a_leader_loses_its_own_entry() {
     // Reference: Figure 3. Two single-voter worlds elect N1 in the same term;
     // the second has a shorter log, as if the leader had truncated its own.
-    let solo = |terms: &[u64]| {
-        let members = Configuration::of_voters([n(1)]);
-        let mut d = PersistentState::bootstrap(members);
-        d.term = 1;
-        for t in terms {
-            d.log.append(*t, Payload::Noop);
-        }
-        let mut w = World::from_disks(
-            WorldConfig {
-                nodes: 3,
-                voters: 1,
-                ..WorldConfig::default()
-            },
-            1,
-            vec![d, PersistentState::blank(), PersistentState::blank()],
-        )
-        .unwrap();
-        w.run_until(Time::from_millis(1_000));
-        assert_eq!(w.leader(), Some(n(1)));
-        w
-    };
-    let (long, short) = (solo(&[1, 1, 1]), solo(&[1]));
+    let (long, short) = (solo_leader(&[1, 1, 1]), solo_leader(&[1]));
     assert_eq!(long.node(n(1)).term(), short.node(n(1)).term());
     let mut inv = Invariants::new();
     inv.check(&long, &step(1, n(1), vec![]));

@@ -136,21 +136,9 @@ impl Run {
             95..=99 => self.lose_a_disk(),
             210..=217 => self.wipe_a_member(),
             218..=225 => self.drop_a_message(),
-            226..=231 => {
-                // A short latency of its own on one direction of one link:
-                // messages on it overtake or fall behind the others.
-                let (from, to) = (self.random_node(), self.random_node());
-                if from != to {
-                    let lo = self.rng.range_inclusive(500, 20_000);
-                    let hi = lo + self.rng.range_inclusive(0, 40_000);
-                    self.slow_links.insert((from, to));
-                    self.act(Action::SetLinkLatency {
-                        from,
-                        to,
-                        range: Some((lo, hi)),
-                    });
-                }
-            }
+            // A short latency of its own on one direction of one link:
+            // messages on it overtake or fall behind the others.
+            226..=231 => self.link_latency((500, 20_000), 40_000),
             232..=239 => {
                 // The leader removes itself, often with its messages to one
                 // voter cut: the removal may then reach only some servers.
@@ -159,21 +147,9 @@ impl Run {
                     pause = self.rng.range_inclusive(1_000, 30_000);
                 }
             }
-            160..=167 => {
-                // A delay spike on one direction of one link: what is sent on
-                // it now arrives long after newer messages, in older terms.
-                let (from, to) = (self.random_node(), self.random_node());
-                if from != to {
-                    let lo = self.rng.range_inclusive(100_000, 500_000);
-                    let hi = lo + self.rng.range_inclusive(0, 2_000_000);
-                    self.slow_links.insert((from, to));
-                    self.act(Action::SetLinkLatency {
-                        from,
-                        to,
-                        range: Some((lo, hi)),
-                    });
-                }
-            }
+            // A delay spike on one direction of one link: what is sent on
+            // it now arrives long after newer messages, in older terms.
+            160..=167 => self.link_latency((100_000, 500_000), 2_000_000),
             168..=171 => {
                 let slow: Vec<_> = self.slow_links.iter().copied().collect();
                 if !slow.is_empty() {
@@ -234,6 +210,22 @@ impl Run {
             _ => {}
         }
         pause
+    }
+
+    /// Gives one direction of one random link a latency of its own: a
+    /// lower bound drawn from `lowest`, and up to `spread` more.
+    fn link_latency(&mut self, lowest: (u64, u64), spread: u64) {
+        let (from, to) = (self.random_node(), self.random_node());
+        if from != to {
+            let lo = self.rng.range_inclusive(lowest.0, lowest.1);
+            let hi = lo + self.rng.range_inclusive(0, spread);
+            self.slow_links.insert((from, to));
+            self.act(Action::SetLinkLatency {
+                from,
+                to,
+                range: Some((lo, hi)),
+            });
+        }
     }
 
     pub(super) fn restore_link_latency(&mut self, from: NodeId, to: NodeId) {
