@@ -486,6 +486,7 @@ fn Legend() -> impl IntoView {
         Kind::Learner,
         Kind::Crashed,
         Kind::Outside,
+        Kind::Removed,
     ];
     let messages = [
         ("message msg-append", "AE2", "AppendEntries with 2 entries"),

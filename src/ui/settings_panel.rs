@@ -145,6 +145,11 @@ pub fn SettingsPanel() -> impl IntoView {
                     on:change=toggle("CheckQuorum", |c, on| c.check_quorum = on) />
                 "CheckQuorum"
             </label>
+            <label class="switch" title="A server that heard from the leader within the minimum election timeout ignores vote requests (§6), so a removed server cannot depose it. CheckQuorum implies it.">
+                <input type="checkbox" prop:checked=move || lab.raft.with(|c| c.leader_stickiness)
+                    on:change=toggle("Leader stickiness", |c, on| c.leader_stickiness = on) />
+                "Leader stickiness"
+            </label>
             <label class="switch">
                 <input type="checkbox" prop:checked=move || lab.raft.with(|c| c.lease_reads)
                     on:change=toggle("Lease reads", |c, on| c.lease_reads = on) />

@@ -34,6 +34,9 @@ pub fn announcements(before: &[NodeCard], after: &[NodeCard]) -> Vec<String> {
             (k, Kind::Outside) if k != Kind::Outside && k != Kind::Crashed => {
                 said.push(format!("{id} left the cluster"))
             }
+            (k, Kind::Removed) if k != Kind::Removed && k != Kind::Crashed => {
+                said.push(format!("{id} was removed from the cluster"))
+            }
             _ => {}
         }
     }

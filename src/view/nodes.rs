@@ -19,8 +19,12 @@ pub enum Kind {
     /// Receiving the log without a vote (thesis §4.2.1).
     Learner,
     /// Running, but not a member of the cluster's configuration: a spare
-    /// server that can be added, or one that was removed.
+    /// server that can be added.
     Outside,
+    /// Running, and once a member, but the cluster's configuration no
+    /// longer includes it (§6). It may not know yet: then it still times out
+    /// and campaigns, and leader stickiness keeps anyone from listening.
+    Removed,
     /// Crashed: only its disk (term, vote, log) survives.
     Crashed,
 }
@@ -35,6 +39,7 @@ impl Kind {
             Kind::Leader => "leader",
             Kind::Learner => "learner",
             Kind::Outside => "not a member",
+            Kind::Removed => "removed",
             Kind::Crashed => "crashed",
         }
     }
@@ -56,6 +61,7 @@ impl Kind {
             Kind::Leader => "L",
             Kind::Learner => "Ln",
             Kind::Outside => "–",
+            Kind::Removed => "R",
             Kind::Crashed => "✕",
         }
     }
@@ -111,6 +117,9 @@ impl NodeCard {
             self.term
         );
         if let Some((votes, quorum)) = &self.votes {
+            if self.kind == Kind::Removed {
+                s.push_str(", still campaigning: it has not learned of its removal");
+            }
             let from: Vec<String> = votes.iter().map(|n| n.to_string()).collect();
             s.push_str(&format!(
                 ", votes from {} ({} of {} needed)",
@@ -183,6 +192,8 @@ fn node_card(
     let role = node.role();
     let kind = if !up {
         Kind::Crashed
+    } else if !config.is_member(id) && was_member(node) {
+        Kind::Removed
     } else {
         match role {
             Role::Leader => Kind::Leader,
@@ -201,13 +212,17 @@ fn node_card(
         .map_or(world.now(), |c| c.local(world.now()));
     let settings = node.config();
     let deadline = node.election_deadline();
-    let timer = (up && deadline != Time::NEVER && kind != Kind::Leader && kind != Kind::Outside)
-        .then(|| {
-            let total = recorder
-                .timer_set_at(id, deadline)
-                .map_or(settings.election_timeout_max_us, |set| deadline.since(set));
-            share_left(local_now, deadline, total)
-        });
+    let campaigns = match kind {
+        Kind::Leader | Kind::Outside => false,
+        Kind::Removed => node.is_promotable(),
+        _ => true,
+    };
+    let timer = (up && deadline != Time::NEVER && campaigns).then(|| {
+        let total = recorder
+            .timer_set_at(id, deadline)
+            .map_or(settings.election_timeout_max_us, |set| deadline.since(set));
+        share_left(local_now, deadline, total)
+    });
     let lease = (up && kind == Kind::Leader && node.lease_until() > local_now)
         .then(|| share_left(local_now, node.lease_until(), settings.lease_duration_us));
     let votes = match role {
@@ -233,6 +248,20 @@ fn node_card(
         drift_ppm: world.clock(id).map_or(0, |c| c.drift_ppm()),
     };
     (card, NodeRings { timer, lease })
+}
+
+/// Whether `node`'s own log says it was a member: its latest configuration
+/// includes it (it has not learned of its removal), or the one before does
+/// (the latest is the one that removed it). A spare that was never added
+/// holds neither.
+fn was_member(node: &crate::raft::Node) -> bool {
+    let id = node.id();
+    node.membership().is_member(id)
+        || node
+            .log()
+            .config_at(node.membership_index().saturating_sub(1))
+            .1
+            .is_member(id)
 }
 
 /// Who leads, in one line under the cluster: "Leader: N2 (term 3)". A
@@ -418,6 +447,52 @@ mod tests {
         assert_eq!(cards[at].kind, Kind::Outside);
         assert_eq!(rings[at].timer, None);
         assert_eq!(cluster_configuration(t.world()).voters.len(), 3);
+    }
+
+    #[test]
+    fn a_removed_server_is_drawn_as_removed_whether_or_not_it_knows() {
+        // Reference: §6. Removed while connected: it learns with the commit
+        // and stops its timer. Removed while cut off: it does not know, and
+        // campaigns; the card says both.
+        use crate::raft::ConfChange;
+        for cut_off in [false, true] {
+            let mut t = timeline(5, 5);
+            let leader = leader_of(&mut t);
+            let gone = [NodeId(3), NodeId(2)]
+                .into_iter()
+                .find(|id| *id != leader)
+                .unwrap();
+            if cut_off {
+                t.act(Action::Isolate { node: gone });
+            }
+            t.act(Action::ChangeMembership {
+                change: ConfChange::Remove(gone),
+            });
+            t.run_until(t.world().now().plus(600_000));
+            t.act(Action::Heal);
+            t.run_until(t.world().now().plus(1_000_000));
+            let (cards, rings) = cards_and_rings(t.world(), t.observer());
+            let at = cards.iter().position(|c| c.id == gone).unwrap();
+            assert_eq!(cards[at].kind, Kind::Removed, "cut off: {cut_off}");
+            let said = cards[at].describe();
+            assert!(
+                said.starts_with(&format!("{gone}: removed, term")),
+                "{said}"
+            );
+            let campaigning = t.world().node(gone).role() != crate::raft::Role::Follower;
+            assert_eq!(campaigning, cut_off, "{said}");
+            assert_eq!(said.contains("still campaigning"), campaigning, "{said}");
+            assert_eq!(
+                rings[at].timer.is_some(),
+                cut_off,
+                "a timer only while it may campaign"
+            );
+            assert_eq!(
+                cards.iter().filter(|c| c.kind == Kind::Leader).count(),
+                1,
+                "the others keep their leader"
+            );
+        }
     }
 
     fn card(id: u8, kind: Kind, term: Term) -> NodeCard {

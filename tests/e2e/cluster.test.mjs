@@ -438,6 +438,51 @@ describe('the live cluster', () => {
     await app.context.close();
   });
 
+  test('Remove N3 from the cluster: the others keep one leader and its term for ten seconds; N3 is drawn removed', T, async () => {
+    // Reference: §6. With the default settings (leader stickiness on), a
+    // removed server cannot depose the leader by asking for votes.
+    const app = await openApp(lab, '/?speed=2');
+    const { page } = app;
+    await openGroup(page, 'Protocol settings');
+    assert.equal(await page.getByRole('checkbox', { name: 'Leader stickiness' }).isChecked(), true, 'on by default');
+    const first = await leader(page);
+    await untilFrame(page, 'a committed entry', () => document.querySelector('.log-cell.committed'), null, 10_000);
+    const gone = first.node === 'N3' ? 'N2' : 'N3';
+    await selectNode(page, gone);
+    await button(page, `Remove ${gone} from the cluster`).click();
+    assert.match(await page.getByTestId('inspector-status').textContent(), /^✓/);
+    await untilFrame(
+      page,
+      `${gone} out of the committed configuration`,
+      (gone) => {
+        const c = document.querySelector('[data-testid="configuration"]').textContent;
+        return /^C_old committed: voters/.test(c) && !new RegExp(`voters[^;]*${gone}`).test(c);
+      },
+      gone,
+      10_000,
+    );
+    const t0 = await simMillis(page);
+    const seen = [];
+    while ((await simMillis(page)) < t0 + 10_000) {
+      seen.push(
+        await page.evaluate(() =>
+          [...document.querySelectorAll('[data-testid="node"][data-role="leader"]')].map((e) => `${e.dataset.node} term ${e.dataset.term}`),
+        ),
+      );
+      await sleep(200);
+    }
+    assert.ok(seen.length >= 20, `sampled the ten seconds (${seen.length} samples)`);
+    for (const leaders of seen) {
+      assert.deepEqual(leaders, [`${first.node} term ${first.term}`], 'one leader, its term unchanged');
+    }
+    assert.match(await nodeButton(page, gone).getAttribute('aria-label'), new RegExp(`^${gone}: removed, term`));
+    assert.equal(await nodeFigure(page, gone).getAttribute('data-role'), 'removed');
+    await nodeFigure(page, gone).scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'removed-server.png');
+    app.assertClean();
+    await app.context.close();
+  });
+
   test('a joint-consensus change goes through C_old,new to the new voters', T, async () => {
     const app = await openApp(lab, '/');
     const { page } = app;
