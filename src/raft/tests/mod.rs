@@ -793,6 +793,108 @@ fn with_check_quorum_a_follower_ignores_vote_requests_while_its_leader_is_alive(
     assert_eq!(c.node(follower).voted_for(), Some(n(3)));
 }
 
+#[test]
+fn leader_stickiness_alone_ignores_disruptive_votes_but_grants_no_lease() {
+    // Reference: §6 — "if a server receives a RequestVote RPC within the
+    // minimum election timeout of hearing from a current leader, it does not
+    // update its term or grant its vote" — on its own, without CheckQuorum;
+    // thesis §6.4.1 — a lease rests on CheckQuorum's promises, so it still
+    // needs CheckQuorum; thesis §3.10 — a transfer overrides stickiness.
+    for stickiness in [true, false] {
+        let mut c = Cluster::new(
+            3,
+            Config {
+                leader_stickiness: stickiness,
+                check_quorum: false,
+                ..Config::default()
+            },
+        );
+        c.elect(n(1));
+        c.heartbeat(n(1));
+        let term = c.node(n(2)).term();
+        let ask = |transfer| Message::RequestVote {
+            term: term + 1,
+            last_log_index: 99,
+            last_log_term: 99,
+            pre_vote: false,
+            transfer,
+        };
+        let now = c.now;
+        c.node_mut(n(2)).handle_message(now, n(3), ask(false));
+        c.collect(n(2));
+        let adopted = c.node(n(2)).term() == term + 1;
+        assert_eq!(adopted, !stickiness, "stickiness = {stickiness}");
+        if stickiness {
+            c.node_mut(n(2)).handle_message(now, n(3), ask(true));
+            c.collect(n(2));
+            assert_eq!(
+                c.node(n(2)).voted_for(),
+                Some(n(3)),
+                "a transfer goes through"
+            );
+        }
+        let r = c.read(n(1), "x", ReadMode::Lease);
+        c.deliver_all();
+        assert!(
+            matches!(
+                c.reply(r),
+                Some(Answer::Refused(Refusal::NoLease {
+                    reason: NoLeaseReason::NeedsCheckQuorum
+                }))
+            ),
+            "{:?}",
+            c.reply(r)
+        );
+    }
+}
+
+#[test]
+fn a_follower_of_this_terms_leader_refuses_a_late_candidate_of_the_same_term() {
+    // Reference: §5.2 — one leader per term; a server that knows this term's
+    // leader (here, one back from a blank disk that caught up from it) must
+    // not vote in the term again.
+    let mut c = Cluster::new(
+        3,
+        Config {
+            leader_stickiness: false,
+            ..Config::default()
+        },
+    );
+    // N1 wins with N3's vote; N2 hears of term 1 only from its heartbeat.
+    c.disconnect(n(1), n(2));
+    c.elect(n(1));
+    c.reconnect(n(1), n(2));
+    c.heartbeat(n(1));
+    let term = c.node(n(2)).term();
+    assert_eq!(c.node(n(2)).leader(), Some(n(1)));
+    assert_eq!(
+        c.node(n(2)).voted_for(),
+        None,
+        "N2 never voted in term {term}"
+    );
+    let now = c.now;
+    c.node_mut(n(2)).handle_message(
+        now,
+        n(3),
+        Message::RequestVote {
+            term,
+            last_log_index: 99,
+            last_log_term: 99,
+            pre_vote: false,
+            transfer: false,
+        },
+    );
+    c.collect(n(2));
+    assert!(c.events_of(n(2)).any(|e| matches!(
+        e,
+        Event::VoteRefused {
+            reason: VoteRefusal::FollowsLeader { leader },
+            ..
+        } if *leader == n(1)
+    )));
+    assert_eq!(c.node(n(2)).voted_for(), None);
+}
+
 // ----- reads ----------------------------------------------------------------
 
 #[test]
