@@ -161,7 +161,9 @@ pub fn EventLogPanel() -> impl IntoView {
                     m.get(record.index)
                         .is_some_and(|mark| mark.key == Some(KeyMark::Violation))
                 });
-                let line = view::step_line(replay.world(), &record, broken);
+                // The line as shown, stale-read verdict included.
+                let line = lab
+                    .with_lanes(|lanes| view::event_line(replay.world(), &record, broken, lanes));
                 if view::folded(&line.text()).contains(&job.filter.search) {
                     l.steps.push(record.index);
                 }

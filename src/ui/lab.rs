@@ -519,8 +519,7 @@ impl Lab {
                             let broken = m
                                 .get(record.index)
                                 .is_some_and(|mark| mark.key == Some(KeyMark::Violation));
-                            let line = view::step_line(world, record, broken);
-                            made.push(view::with_stale_note(line, world, record, l));
+                            made.push(view::event_line(world, record, broken, l));
                         });
                     });
                 });

@@ -380,10 +380,23 @@ pub fn step_line(world: &World, record: &StepRecord, violation: bool) -> EventLi
     }
 }
 
+/// The event log's line for one step, as it is shown and as a search reads
+/// it: [`step_line`] with the verdict on a stale read added (one function,
+/// so that a search finds the words of that verdict too). `broken`: a
+/// safety rule broke at this step.
+pub fn event_line(
+    world: &World,
+    record: &StepRecord,
+    broken: bool,
+    lanes: &crate::view::Lanes,
+) -> EventLine {
+    with_stale_note(step_line(world, record, broken), world, record, lanes)
+}
+
 /// `line` with the verdict on a stale read added to its headline, when
 /// its step answered a read the recorder proved stale: "— stale: it missed
 /// #4 set x=2, completed at 830.000 ms".
-pub fn with_stale_note(
+fn with_stale_note(
     mut line: EventLine,
     world: &World,
     record: &StepRecord,

@@ -639,8 +639,7 @@ mod tests {
         let lanes = t.observer().lanes();
         let mut noted = Vec::new();
         while let Some(record) = replay.next_step() {
-            let line = crate::view::step_line(replay.world(), &record, false);
-            let line = crate::view::with_stale_note(line, replay.world(), &record, lanes);
+            let line = crate::view::event_line(replay.world(), &record, false, lanes);
             if line.headline.contains("stale") {
                 noted.push(line.headline);
             }

@@ -43,7 +43,7 @@ pub use announce::announcements;
 pub use cadence::Cadence;
 pub use cluster::{configuration, violation, ConfigurationView, ViolationView};
 pub use event_log::{
-    message_words, step_line, step_marks, with_stale_note, EventLine, EventPart, KeyMark, LineKind,
+    event_line, message_words, step_line, step_marks, EventLine, EventPart, KeyMark, LineKind,
 };
 pub use explain::{explain_window, involves, op_sentence, ExplainWindow, CONTEXT_STEPS};
 pub use inspector::{

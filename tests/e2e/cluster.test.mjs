@@ -118,6 +118,17 @@ describe('the live cluster', () => {
     assert.match(stale, /stale/);
     assert.match(stale, /it missed #1 set x=2/);
     assert.equal(await page.getByRole('alert').count(), 0, 'an unsafe mode breaks no promise: no alert');
+    // The event log's search reads its lines as they are shown, verdict included.
+    const search = page.getByRole('searchbox', { name: 'Search the event log' });
+    await search.fill('stale: it missed');
+    await untilFrame(
+      page,
+      'the search to find the stale read',
+      () => [...document.querySelectorAll('.log-line')].some((l) => l.textContent.includes('stale: it missed #1')),
+      null,
+      20_000,
+    );
+    await search.fill('');
 
     await page.getByRole('combobox', { name: 'Read mode' }).selectOption({ label: 'ReadIndex' });
     await button(page, 'Read').click();
@@ -287,6 +298,10 @@ describe('the live cluster', () => {
     const l = await leader(page);
     await openGroup(page, 'Teaching faults');
     await page.getByRole('checkbox', { name: 'volatile-vote' }).check();
+    // As in the lesson: without leader stickiness the operator's election
+    // goes through at once, while the others still remember the leader.
+    await openGroup(page, 'Protocol settings');
+    await page.getByRole('checkbox', { name: 'Leader stickiness' }).uncheck();
     await button(page, 'Pause').click();
     const [a, b, c] = ['N1', 'N2', 'N3', 'N4', 'N5'].filter((n) => n !== l.node);
     const cut = async (from, to) => {
