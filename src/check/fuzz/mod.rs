@@ -243,7 +243,7 @@ impl Run {
     /// A node that answers every rejection with the same request, and a
     /// network that duplicates, make the messages in flight multiply without
     /// progress (a leader probing a follower that lost its disk did).
-    /// Counted every few thousand steps.
+    /// Counted every thousand steps or so.
     fn check_flood(&mut self) {
         if !self.world.steps().is_multiple_of(FLOOD_CHECK_EVERY) || self.flood.is_some() {
             return;
