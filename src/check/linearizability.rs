@@ -43,7 +43,7 @@
 //! of the key are added back (see `shrink` and `close`), so what the student
 //! is shown is a real conflict, not an artefact of leaving operations out.
 
-use crate::check::pinned::Scan;
+use crate::check::pins::{Constraint, Scan};
 use crate::raft::kv::{Op, WriteResult};
 use crate::raft::Time;
 use crate::sim::history::{ClientOp, OpId, OpKind, Outcome};
@@ -194,38 +194,6 @@ pub fn linearizable_from<'a>(
         Search::Linearizable => Some(true),
         Search::NotLinearizable => Some(false),
         Search::OutOfBudget => None,
-    }
-}
-
-/// How one operation constrains a linearization, for `check::pinned`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Constraint {
-    /// It says nothing (an unanswered read, a refused write).
-    None,
-    /// It was answered at this instant (never before its invocation); a read
-    /// with the value it returned.
-    Answered {
-        ret: Time,
-        read: Option<Option<i64>>,
-    },
-    /// A write never answered: it may take effect at any instant after its
-    /// invocation, or never.
-    Open,
-}
-
-/// How `op` constrains a linearization: the same rules as `prepare`, without
-/// copying the operation (it runs over a key's whole history per read).
-pub(crate) fn constraint(op: &ClientOp) -> Constraint {
-    let answered = |at: Time, read| Constraint::Answered {
-        ret: at.max(op.invoked_at),
-        read,
-    };
-    match (&op.kind, &op.outcome) {
-        (OpKind::Read { .. }, Outcome::ReadOk { value, at }) => answered(*at, Some(*value)),
-        (_, Outcome::ReadOk { at, .. } | Outcome::WriteOk { at, .. }) => answered(*at, None),
-        (OpKind::Read { .. }, _) => Constraint::None,
-        (OpKind::Write(_), Outcome::Pending | Outcome::Unknown) => Constraint::Open,
-        (OpKind::Write(_), Outcome::Failed { .. }) => Constraint::None,
     }
 }
 
@@ -1119,6 +1087,7 @@ fn answer(key: &str, k: &KeyOp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::pins::constraint;
     use crate::raft::NodeId;
     use std::collections::BTreeSet;
 

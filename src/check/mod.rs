@@ -7,6 +7,7 @@ pub mod index_table;
 pub mod invariants;
 pub mod linearizability;
 pub mod pinned;
+mod pins;
 pub mod throughput;
 pub mod violation;
 

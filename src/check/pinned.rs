@@ -22,9 +22,9 @@
 //! (Were the rest not linearizable, the caller has nothing to blame the read
 //! for either way.)
 
-use super::linearizability::{constraint, linearizable_from, Constraint};
+use super::linearizability::linearizable_from;
+use super::pins::{constraint, Constraint, Scan};
 use crate::chunked::Chunked;
-use crate::raft::Time;
 use crate::sim::{ClientOp, OpId, Outcome};
 use std::collections::BTreeMap;
 
@@ -48,52 +48,6 @@ pub struct PinnedReads {
 struct KeyOps {
     ops: Chunked<OpId>,
     settled: Scan,
-}
-
-/// The search for the latest pinning read, over a key's operations in
-/// order. Resumable: the state after a beginning whose operations can no
-/// longer change stays true however the history grows. The whole-history
-/// check cuts its search at the same pins (`linearizability`).
-#[derive(Clone, Copy, Debug, Default)]
-pub(crate) struct Scan {
-    /// Operations of the key looked at (positions in `KeyOps::ops`).
-    scanned: usize,
-    /// The latest answer among the operations looked at.
-    latest_answer: Option<Time>,
-    /// Whether one of them is a write without an answer.
-    open_write: bool,
-    /// A read answered after every earlier operation answered, waiting for
-    /// the next operation to show it was alone until its answer:
-    /// (position, value, answered at).
-    candidate: Option<(usize, Option<i64>, Time)>,
-    /// The latest pinning read: (position, value).
-    pub(crate) pin: Option<(usize, Option<i64>)>,
-}
-
-impl Scan {
-    /// Looks at the next operation, at `position`, invoked at `call`.
-    pub(crate) fn feed(&mut self, position: usize, call: Time, c: Constraint) {
-        self.scanned = position + 1;
-        if c == Constraint::None {
-            return;
-        }
-        if let Some((at, value, ret)) = self.candidate.take() {
-            if call > ret {
-                self.pin = Some((at, value));
-            }
-        }
-        match c {
-            Constraint::Answered { ret, read } => {
-                let after_all_before = self.latest_answer.is_none_or(|t| t < call);
-                if let (Some(value), false, true) = (read, self.open_write, after_all_before) {
-                    self.candidate = Some((position, value, ret));
-                }
-                self.latest_answer = self.latest_answer.max(Some(ret));
-            }
-            Constraint::Open => self.open_write = true,
-            Constraint::None => {}
-        }
-    }
 }
 
 impl PinnedReads {

@@ -1,6 +1,5 @@
 //! What clients and operators ask of a node, and what it answers.
 
-use super::event::Rule;
 use super::kv::WriteResult;
 use super::time::{NodeId, Time};
 use serde::{Deserialize, Serialize};
@@ -120,24 +119,6 @@ impl fmt::Display for Refusal {
             Refusal::NoChange => write!(f, "the requested configuration is the current one"),
             Refusal::AlreadyLeader => write!(f, "the node is already the leader"),
             Refusal::NotCaughtUp(n) => write!(f, "{n} must first join as a learner and catch up with the leader's log before it can vote"),
-        }
-    }
-}
-
-impl Refusal {
-    /// The rule that made the node refuse.
-    pub fn rule(&self) -> Rule {
-        match self {
-            Refusal::NotLeader { .. } => Rule::LeaderServesClients,
-            Refusal::TransferInProgress | Refusal::AlreadyLeader => Rule::LeadershipTransfer,
-            Refusal::NoLease { .. } => Rule::Lease,
-            Refusal::ConfigChangePending
-            | Refusal::NoCommitInTerm
-            | Refusal::AlreadyMember(_)
-            | Refusal::NotAMember(_)
-            | Refusal::NoVotersLeft => Rule::SingleServerChange,
-            Refusal::NoChange => Rule::JointConsensus,
-            Refusal::NotCaughtUp(_) | Refusal::AlreadyPromoting(_) => Rule::Learners,
         }
     }
 }

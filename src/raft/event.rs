@@ -672,3 +672,23 @@ fn list(nodes: &[NodeId]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The rule behind each refusal, with the other rules (the refusal is a
+/// client's business; the rule that explains it lives here).
+impl Refusal {
+    /// The rule that made the node refuse.
+    pub fn rule(&self) -> Rule {
+        match self {
+            Refusal::NotLeader { .. } => Rule::LeaderServesClients,
+            Refusal::TransferInProgress | Refusal::AlreadyLeader => Rule::LeadershipTransfer,
+            Refusal::NoLease { .. } => Rule::Lease,
+            Refusal::ConfigChangePending
+            | Refusal::NoCommitInTerm
+            | Refusal::AlreadyMember(_)
+            | Refusal::NotAMember(_)
+            | Refusal::NoVotersLeft => Rule::SingleServerChange,
+            Refusal::NoChange => Rule::JointConsensus,
+            Refusal::NotCaughtUp(_) | Refusal::AlreadyPromoting(_) => Rule::Learners,
+        }
+    }
+}

@@ -6,8 +6,33 @@
 //! were a fifteenth of the simulation's time).
 
 use super::action::MessageId;
-use super::world::InFlight;
+use crate::raft::{Message, NodeId, Time};
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
+
+/// A message on its way.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InFlight {
+    /// Its id.
+    pub id: MessageId,
+    /// Sender.
+    pub from: NodeId,
+    /// Receiver.
+    pub to: NodeId,
+    /// When it was sent (global).
+    pub sent_at: Time,
+    /// When it arrives (global).
+    pub deliver_at: Time,
+    /// The message.
+    pub message: Message,
+}
+
+impl InFlight {
+    /// The message kind as a label, e.g. `AppendEntries`.
+    pub fn kind_label(&self) -> &'static str {
+        self.message.kind().label()
+    }
+}
 
 /// Messages in flight, by id, in id order.
 #[derive(Clone, Debug, Default)]

@@ -22,12 +22,12 @@ pub mod world;
 pub use action::{Action, ActionError, MessageId, TimedAction, Workload};
 pub use clock::LocalClock;
 pub use history::{ClientOp, OpId, OpKind, Outcome};
+pub use in_flight::InFlight;
 pub use network::{Links, NetworkConfig};
 pub use session::{BranchRecord, LessonRef, Session, SessionError, MAX_CURSOR, SESSION_VERSION};
 pub use timeline::{Observer, Replay, Timeline};
 pub use world::{
-    ClientConfig, InFlight, LostBecause, Sent, StepRecord, What, World, WorldConfig, WorldError,
-    KEYS,
+    ClientConfig, LostBecause, Sent, StepRecord, What, World, WorldConfig, WorldError, KEYS,
 };
 
 #[cfg(test)]

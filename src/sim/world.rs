@@ -5,13 +5,13 @@ use super::action::{Action, ActionError, MessageId, TimedAction, Workload};
 use super::clock::{LocalClock, MAX_DRIFT_PPM};
 use super::digest::StableHasher;
 use super::history::{ClientOp, OpId, OpKind, Outcome};
-use super::in_flight::InFlightTable;
+use super::in_flight::{InFlight, InFlightTable};
 use super::network::{Links, NetworkConfig};
 use super::queue::EventQueue;
 use crate::chunked::Chunked;
 use crate::raft::{
-    is_valid_key, Answer, ClientId, Command, Config, Envelope, Event, Message, MessageKind, Node,
-    NodeId, Op, PersistentState, ReadMode, Refusal, RequestId, Role, Term, Time, KEY_RULE,
+    is_valid_key, Answer, ClientId, Command, Config, Envelope, Event, MessageKind, Node, NodeId,
+    Op, PersistentState, ReadMode, Refusal, RequestId, Role, Term, Time, KEY_RULE,
 };
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -209,30 +209,6 @@ pub const KEYS: [&str; 8] = ["x", "y", "z", "w", "v", "u", "t", "s"];
 
 /// The most client sessions that may have an operation in progress at once.
 pub const MAX_CLIENTS: usize = 64;
-
-/// A message on its way.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InFlight {
-    /// Its id.
-    pub id: MessageId,
-    /// Sender.
-    pub from: NodeId,
-    /// Receiver.
-    pub to: NodeId,
-    /// When it was sent (global).
-    pub sent_at: Time,
-    /// When it arrives (global).
-    pub deliver_at: Time,
-    /// The message.
-    pub message: Message,
-}
-
-impl InFlight {
-    /// The message kind as a label, e.g. `AppendEntries`.
-    pub fn kind_label(&self) -> &'static str {
-        self.message.kind().label()
-    }
-}
 
 /// A message as it was sent in one step.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
