@@ -51,6 +51,9 @@ pub trait Frozen<C>: Default + Clone {
     fn get_mut(&mut self, i: usize) -> Option<&mut C>;
     /// Keeps the first `keep`.
     fn truncate(&mut self, keep: usize);
+    /// How many at the front of `self` and `other` are equal, as `eq`
+    /// judges (see [`Layer::common_prefix_len`]).
+    fn common_prefix_by(&self, other: &Self, eq: impl Fn(&C, &C) -> bool) -> usize;
 }
 
 /// The bottom of the stack: one shared list, copied whole when a list
@@ -86,6 +89,13 @@ impl<C: Clone> Frozen<C> for Arc<Vec<C>> {
     }
     fn truncate(&mut self, keep: usize) {
         Arc::make_mut(self).truncate(keep);
+    }
+    fn common_prefix_by(&self, other: &Self, eq: impl Fn(&C, &C) -> bool) -> usize {
+        if Arc::ptr_eq(self, other) {
+            return self.as_slice().len();
+        }
+        let (a, b) = (self.as_slice(), other.as_slice());
+        a.iter().zip(b).take_while(|(x, y)| eq(x, y)).count()
     }
 }
 
@@ -181,21 +191,31 @@ impl<T, const N: usize, F: Frozen<Arc<[T]>>> Layer<T, N, F> {
     /// chunk and an `eq` per item after them. A shared chunk cannot have
     /// changed: a change to an item in it copies it first.
     pub fn common_prefix_len(&self, other: &Self, eq: impl Fn(&T, &T) -> bool) -> usize {
-        let mut same = 0;
-        if self.skip == other.skip {
-            let chunks = self.frozen.iter_from(0).zip(other.frozen.iter_from(0));
-            for (i, (a, b)) in chunks.enumerate() {
-                if !Arc::ptr_eq(a, b) {
-                    break;
-                }
-                same += if i == 0 { N - self.skip } else { N };
-            }
+        if self.skip != other.skip {
+            return self
+                .iter()
+                .zip(other.iter())
+                .take_while(|(a, b)| eq(a, b))
+                .count();
+        }
+        let shared = self.frozen.common_prefix_by(&other.frozen, Arc::ptr_eq);
+        let same = (shared * N).saturating_sub(self.skip);
+        if shared == self.frozen.len() && shared == other.frozen.len() {
+            // Every full chunk shared: only the open chunks differ.
+            let (a, b) = (&self.open, &other.open);
+            return same + a.iter().zip(b).take_while(|(x, y)| eq(x, y)).count();
         }
         same + self
             .iter_from(same)
             .zip(other.iter_from(same))
             .take_while(|(a, b)| eq(a, b))
             .count()
+    }
+
+    /// How many full chunks it holds: two lists that share their chunks
+    /// and hold as many of them share all of them.
+    pub fn full_chunks(&self) -> usize {
+        self.frozen.len()
     }
 
     /// Removes every item.
@@ -315,6 +335,9 @@ impl<T: Clone, const N: usize, F: Frozen<Arc<[T]>>> Frozen<T> for Layer<T, N, F>
     }
     fn truncate(&mut self, keep: usize) {
         Layer::truncate(self, keep)
+    }
+    fn common_prefix_by(&self, other: &Self, eq: impl Fn(&T, &T) -> bool) -> usize {
+        Layer::common_prefix_len(self, other, eq)
     }
 }
 

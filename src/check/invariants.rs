@@ -418,10 +418,23 @@ impl Invariants {
         w.max_term = w.max_term.max(node.term());
         w.commit = node.commit_index();
         w.leading = leads;
-        let moved = changed <= log.last_index()
-            || log.last_index() != w.seen.last_index()
-            || log.snapshot().last_index != w.seen.snapshot().last_index;
-        if moved {
+        let same_start = log.snapshot().last_index == w.seen.snapshot().last_index;
+        if same_start && changed > seen_last {
+            // Only appended: copy the new entries (a pointer each) rather
+            // than the whole open chunk, as long as the copy keeps sharing
+            // every full chunk with the log (when a chunk fills, the copy
+            // would fill its own: then copy the log again).
+            let full = w.seen.entries().full_chunks();
+            for index in seen_last + 1..=log.last_index() {
+                if let Some(e) = log.entry(index) {
+                    w.seen.append(e.term, e.payload.clone());
+                }
+            }
+            let chunks = w.seen.entries().full_chunks();
+            if chunks != full || chunks != log.entries().full_chunks() {
+                w.seen = log.clone();
+            }
+        } else if changed <= log.last_index() || !same_start || log.last_index() != seen_last {
             w.seen = log.clone();
         }
     }
