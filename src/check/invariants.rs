@@ -129,17 +129,19 @@ impl Invariants {
             self.on_event(world, record, *id, event);
         }
         // The step's node, and any other node that said something happened
-        // to it (an action can touch several).
-        let mut touched: Vec<NodeId> = record.node.into_iter().collect();
-        for (id, _) in &record.events {
-            if !touched.contains(id) {
-                touched.push(*id);
+        // to it (an action can touch several), each once, without building a
+        // list on every step.
+        let nodes = || {
+            record
+                .node
+                .into_iter()
+                .chain(record.events.iter().map(|(id, _)| *id))
+        };
+        for (k, id) in nodes().enumerate() {
+            if nodes().take(k).any(|earlier| earlier == id) || !world.is_up(id) {
+                continue;
             }
-        }
-        for id in touched {
-            if world.is_up(id) {
-                self.check_node(world.node(id), record);
-            }
+            self.check_node(world.node(id), record);
         }
         if record.index.is_multiple_of(PRUNE_EVERY) {
             self.prune(world);

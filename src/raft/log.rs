@@ -266,6 +266,13 @@ impl Log {
         index
     }
 
+    /// Whether this log holds the committed entry at `index`, of `term`: as
+    /// an entry, or compacted into its snapshot (only committed entries are
+    /// compacted, and a committed entry is the same in every log, §5.4).
+    pub fn holds_committed(&self, index: LogIndex, term: Term) -> bool {
+        self.snapshot.last_index >= index || self.term_at(index) == Some(term)
+    }
+
     /// Gives a log that starts at index 0 the configuration it starts from,
     /// as its founding members' logs have (a blank disk learning it from the
     /// leader). Does nothing to a log that has compacted anything.

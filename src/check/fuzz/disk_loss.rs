@@ -63,9 +63,7 @@ impl Run {
         self.wiped.retain(|id| {
             let n = w.node(*id);
             let knows_config = !n.membership().voters.is_empty();
-            let holds = commit.is_none_or(|(index, term)| {
-                n.log().snapshot().last_index >= index || n.log().term_at(index) == Some(term)
-            });
+            let holds = commit.is_none_or(|(index, term)| n.log().holds_committed(index, term));
             !(knows_config && holds)
         });
         !self.wiped.is_empty()
@@ -86,8 +84,12 @@ impl Run {
         // What was ever committed, by anyone: a commit index is volatile,
         // and after a restart every server's starts over.
         let (commit, commit_term) = match self.invariants.highest_commit() {
-            Some((index, term)) if index > l.commit_index() => (index, Some(term)),
-            _ => (l.commit_index(), l.log().term_at(l.commit_index())),
+            Some((index, term)) if index > l.commit_index() => (index, term),
+            // The leader holds its own commit index (0 is never a term).
+            _ => (
+                l.commit_index(),
+                l.log().term_at(l.commit_index()).unwrap_or(0),
+            ),
         };
         let latest = l.membership().clone();
         // Every configuration a server could campaign under: the latest in
@@ -105,10 +107,7 @@ impl Run {
             .flat_map(|c| [&c.voters, &c.outgoing])
             .filter(|s| !s.is_empty())
             .collect();
-        let holds_commit = |id: NodeId| {
-            let log = w.node(id).log();
-            log.snapshot().last_index >= commit || log.term_at(commit) == commit_term
-        };
+        let holds_commit = |id: NodeId| w.node(id).log().holds_committed(commit, commit_term);
         let replying: BTreeSet<NodeId> = w
             .in_flight_iter()
             .filter(|m| {

@@ -383,10 +383,11 @@ impl Run {
         // highest index ever committed. Any node holding that entry holds
         // the configuration in force there.
         if let Some((index, term)) = self.invariants.highest_commit() {
-            let holder = self.world.node_ids().into_iter().find(|id| {
-                let log = self.world.node(*id).log();
-                log.term_at(index) == Some(term) || log.snapshot().last_index >= index
-            });
+            let holder = self
+                .world
+                .node_ids()
+                .into_iter()
+                .find(|id| self.world.node(*id).log().holds_committed(index, term));
             if let Some(id) = holder {
                 let log = self.world.node(id).log();
                 let config = log.config_at(index.max(log.snapshot().last_index)).1;
@@ -554,14 +555,14 @@ impl Run {
     fn member_behind(&self, leader: NodeId) -> Option<String> {
         let l = self.world.node(leader);
         let commit = l.commit_index();
+        let commit_term = l.log().term_at(commit).unwrap_or(0);
         let config = l.log().config_at(commit).1;
         config.members().into_iter().find_map(|id| {
             if id == leader || !self.world.is_up(id) {
                 return None;
             }
             let log = self.world.node(id).log();
-            let holds = log.snapshot().last_index >= commit || log.term_at(commit) == l.log().term_at(commit);
-            if !holds {
+            if !log.holds_committed(commit, commit_term) {
                 return Some(format!(
                     "{id} still lacked committed entry {commit} (its log ends at {})",
                     log.last_index()
