@@ -28,6 +28,7 @@ echo "chromium: $(chromium --version 2>/dev/null || echo unknown)"
 echo "node: $(node --version)"
 
 echo "== simulation, native (one core)"
+mkdir -p target
 native="target/bench-native.txt"
 cargo run --quiet --profile native --example sim_speed -- 600 | tee "$native"
 
