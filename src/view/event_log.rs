@@ -50,7 +50,7 @@ impl LineKind {
     }
 
     /// A bit for sets of kinds.
-    pub fn bit(self) -> u8 {
+    pub const fn bit(self) -> u8 {
         1 << (self as u8)
     }
 }

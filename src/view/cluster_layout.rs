@@ -1,0 +1,334 @@
+//! Where everything in the cluster drawing goes: nodes evenly on an
+//! elliptical ring (the first at the top), their labels on the side away
+//! from the centre, links between them (cut ones marked, one-way cuts with
+//! an arrow the way messages are lost), and each message's path, a little
+//! to the side of its link so requests and replies do not cover each other.
+//! Also the drawing's caption in words.
+
+use super::{groups_text, Link, LinkState};
+use crate::raft::NodeId;
+
+/// Width of the drawing, in SVG units.
+pub const CLUSTER_WIDTH: f64 = 900.0;
+/// Height of the drawing, in SVG units.
+pub const CLUSTER_HEIGHT: f64 = 690.0;
+/// Radius of one node.
+pub const NODE_R: f64 = 34.0;
+/// The timer ring's radius.
+pub const ARC_R: f64 = NODE_R + 11.0;
+/// The distance between two lines of a node's labels.
+pub const LABEL_LINE: f64 = 24.0;
+/// The ring's centre sits this far below the middle: the top node's labels
+/// go above it and need more room than the bottom ones.
+const DROP: f64 = 8.0;
+/// Radii of the ring the nodes sit on: an ellipse, wider than tall, like
+/// the panel it fills, so the labels beside the nodes have room.
+const RING_X: f64 = 250.0;
+const RING_Y: f64 = 200.0;
+/// How far a message dot sits to the side of its link.
+const SIDE: f64 = 7.0;
+/// Where a message starts and ends, measured from a node's centre.
+const RIM: f64 = NODE_R + 14.0;
+
+/// Where a node sits, and the unit vector pointing outwards from the ring's
+/// centre through it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Place {
+    /// Centre.
+    pub x: f64,
+    /// Centre.
+    pub y: f64,
+    /// Outwards, x.
+    pub out_x: f64,
+    /// Outwards, y.
+    pub out_y: f64,
+}
+
+/// Where a node's four lines of labels go, relative to its centre.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Labels {
+    /// Their x.
+    pub x: f64,
+    /// The first line's y; each next is [`LABEL_LINE`] lower.
+    pub first_y: f64,
+    /// `start`, `middle` or `end` (SVG `text-anchor`).
+    pub anchor: &'static str,
+}
+
+impl Place {
+    /// Node `index` of `count`, evenly spaced on the ring, the first at the
+    /// top.
+    pub fn on_ring(index: usize, count: usize) -> Place {
+        let angle = -std::f64::consts::FRAC_PI_2
+            + std::f64::consts::TAU * index as f64 / count.max(1) as f64;
+        let (out_x, out_y) = (angle.cos(), angle.sin());
+        Place {
+            x: CLUSTER_WIDTH / 2.0 + RING_X * out_x,
+            y: CLUSTER_HEIGHT / 2.0 + DROP + RING_Y * out_y,
+            out_x,
+            out_y,
+        }
+    }
+
+    /// Its labels: beside it, away from the centre; above a node at the
+    /// top, below one at the bottom, and centred on the others.
+    pub fn labels(&self) -> Labels {
+        let gap = NODE_R + 16.0;
+        let (x, y) = (self.out_x * gap, self.out_y * gap);
+        let anchor = if self.out_x > 0.35 {
+            "start"
+        } else if self.out_x < -0.35 {
+            "end"
+        } else {
+            "middle"
+        };
+        let first_y = if self.out_y < -0.5 {
+            y - 3.0 * LABEL_LINE - 4.0
+        } else if self.out_y > 0.5 {
+            y + 22.0
+        } else {
+            y - LABEL_LINE
+        };
+        Labels { x, first_y, anchor }
+    }
+}
+
+/// Every node's place.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterLayout {
+    /// Each node with its place, in id order.
+    pub places: Vec<(NodeId, Place)>,
+}
+
+impl ClusterLayout {
+    /// `nodes` on the ring, in order.
+    pub fn of(nodes: &[NodeId]) -> ClusterLayout {
+        let places = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, &id)| (id, Place::on_ring(i, nodes.len())))
+            .collect();
+        ClusterLayout { places }
+    }
+
+    /// The centre of `node` (the drawing's middle for a node not drawn).
+    pub fn centre(&self, node: NodeId) -> (f64, f64) {
+        self.places
+            .iter()
+            .find(|(n, _)| *n == node)
+            .map_or((CLUSTER_WIDTH / 2.0, CLUSTER_HEIGHT / 2.0), |&(_, p)| {
+                (p.x, p.y)
+            })
+    }
+
+    /// How `link` is drawn.
+    pub fn link(&self, link: &Link) -> LinkShape {
+        LinkShape::of(link, self.centre(link.a), self.centre(link.b))
+    }
+
+    /// The path of a message from `from` to `to`.
+    pub fn path(&self, from: NodeId, to: NodeId) -> MessagePath {
+        MessagePath::between(self.centre(from), self.centre(to))
+    }
+}
+
+/// How one link is drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LinkShape {
+    /// Its CSS class (`link`, `link link-cut`, `link link-oneway`).
+    pub class: &'static str,
+    /// Where its line starts: for a one-way cut, at the sender whose
+    /// messages are lost.
+    pub from: (f64, f64),
+    /// Where its line ends.
+    pub to: (f64, f64),
+    /// For a one-way cut: where its arrow ends, short of the node.
+    pub arrow_to: Option<(f64, f64)>,
+    /// For a cut: where its ✕ goes (nearer the side that loses messages).
+    pub cut_mark: Option<(f64, f64)>,
+}
+
+impl LinkShape {
+    /// `link` between centres `a` and `b`.
+    pub fn of(link: &Link, a: (f64, f64), b: (f64, f64)) -> LinkShape {
+        let (class, mark) = match link.state {
+            LinkState::Open => ("link", None),
+            LinkState::Cut => ("link link-cut", Some(0.5)),
+            LinkState::OneWay { from, .. } => (
+                "link link-oneway",
+                Some(if from == link.a { 0.7 } else { 0.3 }),
+            ),
+        };
+        let (from, to) = match link.state {
+            LinkState::OneWay { from, .. } if from == link.b => (b, a),
+            _ => (a, b),
+        };
+        let len = ((to.0 - from.0).powi(2) + (to.1 - from.1).powi(2))
+            .sqrt()
+            .max(1.0);
+        let (ux, uy) = ((to.0 - from.0) / len, (to.1 - from.1) / len);
+        let short = NODE_R + 12.0;
+        LinkShape {
+            class,
+            from,
+            to,
+            arrow_to: matches!(link.state, LinkState::OneWay { .. })
+                .then_some((to.0 - ux * short, to.1 - uy * short)),
+            cut_mark: mark.map(|f| (a.0 + (b.0 - a.0) * f, a.1 + (b.1 - a.1) * f)),
+        }
+    }
+}
+
+/// A message's path: from its sender's rim to its receiver's, a little to
+/// the side.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MessagePath {
+    start: (f64, f64),
+    end: (f64, f64),
+    side: (f64, f64),
+}
+
+impl MessagePath {
+    /// From the node at `from` to the node at `to`.
+    pub fn between(from: (f64, f64), to: (f64, f64)) -> MessagePath {
+        let len = ((to.0 - from.0).powi(2) + (to.1 - from.1).powi(2))
+            .sqrt()
+            .max(1.0);
+        let (ux, uy) = ((to.0 - from.0) / len, (to.1 - from.1) / len);
+        MessagePath {
+            start: (from.0 + ux * RIM, from.1 + uy * RIM),
+            end: (to.0 - ux * RIM, to.1 - uy * RIM),
+            side: (-uy * SIDE, ux * SIDE),
+        }
+    }
+
+    /// Where the message is `fraction` of the way (0 sent, 1 arrived).
+    pub fn at(&self, fraction: f64) -> (f64, f64) {
+        (
+            self.start.0 + (self.end.0 - self.start.0) * fraction + self.side.0,
+            self.start.1 + (self.end.1 - self.start.1) * fraction + self.side.1,
+        )
+    }
+}
+
+/// The CSS style that shows `fraction` of a ring drawn with
+/// `pathLength="1"`, or hides it when there is nothing to show.
+pub fn ring_style(fraction: Option<f64>) -> String {
+    match fraction.filter(|f| *f > 0.0) {
+        Some(f) => format!("stroke-dashoffset:{:.4}", 1.0 - f.min(1.0)),
+        None => "display:none".to_string(),
+    }
+}
+
+/// The network in the caption: its partition groups, or how many links
+/// are cut.
+pub fn network_line(groups: Option<&[Vec<NodeId>]>, links: &[Link]) -> String {
+    if let Some(groups) = groups {
+        return format!("Partitioned: {}", groups_text(groups));
+    }
+    match links.iter().filter(|l| l.state != LinkState::Open).count() {
+        0 => "Network whole".to_owned(),
+        1 => "1 link cut".to_owned(),
+        n => format!("{n} links cut"),
+    }
+}
+
+/// The messages in flight, in the caption.
+pub fn in_flight_line(count: usize) -> String {
+    match count {
+        1 => "1 message in flight".to_owned(),
+        n => format!("{n} messages in flight"),
+    }
+}
+
+/// The partition group `node` is in, as a node's label says it (`group A`).
+pub fn group_tag(groups: Option<&[Vec<NodeId>]>, node: NodeId) -> Option<String> {
+    groups?
+        .iter()
+        .position(|g| g.contains(&node))
+        .map(|i| format!("group {}", (b'A' + i as u8) as char))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_sit_evenly_on_the_ring_the_first_at_the_top_with_labels_outside() {
+        let layout = ClusterLayout::of(&[NodeId(1), NodeId(2), NodeId(3), NodeId(4)]);
+        let (x1, y1) = layout.centre(NodeId(1));
+        assert!((x1 - CLUSTER_WIDTH / 2.0).abs() < 1e-9 && y1 < CLUSTER_HEIGHT / 2.0);
+        let right = layout.places[1].1;
+        assert_eq!(right.labels().anchor, "start");
+        assert_eq!(layout.places[3].1.labels().anchor, "end");
+        let top = layout.places[0].1.labels();
+        assert!(
+            top.first_y + 3.0 * LABEL_LINE < 0.0,
+            "the top node's labels are above it"
+        );
+        assert_eq!(
+            layout.centre(NodeId(9)),
+            (CLUSTER_WIDTH / 2.0, CLUSTER_HEIGHT / 2.0)
+        );
+    }
+
+    #[test]
+    fn a_one_way_cut_points_the_way_messages_are_lost() {
+        let (a, b) = ((0.0, 0.0), (200.0, 0.0));
+        let link = |state| Link {
+            a: NodeId(1),
+            b: NodeId(2),
+            state,
+        };
+        let open = LinkShape::of(&link(LinkState::Open), a, b);
+        assert_eq!(
+            (open.class, open.arrow_to, open.cut_mark),
+            ("link", None, None)
+        );
+        let cut = LinkShape::of(&link(LinkState::Cut), a, b);
+        assert_eq!(cut.cut_mark, Some((100.0, 0.0)));
+        let lost_from_2 = LinkShape::of(
+            &link(LinkState::OneWay {
+                from: NodeId(2),
+                to: NodeId(1),
+            }),
+            a,
+            b,
+        );
+        assert_eq!((lost_from_2.from, lost_from_2.to), (b, a));
+        assert_eq!(lost_from_2.arrow_to, Some((NODE_R + 12.0, 0.0)));
+        assert_eq!(lost_from_2.cut_mark, Some((60.0, 0.0)));
+    }
+
+    #[test]
+    fn a_message_flies_rim_to_rim_beside_its_link() {
+        let path = MessagePath::between((0.0, 0.0), (200.0, 0.0));
+        assert_eq!(path.at(0.0), (RIM, SIDE));
+        assert_eq!(path.at(1.0), (200.0 - RIM, SIDE));
+        let back = MessagePath::between((200.0, 0.0), (0.0, 0.0));
+        assert_eq!(back.at(0.5).1, -SIDE, "the reply flies on the other side");
+    }
+
+    #[test]
+    fn the_caption_says_how_the_network_is_split() {
+        let cut = Link {
+            a: NodeId(1),
+            b: NodeId(2),
+            state: LinkState::Cut,
+        };
+        assert_eq!(network_line(None, &[]), "Network whole");
+        assert_eq!(network_line(None, &[cut]), "1 link cut");
+        let groups = vec![vec![NodeId(1)], vec![NodeId(2), NodeId(3)]];
+        assert_eq!(
+            network_line(Some(&groups), &[cut]),
+            "Partitioned: {N1} | {N2, N3}"
+        );
+        assert_eq!(
+            group_tag(Some(&groups), NodeId(3)).as_deref(),
+            Some("group B")
+        );
+        assert_eq!(in_flight_line(1), "1 message in flight");
+        assert_eq!(ring_style(Some(0.25)), "stroke-dashoffset:0.7500");
+        assert_eq!(ring_style(Some(0.0)), "display:none");
+    }
+}
