@@ -6,6 +6,7 @@
 //! test natively.
 //! Only [`ui`] is web-only, and it is compiled for `wasm32` alone.
 
+pub mod app;
 pub mod check;
 pub mod chunked;
 pub mod raft;

@@ -9,10 +9,10 @@ use super::{
     client_panel::ClientPanel,
     cluster_view::ClusterView,
     controls::Controls,
-    event_log_panel::EventLogPanel,
+    event_log::EventLogPanel,
     frame_loop,
     inspector::Inspector,
-    lab::{Lab, SessionSettings},
+    lab::Lab,
     lessons_panel::{LessonPlayer, LessonsMenu},
     logs_panel::LogsPanel,
     membership_panel::MembershipPanel,
@@ -20,10 +20,9 @@ use super::{
     settings_panel::SettingsPanel,
     share_panel::{open_from_address, saved_session, SharePanel},
     theme::ThemeSwitch,
-    timeline_panel::TimelinePanel,
+    timeline::TimelinePanel,
 };
-use crate::raft::Time;
-use crate::sim::{Action, Workload};
+use crate::app::{App, SessionSettings};
 use crate::view;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -93,32 +92,10 @@ pub fn App() -> impl IntoView {
     // `?history=MINUTES` builds that much history with the workload on
     // before handing over (for demonstrations and the timeline benchmark).
     if let Some(minutes) = query.history_minutes {
-        lab.playing.set(false);
-        let _ = lab.act(Action::SetWorkload(Some(Workload::default())));
-        lab.building
-            .set(Some(Time((minutes * 60_000_000.0) as u64)));
+        lab.run(|a| a.build_history(minutes));
     }
-    let clock = frame_loop::wall_ms;
     let reduced_motion = frame_loop::prefers_reduced_motion();
-
-    // Fractions of a microsecond carried over between frames, so slow speeds
-    // do not lose time to rounding.
-    let mut carry = 0.0_f64;
-    frame_loop::start(move |elapsed_ms, frame_ms| {
-        if lab.building.get_untracked().is_some() {
-            lab.build_some(40.0, clock);
-            return;
-        }
-        if !lab.playing.get_untracked() {
-            carry = 0.0;
-            lab.catch_up();
-            return;
-        }
-        let micros = elapsed_ms * 1000.0 * lab.speed.get_untracked() + carry;
-        let whole = micros.floor();
-        carry = micros - whole;
-        lab.advance(whole as u64, frame_ms);
-    });
+    frame_loop::start(move |elapsed_ms, frame_ms| lab.frame(elapsed_ms, frame_ms));
 
     let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
@@ -127,16 +104,15 @@ pub fn App() -> impl IntoView {
         match ev.key().as_str() {
             " " if !typing_target(&ev, true) => {
                 ev.prevent_default();
-                lab.playing.update(|p| *p = !*p);
+                lab.run(App::toggle_play);
             }
             "." if !typing_target(&ev, false) => {
                 ev.prevent_default();
-                lab.playing.set(false);
-                lab.step_forward();
+                lab.run(App::step_forward);
             }
             "," if !typing_target(&ev, false) => {
                 ev.prevent_default();
-                lab.step_back();
+                lab.run(App::step_back);
             }
             _ => {}
         }
@@ -167,13 +143,13 @@ pub fn App() -> impl IntoView {
             <div class="stage">
                 <LessonPlayer />
                 {move || {
-                    lab.generation.track();
+                    lab.session_number.track();
                     view! { <ClusterView reduced_motion=reduced_motion /> }
                 }}
                 <TimelinePanel />
                 <EventLogPanel />
                 {move || {
-                    lab.generation.track();
+                    lab.session_number.track();
                     view! { <LogsPanel /> }
                 }}
             </div>

@@ -33,7 +33,7 @@ pub fn BranchesPanel() -> impl IntoView {
                                     class="branch"
                                     class:current=current
                                     aria-current=move || current().then_some("true")
-                                    on:click=move |_| lab.switch_branch(id)
+                                    on:click=move |_| lab.run(|a| a.switch_branch(id))
                                 >
                                     {words}
                                 </button>

@@ -6,66 +6,17 @@
 //! it in the inspector with its actions. With reduced motion, messages sit
 //! still at the middle of their link while they are in flight.
 
-use super::lab::{message_family, Lab, Selection};
+use super::lab::Lab;
 use super::relay::Relay;
+use crate::app::Selection;
 use crate::raft::{NodeId, Time};
 use crate::scenario::Focus;
 use crate::sim::MessageId;
-use crate::view::{self, Kind, Link, LinkState, MessageDot, NodeCard};
+use crate::view::{
+    self, ring_style, ClusterLayout, Kind, Link, MessageDot, MessagePath, NodeCard, Place, ARC_R,
+    CLUSTER_HEIGHT, CLUSTER_WIDTH, LABEL_LINE, NODE_R,
+};
 use leptos::prelude::*;
-
-/// Size of the drawing, in SVG units.
-const WIDTH: f64 = 900.0;
-const HEIGHT: f64 = 690.0;
-/// The ring's centre sits this far below the middle: the top node's labels
-/// go above it and need more room than the bottom ones.
-const DROP: f64 = 8.0;
-/// Radii of the ring the nodes sit on: an ellipse, wider than tall, like
-/// the panel it fills, so the labels beside the nodes have room.
-const RING_X: f64 = 250.0;
-const RING_Y: f64 = 200.0;
-/// The distance between two lines of a node's labels.
-const LINE: f64 = 24.0;
-/// Radius of one node.
-const NODE_R: f64 = 34.0;
-/// The timer arc's radius.
-const ARC_R: f64 = NODE_R + 11.0;
-/// How far a message dot sits to the side of its link, so that requests and
-/// replies on one link do not cover each other.
-const LANE: f64 = 7.0;
-/// Where a message starts and ends, measured from a node's centre.
-const RIM: f64 = NODE_R + 14.0;
-
-/// Where a node sits on the ring (the first at the top), and the unit vector
-/// pointing outwards from the ring's centre through it.
-#[derive(Clone, Copy)]
-struct Place {
-    x: f64,
-    y: f64,
-    out_x: f64,
-    out_y: f64,
-}
-
-/// Node `index` of `count`, evenly spaced on the ring.
-fn ring_place(index: usize, count: usize) -> Place {
-    let angle =
-        -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * index as f64 / count.max(1) as f64;
-    let (out_x, out_y) = (angle.cos(), angle.sin());
-    Place {
-        x: WIDTH / 2.0 + RING_X * out_x,
-        y: HEIGHT / 2.0 + DROP + RING_Y * out_y,
-        out_x,
-        out_y,
-    }
-}
-
-/// The style that shows `fraction` of a ring (see [`Ring`]), or hides it.
-fn ring_style(fraction: Option<f64>) -> String {
-    match fraction.filter(|f| *f > 0.0) {
-        Some(f) => format!("stroke-dashoffset:{:.4}", 1.0 - f.min(1.0)),
-        None => "display:none".to_string(),
-    }
-}
 
 /// A ring of radius `r` around the origin, drawn clockwise from the top for
 /// the fraction its `style` says. The timer rings change at every drawing
@@ -98,40 +49,23 @@ pub fn ClusterView(
     reduced_motion: Signal<bool>,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let ids = lab.node_ids();
-    let count = ids.len();
-    let places: Vec<(NodeId, Place)> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, &id)| (id, ring_place(i, count)))
-        .collect();
-    let place_of = {
-        let places = places.clone();
-        move |id: NodeId| {
-            places
-                .iter()
-                .find(|(n, _)| *n == id)
-                .map_or((WIDTH / 2.0, HEIGHT / 2.0), |&(_, p)| (p.x, p.y))
-        }
-    };
-
+    let layout = ClusterLayout::of(&lab.node_ids());
+    let count = layout.places.len();
     let link_views = {
-        let place_of = place_of.clone();
+        let layout = layout.clone();
         move || {
             lab.links
                 .get()
                 .into_iter()
-                .map(|l| link_view(lab, l, place_of(l.a), place_of(l.b)))
+                .map(|l| link_view(lab, l, &layout))
                 .collect_view()
         }
     };
-
-    let glyphs = places
+    let glyphs = layout
+        .places
         .iter()
         .map(|&(id, place)| view! { <NodeGlyph id=id place=place /> })
         .collect_view();
-
-    let place_msg = place_of.clone();
     // What every message dot reads, relayed (see `relay`): dots come and go
     // by the thousand and must not subscribe to the lab's signals directly.
     let stage = MessageStage {
@@ -147,29 +81,17 @@ pub fn ClusterView(
     };
     let leader_line = move || lab.cards.with(|c| view::leader_line(c));
     let quorums_line = move || lab.configuration.with(|c| c.quorums_line());
-    let network_line = move || match lab.groups.get() {
-        Some(groups) => format!("Partitioned: {}", view::groups_text(&groups)),
-        None => {
-            let cut = lab
-                .links
-                .with(|ls| ls.iter().filter(|l| l.state != LinkState::Open).count());
-            match cut {
-                0 => "Network whole".to_owned(),
-                1 => "1 link cut".to_owned(),
-                n => format!("{n} links cut"),
-            }
-        }
+    let network_line = move || {
+        lab.groups
+            .with(|g| lab.links.with(|l| view::network_line(g.as_deref(), l)))
     };
-    let in_flight = move || match lab.messages.with(Vec::len) {
-        1 => "1 message in flight".to_owned(),
-        n => format!("{n} messages in flight"),
-    };
+    let in_flight = move || view::in_flight_line(lab.messages.with(Vec::len));
 
     view! {
         <figure class="cluster panel" role="region" aria-label="Cluster">
             <svg
                 class="cluster-svg"
-                viewBox={format!("0 0 {WIDTH} {HEIGHT}")}
+                viewBox={format!("0 0 {CLUSTER_WIDTH} {CLUSTER_HEIGHT}")}
                 role="group"
                 aria-label={format!("Cluster of {count} nodes")}
                 data-testid="cluster"
@@ -188,8 +110,8 @@ pub fn ClusterView(
                         // history reuse ids for different messages.
                         key=|m| (m.id, m.sent_at, m.deliver_at, m.from, m.to)
                         children=move |m| {
-                            let (from, to) = (place_msg(m.from), place_msg(m.to));
-                            message_view(lab, stage, m, from, to)
+                            let path = layout.path(m.from, m.to);
+                            message_view(lab, stage, m, path)
                         }
                     />
                 </g>
@@ -211,31 +133,14 @@ pub fn ClusterView(
 /// One link: a thin line when open; red and dashed with ✕ when cut; with an
 /// arrow and ✕ on the lost direction when cut one way. A wide transparent
 /// line makes it easy to click.
-fn link_view(lab: Lab, link: Link, a: (f64, f64), b: (f64, f64)) -> impl IntoView {
-    let (ax, ay) = a;
-    let (bx, by) = b;
-    let (class, mark) = match link.state {
-        LinkState::Open => ("link", None),
-        LinkState::Cut => ("link link-cut", Some(0.5)),
-        LinkState::OneWay { from, .. } => (
-            "link link-oneway",
-            Some(if from == link.a { 0.7 } else { 0.3 }),
-        ),
-    };
-    // For a one-way cut, the arrow points the way messages are lost.
-    let (x1, y1, x2, y2) = match link.state {
-        LinkState::OneWay { from, .. } if from == link.b => (bx, by, ax, ay),
-        _ => (ax, ay, bx, by),
-    };
-    let len = ((x2 - x1).powi(2) + (y2 - y1).powi(2)).sqrt().max(1.0);
-    let (ux, uy) = ((x2 - x1) / len, (y2 - y1) / len);
-    let (ex, ey) = (x2 - ux * (NODE_R + 12.0), y2 - uy * (NODE_R + 12.0));
-    let one_way = matches!(link.state, LinkState::OneWay { .. });
+fn link_view(lab: Lab, link: Link, layout: &ClusterLayout) -> impl IntoView {
+    let shape = layout.link(&link);
+    let ((x1, y1), (x2, y2)) = (shape.from, shape.to);
     let selected = move || lab.selected.with(|s| *s == Selection::Link(link.a, link.b));
-    let select = move || lab.selected.set(Selection::Link(link.a, link.b));
+    let select = move || lab.run(|a| a.select(Selection::Link(link.a, link.b)));
     view! {
         <g
-            class=class
+            class=shape.class
             class:selected=selected
             role="button"
             tabindex="0"
@@ -246,16 +151,14 @@ fn link_view(lab: Lab, link: Link, a: (f64, f64), b: (f64, f64)) -> impl IntoVie
             on:keydown=on_activate(select)
         >
             <line class="link-hit" x1=x1 y1=y1 x2=x2 y2=y2 />
-            {if one_way {
-                view! {
+            {match shape.arrow_to {
+                Some((ex, ey)) => view! {
                     <line class="link-line" x1=x1 y1=y1 x2=ex y2=ey marker-end="url(#cut-arrow)" />
                 }
-                    .into_any()
-            } else {
-                view! { <line class="link-line" x1=x1 y1=y1 x2=x2 y2=y2 /> }.into_any()
+                    .into_any(),
+                None => view! { <line class="link-line" x1=x1 y1=y1 x2=x2 y2=y2 /> }.into_any(),
             }}
-            {mark.map(|f| {
-                let (mx, my) = (ax + (bx - ax) * f, ay + (by - ay) * f);
+            {shape.cut_mark.map(|(mx, my)| {
                 view! {
                     <text class="cut-mark" x=mx y=my dy="0.35em" aria-hidden="true">"✕"</text>
                 }
@@ -278,22 +181,9 @@ struct MessageStage {
 }
 
 /// One message: a dot with its short label, gliding from sender to receiver.
-fn message_view(
-    lab: Lab,
-    stage: MessageStage,
-    m: MessageDot,
-    from: (f64, f64),
-    to: (f64, f64),
-) -> impl IntoView {
+fn message_view(lab: Lab, stage: MessageStage, m: MessageDot, path: MessagePath) -> impl IntoView {
     let (now, still) = (stage.now.local(), stage.still.local());
     let (selected, lesson_focus) = (stage.selected.local(), stage.focus.local());
-    let (ax, ay) = from;
-    let (bx, by) = to;
-    let len = ((bx - ax).powi(2) + (by - ay).powi(2)).sqrt().max(1.0);
-    let (ux, uy) = ((bx - ax) / len, (by - ay) / len);
-    let (nx, ny) = (-uy, ux);
-    let (sx, sy) = (ax + ux * RIM, ay + uy * RIM);
-    let (ex, ey) = (bx - ux * RIM, by - uy * RIM);
     let transform = {
         let m = m.clone();
         move || {
@@ -302,14 +192,13 @@ fn message_view(
             } else {
                 m.progress(now.get())
             };
-            let x = sx + (ex - sx) * f + nx * LANE;
-            let y = sy + (ey - sy) * f + ny * LANE;
+            let (x, y) = path.at(f);
             format!("translate({x:.1} {y:.1})")
         }
     };
     let class = format!(
-        "message {}{}",
-        message_family(m.kind),
+        "message msg-{}{}",
+        view::message_family(m.kind),
         if m.reply { " msg-reply" } else { "" }
     );
     let id = m.id;
@@ -321,8 +210,8 @@ fn message_view(
     };
     let chosen = m.clone();
     let select = move || {
-        lab.selected
-            .set(Selection::Message(Box::new(chosen.clone())))
+        let message = Selection::Message(Box::new(chosen.clone()));
+        lab.run(|a| a.select(message))
     };
     let wide = m.short.chars().count() > 2;
     view! {
@@ -373,15 +262,7 @@ fn NodeGlyph(
             .with(|v| v.as_ref().is_some_and(|v| v.nodes.contains(&id)))
     };
     let selected = move || lab.selected.with(|s| *s == Selection::Node(id));
-    let group = move || {
-        lab.groups.with(|g| {
-            g.as_ref().and_then(|gs| {
-                gs.iter()
-                    .position(|g| g.contains(&id))
-                    .map(|i| format!("group {}", (b'A' + i as u8) as char))
-            })
-        })
-    };
+    let group = move || lab.groups.with(|g| view::group_tag(g.as_deref(), id));
     let quorum = move || {
         lab.configuration
             .with(|c| c.quorum_tag(id).map(str::to_string))
@@ -401,26 +282,10 @@ fn NodeGlyph(
         })
     };
 
-    let gap = NODE_R + 16.0;
-    let (lx, ly) = (place.out_x * gap, place.out_y * gap);
-    let anchor = if place.out_x > 0.35 {
-        "start"
-    } else if place.out_x < -0.35 {
-        "end"
-    } else {
-        "middle"
-    };
-    // Four lines: above a node at the top, below one at the bottom, and
-    // centred on the others.
-    let first_line = if place.out_y < -0.5 {
-        ly - 3.0 * LINE - 4.0
-    } else if place.out_y > 0.5 {
-        ly + 22.0
-    } else {
-        ly - LINE
-    };
+    let labels = place.labels();
+    let (lx, anchor, first_line) = (labels.x, labels.anchor, labels.first_y);
     let (x, y) = (place.x, place.y);
-    let select = move || lab.selected.set(Selection::Node(id));
+    let select = move || lab.run(|a| a.select(Selection::Node(id)));
     view! {
         <g
             // One class string: a `class:` toggle beside a reactive `class`
@@ -462,9 +327,9 @@ fn NodeGlyph(
             </g>
             <g class="node-labels" text-anchor=anchor aria-hidden="true">
                 <text class="node-name" x=lx y=first_line>{id.to_string()}</text>
-                <text class="node-term" x=lx y={first_line + LINE}>{read(|c| format!("term {}", c.term))}</text>
-                <text class="node-vote" x=lx y={first_line + 2.0 * LINE}>{read(NodeCard::vote_line)}</text>
-                <text class="node-extra" x=lx y={first_line + 3.0 * LINE}>
+                <text class="node-term" x=lx y={first_line + LABEL_LINE}>{read(|c| format!("term {}", c.term))}</text>
+                <text class="node-vote" x=lx y={first_line + 2.0 * LABEL_LINE}>{read(NodeCard::vote_line)}</text>
+                <text class="node-extra" x=lx y={first_line + 3.0 * LABEL_LINE}>
                     {move || {
                         let parts: Vec<String> = [votes().or_else(group), quorum()].into_iter().flatten().collect();
                         parts.join(" · ")

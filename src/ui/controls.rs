@@ -4,6 +4,7 @@
 //! action in the past discarded the old future.
 
 use super::lab::Lab;
+use crate::app::App;
 use crate::raft::Fault;
 use crate::view;
 use leptos::prelude::*;
@@ -13,31 +14,24 @@ use leptos::prelude::*;
 pub fn Controls() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let playing = lab.playing;
-    let toggle = move |_| playing.update(|p| *p = !*p);
+    let toggle = move |_| lab.run(App::toggle_play);
     let on_speed = move |ev| {
         if let Some(value) = view::decimal(&event_target_value(&ev)) {
-            lab.speed.set(value);
+            lab.run(|a| a.set_speed(value));
         }
     };
-    let step = move |_| {
-        playing.set(false);
-        lab.step_forward();
-    };
-    let back = move |_| lab.step_back();
-    let to_start = move |_| lab.seek(0);
-    let to_live = move |_| lab.seek(lab.furthest.get_untracked());
+    let step = move |_| lab.run(App::step_forward);
+    let back = move |_| lab.run(App::step_back);
+    let to_start = move |_| lab.run(App::go_to_start);
+    let to_live = move |_| lab.run(App::go_live);
     let next_key = move |_| {
-        if let Some(s) = lab.next_key_event() {
-            lab.seek(s);
-        }
+        lab.run(App::next_key_event);
     };
     let previous_key = move |_| {
-        if let Some(s) = lab.previous_key_event() {
-            lab.seek(s);
-        }
+        lab.run(App::previous_key_event);
     };
-    let at_start = move || lab.steps.get() == 0;
-    let live = move || lab.steps.get() >= lab.furthest.get();
+    let at_start = move || lab.cursor.get() == 0;
+    let live = move || lab.cursor.get() >= lab.furthest.get();
     let faults_on = move || {
         lab.raft.with(|c| {
             Fault::ALL
@@ -122,8 +116,8 @@ pub fn Controls() -> impl IntoView {
                     </output>
                 </p>
                 <p class="steps">
-                    <span data-testid="steps">{move || format!("step {}", lab.steps.get())}</span>
-                    <Show when=move || { lab.steps.get() < lab.furthest.get() }>
+                    <span data-testid="steps">{move || format!("step {}", lab.cursor.get())}</span>
+                    <Show when=move || { lab.cursor.get() < lab.furthest.get() }>
                         " "
                         <span class="past" data-testid="in-the-past">
                             {move || format!("in the past (live: step {})", lab.furthest.get())}
@@ -136,9 +130,9 @@ pub fn Controls() -> impl IntoView {
                     {move || format!("⚠ Teaching fault on: {}", faults_on().join(", "))}
                 </p>
             </Show>
-            <Show when=move || lab.fork_notice.with(Option::is_some)>
+            <Show when=move || lab.notice.with(Option::is_some)>
                 <p class="fork-notice" data-testid="fork-notice" role="status">
-                    {move || lab.fork_notice.get().unwrap_or_default()}
+                    {move || lab.notice.get().unwrap_or_default()}
                 </p>
             </Show>
         </section>

@@ -8,8 +8,9 @@
 //! the rules that decide, each unfolding to its explanation. All of it is
 //! computed by [`crate::view`]; this only draws it.
 
-use super::lab::{done_text, Lab, Selection};
+use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
+use crate::app::Selection;
 use crate::raft::{ConfChange, NodeId};
 use crate::sim::Action;
 use crate::view::{self, Field, LeaderDetails, LinkState, MessageDot, NodeDetails};
@@ -116,8 +117,8 @@ fn NodeState(id: NodeId) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let details = Memo::new(move |_| {
         lab.now.track();
-        lab.steps.track();
-        lab.with_world(|w| view::node_details(w, id))
+        lab.cursor.track();
+        lab.with_app(|a| view::node_details(a.world(), id))
     });
     let group = move |pick: fn(&NodeDetails) -> Vec<Field>| {
         Memo::new(move |_| details.with(|d| d.as_ref().map(pick).unwrap_or_default()))
@@ -223,7 +224,7 @@ fn MessageDetails(message: MessageDot, status: RwSignal<String>) -> impl IntoVie
         let dropped = if flying || now < sent_at {
             None
         } else {
-            lab.with_actions(|actions| dot.dropped_at(actions))
+            lab.with_app(|a| dot.dropped_at(a.actions()))
         };
         dot.whereabouts(now, flying, dropped)
     };
@@ -282,16 +283,16 @@ fn LinkActions(a: NodeId, b: NodeId, status: RwSignal<String>) -> impl IntoView 
         })
     };
     let cut_both = move || {
-        let r1 = lab.act(Action::CutLink { from: a, to: b });
-        let r2 = lab.act(Action::CutLink { from: b, to: a });
+        let r1 = lab.run(|app| app.act(Action::CutLink { from: a, to: b }));
+        let r2 = lab.run(|app| app.act(Action::CutLink { from: b, to: a }));
         status.set(match r1.and(r2) {
             Ok(()) => done_text(&format!("{a} and {b} can no longer talk")),
             Err(e) => e,
         });
     };
     let restore = move || {
-        let r1 = lab.act(Action::RestoreLink { from: a, to: b });
-        let r2 = lab.act(Action::RestoreLink { from: b, to: a });
+        let r1 = lab.run(|app| app.act(Action::RestoreLink { from: a, to: b }));
+        let r2 = lab.run(|app| app.act(Action::RestoreLink { from: b, to: a }));
         status.set(match r1.and(r2) {
             Ok(()) => done_text(&format!("{a} and {b} can talk again")),
             Err(e) => e,

@@ -6,6 +6,7 @@
 
 use super::lab::Lab;
 use super::status_line::StatusLine;
+use crate::app::App;
 use crate::scenario::lessons;
 use leptos::prelude::*;
 
@@ -20,7 +21,7 @@ pub fn LessonsMenu() -> impl IntoView {
             <h2 id="lessons-title">"Lessons"</h2>
             <Show when=move || lab.lesson.with(Option::is_none)>
                 <p class="welcome">
-                    {move || crate::view::welcome(lab.session.with(|s| s.size))}
+                    {move || crate::view::welcome(lab.settings.with(|s| s.size))}
                 </p>
             </Show>
             <nav aria-label="Lessons">
@@ -36,7 +37,7 @@ pub fn LessonsMenu() -> impl IntoView {
                                         class="lesson-link"
                                         class:current=move || lab.lesson.with(|l| l.as_ref().is_some_and(|l| l.title == title))
                                         on:click=move |_| {
-                                            match lab.open_lesson(&lesson) {
+                                            match lab.run(|a| a.open_lesson(&lesson)) {
                                                 Ok(()) => status.set(String::new()),
                                                 Err(e) => status.set(e),
                                             }
@@ -75,18 +76,18 @@ pub fn LessonPlayer() -> impl IntoView {
                     {move || lab.lesson.with(|l| l.as_ref().and_then(|l| l.stops.get(l.at)).map(|s| s.text.clone()).unwrap_or_default())}
                 </p>
                 <div class="buttons">
-                    <button type="button" disabled=move || at() == 0 on:click=move |_| lab.show_caption(at().saturating_sub(1))>
+                    <button type="button" disabled=move || at() == 0 on:click=move |_| lab.run(App::previous_caption)>
                         "Back"
                     </button>
                     <Show
                         when=last
                         fallback=move || view! {
-                            <button type="button" class="primary" on:click=move |_| lab.show_caption(at() + 1)>"Continue"</button>
+                            <button type="button" class="primary" on:click=move |_| lab.run(App::next_caption)>"Continue"</button>
                         }
                     >
-                        <button type="button" class="primary" on:click=move |_| lab.leave_lesson()>"Try it yourself"</button>
+                        <button type="button" class="primary" on:click=move |_| lab.run(App::leave_lesson)>"Try it yourself"</button>
                     </Show>
-                    <button type="button" on:click=move |_| lab.leave_lesson()>"Leave the lesson"</button>
+                    <button type="button" on:click=move |_| lab.run(App::leave_lesson)>"Leave the lesson"</button>
                 </div>
             </section>
         </Show>

@@ -23,7 +23,7 @@ pub fn MembershipPanel() -> impl IntoView {
     let edited = RwSignal::new(false);
     let voters_now = Memo::new(move |_| lab.configuration.with(|c| c.voters.clone()));
     Effect::new(move |session: Option<u64>| {
-        let this_session = lab.generation.get();
+        let this_session = lab.session_number.get();
         let voters = voters_now.get();
         if session != Some(this_session) {
             edited.set(false);
@@ -65,9 +65,8 @@ pub fn MembershipPanel() -> impl IntoView {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
-        match lab.act(Action::ChangeMembership {
-            change: ConfChange::Joint { voters, learners },
-        }) {
+        let change = ConfChange::Joint { voters, learners };
+        match lab.run(|a| a.act(Action::ChangeMembership { change })) {
             Ok(()) => {
                 status.set(done_text(&words));
                 // Sent: the boxes follow the configuration through the change.
@@ -77,7 +76,7 @@ pub fn MembershipPanel() -> impl IntoView {
         }
     };
     let boxes = move || {
-        lab.generation.track();
+        lab.session_number.track();
         lab.node_ids()
             .into_iter()
             .map(|n| {

@@ -6,12 +6,11 @@
 //! copied into fine-grained signals, each set only when its data changed.
 
 mod app;
-mod branches;
 mod branches_panel;
 mod client_panel;
 mod cluster_view;
 mod controls;
-mod event_log_panel;
+mod event_log;
 mod files;
 mod frame_loop;
 mod inspector;
@@ -26,7 +25,7 @@ mod settings_panel;
 mod share_panel;
 mod status_line;
 mod theme;
-mod timeline_panel;
+mod timeline;
 
 pub use app::App;
 

@@ -4,6 +4,7 @@
 
 use super::lab::Lab;
 use super::status_line::StatusLine;
+use crate::app::App;
 use crate::raft::NodeId;
 use crate::sim::{Action, NetworkConfig};
 use leptos::prelude::*;
@@ -20,7 +21,7 @@ pub fn NetworkPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let status = RwSignal::new(String::new());
     let shape = RwSignal::new(2usize);
-    let isolate_leader = move |_| match lab.leader_now() {
+    let isolate_leader = move |_| match lab.with_app(App::leader) {
         Some(l) => lab.act_reporting(
             Action::Isolate { node: l },
             status,
@@ -40,7 +41,7 @@ pub fn NetworkPanel() -> impl IntoView {
         lab.act_reporting(Action::SetNetwork(n), status, "Network settings changed");
     };
     let shapes = move || {
-        lab.generation.track();
+        lab.session_number.track();
         let ids = lab.node_ids();
         (1..ids.len())
             .map(|k| {

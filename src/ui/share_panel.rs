@@ -7,8 +7,9 @@
 //! offers "Restore last session".
 
 use super::files::{download, storage};
-use super::lab::{done_text, Lab, Shared};
+use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
+use crate::app::{App, Shared};
 use crate::sim::Session;
 use leptos::{html, prelude::*, task::spawn_local};
 use wasm_bindgen::JsValue;
@@ -54,7 +55,7 @@ pub fn open_from_address(lab: Lab) -> Option<Result<String, String>> {
     }
     let outcome = crate::scenario::from_fragment(&hash)
         .map_err(|e| e.to_string())
-        .and_then(|s| lab.open_shared(s));
+        .and_then(|s| lab.run(|a| a.open_shared(s)));
     match outcome {
         Ok(()) => Some(Ok(done_text(
             "Opened the shared run, paused at the moment it was shared",
@@ -63,23 +64,6 @@ pub fn open_from_address(lab: Lab) -> Option<Result<String, String>> {
             "This link could not be opened: {e}. The cluster below is a fresh one."
         ))),
     }
-}
-
-/// Where a link or file of `shared` opens, in words.
-fn opens_words(shared: &Shared) -> String {
-    if shared.clamped {
-        format!(
-            "it opens this run paused at step {}, the furthest a link or file opens at; press Play there to go on",
-            shared.opens_at
-        )
-    } else {
-        format!("it opens this run paused at step {}", shared.opens_at)
-    }
-}
-
-/// Why a run is not put in a link or file, in words.
-fn unshareable(problem: &str) -> String {
-    format!("This run cannot be shared: {problem}, so no link or file of it would open. Nothing was copied or saved.")
 }
 
 /// Reads `file` and opens the session in it, reporting into `status`.
@@ -102,7 +86,7 @@ fn import(lab: Lab, file: web_sys::File, status: RwSignal<String>) {
         };
         let outcome = Session::from_json(&text)
             .map_err(|e| e.to_string())
-            .and_then(|s| lab.open_shared(s));
+            .and_then(|s| lab.run(|a| a.open_shared(s)));
         status.set(match outcome {
             Ok(()) => done_text(&format!("Opened “{name}”, paused where it was saved")),
             Err(e) => {
@@ -110,6 +94,112 @@ fn import(lab: Lab, file: web_sys::File, status: RwSignal<String>) {
             }
         });
     });
+}
+
+/// Saves the session in the browser whenever the step changes while
+/// paused, and every couple of seconds while playing.
+fn autosave(lab: Lab) {
+    let last_save = StoredValue::new(f64::NEG_INFINITY);
+    Effect::new(move |_| {
+        lab.cursor.track();
+        let playing = lab.playing.get();
+        let now = super::frame_loop::wall_ms();
+        if playing && now - last_save.get_value() < AUTOSAVE_EVERY_MS {
+            return;
+        }
+        last_save.set_value(now);
+        let shared = lab.with_app(App::share);
+        // A run no file could open would replace the last good autosave
+        // with one that cannot be restored.
+        if shared.problem.is_some() {
+            return;
+        }
+        if let Some(s) = storage() {
+            // A full or refused storage only loses the autosave.
+            let _ = s.set_item(AUTOSAVE_KEY, &shared.json);
+        }
+    });
+}
+
+/// Puts a link to the session in the address bar and on the clipboard.
+fn copy_link(lab: Lab, status: RwSignal<String>) {
+    let shared = lab.with_app(App::share);
+    if let Some(problem) = shared.problem {
+        status.set(Shared::refusal(&problem));
+        return;
+    }
+    let Some(base) = page_address() else { return };
+    let link = format!("{base}#{}", shared.fragment());
+    let opens = shared.opens_words();
+    let Some(w) = web_sys::window() else { return };
+    if let Ok(history) = w.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&link));
+    }
+    let clipboard = w.navigator().clipboard();
+    // Absent outside secure contexts (a page on plain http from another
+    // machine): calling it would throw.
+    if clipboard.is_undefined() {
+        status.set(format!("This browser offers no copying on this page (it does only over https or on this computer); the link is in the address bar instead ({opens})"));
+        return;
+    }
+    spawn_local(async move {
+        let done = JsFuture::from(clipboard.write_text(&link)).await;
+        status.set(match done {
+            Ok(_) => done_text(&format!("Link copied ({} characters): {opens}", link.len())),
+            Err(_) => format!("The browser did not allow copying; the link is in the address bar instead ({opens})"),
+        });
+    });
+}
+
+/// Saves the session as a JSON file.
+fn export_file(lab: Lab, status: RwSignal<String>) {
+    let shared = lab.with_app(App::share);
+    if let Some(problem) = shared.problem {
+        status.set(Shared::refusal(&problem));
+        return;
+    }
+    let settings = lab.settings.get_untracked();
+    let name = format!("raftlab-seed{}-step{}.json", settings.seed, shared.opens_at);
+    status.set(match download(&name, "application/json", &shared.json) {
+        Ok(()) if shared.clamped => done_text(&format!("Saved {name}: {}", shared.opens_words())),
+        Ok(()) => done_text(&format!("Saved {name}")),
+        Err(_) => "The browser refused to save the file".to_string(),
+    });
+}
+
+/// The offer to restore the last visit's session, until taken or declined.
+#[component]
+fn RestoreOffer(
+    /// The last visit's session and its step, while offered.
+    offer: RwSignal<Option<(String, u64)>>,
+    status: RwSignal<String>,
+) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let restore = move |_| {
+        let Some((json, _)) = offer.get_untracked() else {
+            return;
+        };
+        offer.set(None);
+        let outcome = Session::from_json(&json)
+            .map_err(|e| e.to_string())
+            .and_then(|s| lab.run(|a| a.open_shared(s)));
+        status.set(match outcome {
+            Ok(()) => done_text("Restored your last session, paused where you left it"),
+            Err(e) => {
+                format!("Your last session could not be restored: {e}. The cluster is a fresh one.")
+            }
+        });
+    };
+    view! {
+        <Show when=move || offer.with(Option::is_some)>
+            <p class="restore">
+                <button type="button" class="primary" on:click=restore>"Restore last session"</button>
+                {move || offer.with(|o| o.as_ref().map(|(_, step)| format!(" (saved at step {step})")).unwrap_or_default())}
+                " "
+                <button type="button" on:click=move |_| offer.set(None)>"No, thanks"</button>
+            </p>
+        </Show>
+    }
 }
 
 /// The Share panel.
@@ -123,92 +213,9 @@ pub fn SharePanel(
     let lab = expect_context::<Lab>();
     let status = RwSignal::new(opened.unwrap_or_default());
     let offer = RwSignal::new(saved);
-
-    // Autosave: whenever the step changes while paused, and every couple of
-    // seconds while playing.
-    let last_save = StoredValue::new(f64::NEG_INFINITY);
-    Effect::new(move |_| {
-        lab.steps.track();
-        let playing = lab.playing.get();
-        let now = super::frame_loop::wall_ms();
-        if playing && now - last_save.get_value() < AUTOSAVE_EVERY_MS {
-            return;
-        }
-        last_save.set_value(now);
-        let shared = lab.shared();
-        // A run no file could open would replace the last good autosave
-        // with one that cannot be restored.
-        if shared.problem.is_some() {
-            return;
-        }
-        if let Some(s) = storage() {
-            // A full or refused storage only loses the autosave.
-            let _ = s.set_item(AUTOSAVE_KEY, &shared.json);
-        }
-    });
-    let restore = move |_| {
-        let Some((json, _)) = offer.get_untracked() else {
-            return;
-        };
-        offer.set(None);
-        let outcome = Session::from_json(&json)
-            .map_err(|e| e.to_string())
-            .and_then(|s| lab.open_shared(s));
-        status.set(match outcome {
-            Ok(()) => done_text("Restored your last session, paused where you left it"),
-            Err(e) => {
-                format!("Your last session could not be restored: {e}. The cluster is a fresh one.")
-            }
-        });
-    };
+    autosave(lab);
     let picker = NodeRef::<html::Input>::new();
     let dragging = RwSignal::new(false);
-
-    let copy = move |_| {
-        let shared = lab.shared();
-        if let Some(problem) = shared.problem {
-            status.set(unshareable(&problem));
-            return;
-        }
-        let Some(base) = page_address() else { return };
-        let link = format!("{base}#{}", shared.fragment());
-        let opens = opens_words(&shared);
-        if let Some(w) = web_sys::window() {
-            if let Ok(history) = w.history() {
-                let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&link));
-            }
-            let clipboard = w.navigator().clipboard();
-            // Absent outside secure contexts (a page on plain http from
-            // another machine): calling it would throw.
-            if clipboard.is_undefined() {
-                status.set(format!("This browser offers no copying on this page (it does only over https or on this computer); the link is in the address bar instead ({opens})"));
-                return;
-            }
-            spawn_local(async move {
-                let done = JsFuture::from(clipboard.write_text(&link)).await;
-                status.set(match done {
-                    Ok(_) => done_text(&format!("Link copied ({} characters): {opens}", link.len())),
-                    Err(_) => format!("The browser did not allow copying; the link is in the address bar instead ({opens})"),
-                });
-            });
-        }
-    };
-    let export = move |_| {
-        let shared = lab.shared();
-        if let Some(problem) = shared.problem {
-            status.set(unshareable(&problem));
-            return;
-        }
-        let settings = lab.session.get_untracked();
-        let name = format!("raftlab-seed{}-step{}.json", settings.seed, shared.opens_at);
-        status.set(match download(&name, "application/json", &shared.json) {
-            Ok(()) if shared.clamped => {
-                done_text(&format!("Saved {name}: {}", opens_words(&shared)))
-            }
-            Ok(()) => done_text(&format!("Saved {name}")),
-            Err(_) => "The browser refused to save the file".to_string(),
-        });
-    };
     let pick = move |_| {
         if let Some(input) = picker.get_untracked() {
             input.click();
@@ -246,17 +253,10 @@ pub fn SharePanel(
             on:drop=on_drop
         >
             <h2 id="share-title">"Share"</h2>
-            <Show when=move || offer.with(Option::is_some)>
-                <p class="restore">
-                    <button type="button" class="primary" on:click=restore>"Restore last session"</button>
-                    {move || offer.with(|o| o.as_ref().map(|(_, step)| format!(" (saved at step {step})")).unwrap_or_default())}
-                    " "
-                    <button type="button" on:click=move |_| offer.set(None)>"No, thanks"</button>
-                </p>
-            </Show>
+            <RestoreOffer offer=offer status=status />
             <div class="buttons">
-                <button type="button" on:click=copy>"Copy link"</button>
-                <button type="button" on:click=export>"Export session"</button>
+                <button type="button" on:click=move |_| copy_link(lab, status)>"Copy link"</button>
+                <button type="button" on:click=move |_| export_file(lab, status)>"Export session"</button>
                 <button type="button" on:click=pick>"Import session"</button>
             </div>
             <input

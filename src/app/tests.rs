@@ -1,0 +1,339 @@
+//! The app's intents, natively: what a person does and what the screen is
+//! then told to show.
+
+use super::*;
+use crate::raft::ConfChange;
+use crate::scenario::lessons;
+use crate::view::{Kind, NodeCard};
+
+/// A frame 1/60 s after the previous one, on a wall clock that never runs
+/// out of budget.
+fn tick(app: &mut App, frame: &mut f64) -> Redraw {
+    *frame += 1000.0 / 60.0;
+    let at = *frame;
+    app.frame(1000.0 / 60.0, at, &|| at)
+}
+
+/// An app of five nodes at full speed, played until it has a leader.
+fn with_leader() -> App {
+    let mut app = App::new(SessionSettings::default(), 1.0);
+    let mut frame = 0.0;
+    while app.leader().is_none() {
+        tick(&mut app, &mut frame);
+        assert!(frame < 60_000.0, "no leader within a minute of frames");
+    }
+    app
+}
+
+/// What a person sees of each node: its role and term.
+fn roles(app: &mut App) -> Vec<(NodeId, Kind, u64)> {
+    let cards: Vec<NodeCard> = view::ClusterFrame::of(app.world(), app.recorder()).cards;
+    cards.iter().map(|c| (c.id, c.kind, c.term)).collect()
+}
+
+#[test]
+fn playing_draws_the_cluster_at_30_hz_and_the_panels_at_15() {
+    let mut app = App::new(SessionSettings::default(), 0.1);
+    let mut frame = 0.0;
+    let drawn: Vec<(bool, bool)> = (0..120)
+        .map(|_| {
+            let r = tick(&mut app, &mut frame);
+            (r.cluster.is_some(), r.panels_now.is_some())
+        })
+        .collect();
+    let clusters = drawn.iter().filter(|d| d.0).count();
+    let panels = drawn.iter().filter(|d| d.1).count();
+    assert!(
+        (59..=61).contains(&clusters),
+        "{clusters} cluster drawings in 2 s"
+    );
+    assert!(
+        (29..=31).contains(&panels),
+        "{panels} panel drawings in 2 s"
+    );
+    assert!(
+        drawn.iter().all(|d| d.0 || !d.1),
+        "panels only with the cluster"
+    );
+}
+
+#[test]
+fn a_paused_frame_draws_only_what_playback_left_behind() {
+    let mut app = with_leader();
+    app.toggle_play();
+    let mut frame = 1e6;
+    // Whatever playback left behind (the panels draw at 15 Hz) is drawn
+    // on the first paused frame...
+    tick(&mut app, &mut frame);
+    let idle = tick(&mut app, &mut frame);
+    assert!(idle.is_empty(), "nothing changed, nothing drawn: {idle:?}");
+    app.step_forward();
+    let stepped = app.poll_redraw(frame);
+    assert_eq!(stepped.panels.map(|p| p.steps), Some(app.cursor()));
+    assert!(
+        app.next_event().is_some(),
+        "paused, it says what comes next"
+    );
+}
+
+#[test]
+fn stepping_back_and_forward_moves_the_cursor_one_event_and_pauses() {
+    let mut app = with_leader();
+    let live = app.furthest();
+    app.step_back();
+    assert!(!app.playing());
+    assert_eq!((app.cursor(), app.furthest()), (live - 1, live));
+    app.step_forward();
+    assert_eq!(app.cursor(), live);
+}
+
+#[test]
+fn key_events_are_found_up_to_the_live_edge_after_going_back() {
+    let mut app = with_leader();
+    app.poll_redraw(0.0);
+    app.go_to_start();
+    assert!(app.next_key_event(), "the election is a key event ahead");
+    let first = app.cursor();
+    assert!(first > 0 && first <= app.furthest());
+    assert!(app.previous_key_event() || app.cursor() == first);
+    app.go_to_start();
+    assert!(!app.previous_key_event(), "nothing before the start");
+    assert_eq!(app.cursor(), 0);
+}
+
+#[test]
+fn acting_in_the_past_forks_a_branch_and_keeps_the_old_future() {
+    // Reference: the Branches panel; a what-if must not lose the old run.
+    let mut app = with_leader();
+    app.poll_redraw(0.0);
+    let history = app.numbers().history;
+    let live = app.furthest();
+    app.seek(live / 2);
+    let at = app.cursor();
+    let follower = app
+        .node_ids()
+        .into_iter()
+        .find(|&n| Some(n) != app.leader())
+        .unwrap();
+    assert_eq!(app.act(Action::Crash { node: follower }), Ok(()));
+    let lines = app.branches().lines();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(app.branches().on_screen(), 2);
+    assert_eq!(lines[0].steps, live, "the old future is kept whole");
+    assert_eq!(lines[1].diverged_at, Some(at));
+    assert!(
+        lines[1].label.starts_with("Branch 2: "),
+        "{}",
+        lines[1].label
+    );
+    assert_eq!(app.cursor(), app.furthest(), "the new branch is live");
+    assert!(app.furthest() < live);
+    assert!(app
+        .notice()
+        .unwrap()
+        .contains("branch 2 starts from your action"));
+    assert!(
+        app.numbers().history > history,
+        "per-step caches start over"
+    );
+}
+
+#[test]
+fn switching_branches_brings_back_each_history_where_it_was_left() {
+    let mut app = with_leader();
+    app.poll_redraw(0.0);
+    let live = app.furthest();
+    app.seek(live / 2);
+    let at = app.cursor();
+    app.act(Action::Heal).unwrap();
+    let new_live = app.furthest();
+    app.switch_branch(1);
+    assert_eq!(app.branches().on_screen(), 1);
+    assert_eq!((app.cursor(), app.furthest()), (at, live));
+    assert!(!app.playing());
+    assert_eq!(app.notice(), None);
+    app.switch_branch(2);
+    assert_eq!((app.cursor(), app.furthest()), (new_live, new_live));
+    // The branch on screen and an unknown one change nothing.
+    let before = app.numbers();
+    app.switch_branch(2);
+    app.switch_branch(9);
+    assert_eq!(app.numbers(), before);
+}
+
+#[test]
+fn a_refused_action_changes_nothing_but_its_own_step() {
+    let mut app = with_leader();
+    // Once the leader has committed an entry of its term, it takes changes.
+    app.advance(500_000, &|| 0.0);
+    app.poll_redraw(0.0);
+    let before = roles(&mut app);
+    let configuration = view::configuration(app.world());
+    let cursor = app.cursor();
+    let refused = app.act(Action::ChangeMembership {
+        change: ConfChange::Remove(NodeId(7)),
+    });
+    let words = refused.expect_err("N7 is not a member");
+    assert!(words.contains("N7 is not a member"), "{words}");
+    assert!(words.starts_with(char::is_uppercase), "{words}");
+    assert_eq!(roles(&mut app), before);
+    assert_eq!(view::configuration(app.world()), configuration);
+    assert_eq!(
+        app.cursor(),
+        cursor + 1,
+        "the refusal is one step of the log"
+    );
+    assert_eq!(app.branches().lines().len(), 1);
+}
+
+#[test]
+fn a_lesson_moves_back_and_on_caption_by_caption() {
+    let lesson = lessons::leader_crash();
+    let mut app = App::new(SessionSettings::default(), 0.1);
+    app.open_lesson(&lesson).unwrap();
+    let stops = app.lesson().unwrap().stops.clone();
+    assert!(stops.len() >= 3, "{} captions", stops.len());
+    assert_eq!(app.cursor(), stops[0].step);
+    assert!(!app.playing());
+    app.next_caption();
+    app.next_caption();
+    assert_eq!(app.lesson().unwrap().at, 2);
+    assert_eq!(app.cursor(), stops[2].step);
+    assert_eq!(
+        *app.selection(),
+        stops[2].node.map_or(Selection::None, Selection::Node)
+    );
+    assert_eq!(
+        app.lesson().unwrap().focus_at(app.cursor()),
+        &stops[2].focus[..]
+    );
+    app.previous_caption();
+    assert_eq!((app.lesson().unwrap().at, app.cursor()), (1, stops[1].step));
+    // Past the last caption, Continue does nothing.
+    app.show_caption(stops.len() - 1);
+    app.next_caption();
+    assert_eq!(app.lesson().unwrap().at, stops.len() - 1);
+}
+
+#[test]
+fn acting_closes_the_lesson_and_says_why() {
+    let mut app = App::new(SessionSettings::default(), 0.1);
+    app.open_lesson(&lessons::leader_crash()).unwrap();
+    app.next_caption();
+    app.next_caption();
+    app.previous_caption();
+    app.act(Action::Heal).unwrap();
+    assert!(app.lesson().is_none());
+    let notice = app.notice().unwrap();
+    assert!(notice.contains("closed at caption 2"), "{notice}");
+    // The lesson's cursor was in the past: the old run is a branch too.
+    assert!(notice.starts_with("You acted in the past"), "{notice}");
+}
+
+#[test]
+fn a_link_opens_the_same_history_at_the_same_step_with_its_branches() {
+    let mut app = with_leader();
+    app.poll_redraw(0.0);
+    let leader = app.leader().unwrap();
+    app.act(Action::Crash { node: leader }).unwrap();
+    app.seek(app.cursor() - 1);
+    app.act(Action::Heal).unwrap();
+    app.step_back();
+    let shared = app.share();
+    assert_eq!(shared.problem, None);
+    assert_eq!(shared.opens_at, app.cursor());
+    let session = crate::scenario::from_fragment(&shared.fragment()).unwrap();
+    let mut opened = App::new(SessionSettings { size: 3, seed: 9 }, 1.0);
+    opened.open_shared(session).unwrap();
+    assert_eq!(opened.cursor(), app.cursor());
+    assert_eq!(opened.settings(), app.settings());
+    assert!(!opened.playing());
+    assert_eq!(roles(&mut opened), roles(&mut app));
+    let labels = |a: &App| -> Vec<String> {
+        a.branches()
+            .lines()
+            .iter()
+            .map(|b| b.label.clone())
+            .collect()
+    };
+    assert_eq!(labels(&opened)[1..], labels(&app)[..1]);
+    assert_eq!(labels(&opened)[0], "The shared history");
+    // The parked branch opens at the step it was shared at.
+    opened.switch_branch(2);
+    assert_eq!(
+        opened.cursor(),
+        app.branches().parked()[0].timeline.furthest()
+    );
+}
+
+#[test]
+fn a_link_to_an_unknown_lesson_is_refused_and_changes_nothing() {
+    let mut app = with_leader();
+    let cursor = app.cursor();
+    let mut session = app.timeline.session();
+    session.lesson = Some(crate::sim::LessonRef {
+        slug: "no-such-lesson".to_string(),
+        caption: 0,
+    });
+    let words = app.open_shared(session).unwrap_err();
+    assert!(words.contains("no-such-lesson"), "{words}");
+    assert_eq!(app.cursor(), cursor);
+    assert_eq!(app.numbers().session, 0);
+}
+
+#[test]
+fn a_broken_rule_pauses_playback_at_the_step_that_broke_it() {
+    // Lesson 12's teaching fault (a vote kept only in memory) breaks a rule.
+    let mut app = App::new(SessionSettings::default(), 1.0);
+    app.open_lesson(&lessons::volatile_vote()).unwrap();
+    app.leave_lesson();
+    app.set_playing(true);
+    let mut frame = 0.0;
+    while app.playing() {
+        tick(&mut app, &mut frame);
+        assert!(frame < 120_000.0, "the rule never broke");
+    }
+    let violation = app.violation().expect("paused by the alert");
+    assert!(!violation.property.is_empty());
+    assert_eq!(
+        app.cursor(),
+        app.furthest(),
+        "paused at the step that broke it"
+    );
+    app.step_back();
+    assert!(
+        app.violation().is_none(),
+        "one step earlier it was not broken yet"
+    );
+}
+
+#[test]
+fn building_history_runs_to_its_target_then_hands_over() {
+    let mut app = App::new(SessionSettings::default(), 1.0);
+    app.build_history(0.05);
+    assert!(!app.playing());
+    let mut frame = 0.0;
+    while app.building().is_some() {
+        tick(&mut app, &mut frame);
+        assert!(frame < 60_000.0, "never finished");
+    }
+    assert!(app.world().now() >= Time(3_000_000));
+    assert!(app.world().workload().is_some());
+    // Moving through time takes over from a build.
+    app.build_history(1.0);
+    app.step_back();
+    assert_eq!(app.building(), None);
+}
+
+#[test]
+fn a_new_session_starts_over() {
+    let mut app = with_leader();
+    app.select(Selection::Node(NodeId(2)));
+    let numbers = app.numbers();
+    app.restart(SessionSettings { size: 3, seed: 4 }).unwrap();
+    assert_eq!(app.node_ids().len(), 5, "three voters and two spares");
+    assert_eq!(app.cursor(), 0);
+    assert_eq!(*app.selection(), Selection::None);
+    assert_eq!(app.numbers().session, numbers.session + 1);
+    assert_eq!(app.settings(), SessionSettings { size: 3, seed: 4 });
+}
