@@ -1,8 +1,8 @@
 //! Helpers the view tests share: running a timeline until something is so.
 
-use super::{cards_and_rings, NodeCard, Recorder};
 use crate::raft::NodeId;
 use crate::sim::{Action, Timeline, World};
+use crate::view::{cards_and_rings, NodeCard, Recorder};
 
 /// The card of every node, in id order (the rings left out).
 pub fn node_cards(world: &World, recorder: &Recorder) -> Vec<NodeCard> {

@@ -1,12 +1,12 @@
 //! The cluster as a whole: its configuration in the paper's terms, and the
 //! broken property (if any) with what it involves.
 
-use super::nodes::cluster_configuration;
-use super::recorder::Recorder;
-use super::words::capitalised;
 use crate::check::Violation;
 use crate::raft::{LogIndex, NodeId, Term};
 use crate::sim::World;
+use crate::view::history::recorder::Recorder;
+use crate::view::screen::nodes::cluster_configuration;
+use crate::view::text::words::capitalised;
 use std::collections::BTreeSet;
 
 fn names(set: &BTreeSet<NodeId>) -> String {

@@ -5,7 +5,7 @@
 
 use crate::raft::Role;
 use crate::sim::{What, World};
-use crate::view::event_log::message_words;
+use crate::view::screen::event_log::message_words;
 
 /// The next event in words, with its time; `None` when nothing is scheduled.
 pub fn next_event_words(world: &World) -> Option<String> {

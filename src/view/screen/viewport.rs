@@ -5,9 +5,9 @@
 //! The timeline component keeps one [`Viewport`] and one [`Pointers`] and
 //! does what they say; every sum is here, tested natively.
 
-use super::Frame;
-use super::GUTTER;
 use crate::raft::Time;
+use crate::view::Frame;
+use crate::view::GUTTER;
 use std::collections::BTreeMap;
 
 /// Narrowest window: a fifth of a millisecond.

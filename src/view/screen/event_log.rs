@@ -9,9 +9,9 @@
 //! the nodes did about it, each with its rule, in the core's own sentences
 //! ([`Event::sentence`]).
 
-use super::words::{capitalised, folded};
 use crate::raft::{Answer, Event, MessageKind, NodeId, Rule, Time};
 use crate::sim::{Action, LostBecause, OpId, Outcome, StepRecord, What, World};
+use crate::view::text::words::{capitalised, folded};
 
 /// What a line is about, for the log's filter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

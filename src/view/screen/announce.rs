@@ -3,7 +3,7 @@
 //! live region. Only changes a person watching the ring would notice are
 //! said, so playback at speed does not flood the reader with heartbeats.
 
-use super::{Kind, NodeCard};
+use crate::view::{Kind, NodeCard};
 
 /// The key events between two pictures of the cluster, in node order: a new
 /// leader (or a leader in a new term), a crash, a restart, and a node that

@@ -1,9 +1,9 @@
 //! Node cards: what the cluster drawing and the inspector say about each
 //! node, computed from the world and the recorder.
 
-use super::recorder::Recorder;
 use crate::raft::{Configuration, LogIndex, NodeId, Role, Term, Time};
 use crate::sim::World;
+use crate::view::history::recorder::Recorder;
 
 /// What a node is, as drawn: its Raft role, or where it stands outside one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

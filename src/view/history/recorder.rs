@@ -12,9 +12,9 @@ use crate::check::pinned::PinnedReads;
 use crate::check::{check_history, Invariants, Linearizability, Violation, ViolationKind};
 use crate::raft::{Answer, Event, MessageKind, NodeId, Refusal, Term, Time};
 use crate::sim::{ClientOp, Observer, OpId, OpKind, Outcome, StepRecord, What, World};
-use crate::view::event_log::LineKind;
-use crate::view::lanes::{Lanes, StepFacts};
-use crate::view::marks::{StepMark, StepMarks};
+use crate::view::history::lanes::{Lanes, StepFacts};
+use crate::view::history::marks::{StepMark, StepMarks};
+use crate::view::screen::event_log::LineKind;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 

@@ -4,7 +4,7 @@
 
 use crate::raft::{Entry, LogIndex, Node, NodeId, Payload, Term};
 use crate::sim::World;
-use crate::view::swimlane::esc;
+use crate::view::svg::swimlane::esc;
 
 /// The most entries drawn per row: the newest ones, so a long log keeps its
 /// tail in view (the older ones are counted, not drawn). About two rows'

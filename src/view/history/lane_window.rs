@@ -9,8 +9,8 @@
 //! broken properties.
 
 use crate::raft::{NodeId, Term, Time};
-use crate::view::chunks::Chunks;
-use crate::view::lanes::{
+use crate::view::history::chunks::Chunks;
+use crate::view::history::lanes::{
     Arrow, ArrowEnd, LaneMark, LaneMarkKind, LaneRole, Lanes, OpEnd, OpSpan, Packed,
 };
 use std::collections::{BTreeMap, BTreeSet, HashSet};

@@ -5,8 +5,8 @@
 //! to the side of its link so requests and replies do not cover each other.
 //! Also the drawing's caption in words.
 
-use super::{groups_text, Link, LinkState};
 use crate::raft::NodeId;
+use crate::view::{groups_text, Link, LinkState};
 
 /// Width of the drawing, in SVG units.
 pub const CLUSTER_WIDTH: f64 = 900.0;

@@ -8,11 +8,11 @@
 //! else. Its story starts when the earliest of the operations involved was
 //! invoked and ends when the last of them was answered.
 
-use super::event_log::KeyMark;
-use super::results::mode_words;
 use crate::check::{Violation, ViolationKind};
 use crate::raft::Time;
 use crate::sim::{ClientOp, OpId, Outcome, StepRecord, What};
+use crate::view::screen::event_log::KeyMark;
+use crate::view::screen::results::mode_words;
 use std::borrow::Borrow;
 
 /// How many steps before the earliest invocation a linearizability window
@@ -67,7 +67,7 @@ impl ExplainWindow {
     /// can span thousands of steps, so there only the steps about those
     /// operations are shown, with the ones that change who leads or what
     /// the network does (a leader elected, an action on the world).
-    /// `key` is the step's key mark ([`super::step_marks`]).
+    /// `key` is the step's key mark ([`crate::view::step_marks`]).
     pub fn shows(&self, record: &StepRecord, key: Option<KeyMark>) -> bool {
         match self {
             ExplainWindow::LastSteps { .. } => true,

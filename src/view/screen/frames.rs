@@ -4,12 +4,12 @@
 //! built by one function from the world and its recorder. The shell copies
 //! a frame's fields into its signals, setting only those that changed.
 
-use super::{
+use crate::raft::{Config, NodeId, Time};
+use crate::sim::{NetworkConfig, World};
+use crate::view::{
     cards_and_rings, configuration, links, log_rows, message_dots, partition_groups, result_rows,
     ConfigurationView, Link, LogRow, MessageDot, NodeCard, NodeRings, Recorder, ResultRow,
 };
-use crate::raft::{Config, NodeId, Time};
-use crate::sim::{NetworkConfig, World};
 
 /// What the cluster drawing shows at one moment.
 #[derive(Clone, Debug, PartialEq)]

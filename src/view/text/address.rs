@@ -3,7 +3,7 @@
 //! and what is used instead. A mistyped address is a teacher's typo, not an
 //! error to hide: the page opens with defaults and says which.
 
-use super::numbers::decimal;
+use crate::view::text::numbers::decimal;
 
 /// Playback speeds offered, in simulated seconds per wall-clock second,
 /// from 1/1000 of real time to ten times real time, with their words.

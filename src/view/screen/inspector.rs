@@ -6,12 +6,12 @@
 //! when the node crashes, is how a student learns what a crash keeps. The
 //! clock is listed apart: it belongs to the machine, not to Raft. A message
 //! is shown with what its receiver will do with it and the rules that decide
-//! that, each of which [`super::explain_rule`] explains.
+//! that, each of which [`crate::view::explain_rule`] explains.
 
 use crate::raft::{LogIndex, MessageKind, NoLeaseReason, NodeId, PendingRead, Role, Rule, Time};
 use crate::sim::World;
 
-use super::results::mode_words;
+use crate::view::screen::results::mode_words;
 
 /// One labelled value, in words.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,9 +1,9 @@
 //! Client results: every client operation with its outcome in words, reads
 //! proven stale marked as such with the write they missed.
 
-use super::recorder::Recorder;
 use crate::raft::ReadMode;
 use crate::sim::{ClientOp, OpId, OpKind, Outcome, World};
+use crate::view::history::recorder::Recorder;
 
 /// The most recent operations listed.
 pub const MAX_RESULTS: usize = 60;

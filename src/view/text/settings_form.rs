@@ -1,8 +1,8 @@
 //! The settings forms in words: what each teaching fault breaks, and the
 //! timing and seed fields checked, or refused with a sentence that says why.
 
-use super::decimal;
 use crate::raft::Fault;
+use crate::view::decimal;
 
 /// What teaching fault `f` breaks, in one line a student can act on.
 pub fn fault_line(f: Fault) -> &'static str {

@@ -13,7 +13,7 @@
 
 use crate::raft::{Event, MessageKind, NodeId, Role, Term, Time};
 use crate::sim::{Action, MessageId, OpId, Outcome, StepRecord, What, World};
-use crate::view::chunks::Chunks;
+use crate::view::history::chunks::Chunks;
 use std::collections::BTreeMap;
 
 /// What a node is doing over a stretch of its lane.

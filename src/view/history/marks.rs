@@ -7,8 +7,8 @@
 
 use crate::raft::{NodeId, Time};
 use crate::sim::StepRecord;
-use crate::view::chunks::Chunks;
-use crate::view::event_log::{step_marks, KeyMark, LineKind};
+use crate::view::history::chunks::Chunks;
+use crate::view::screen::event_log::{step_marks, KeyMark, LineKind};
 
 /// One step, in brief: 12 bytes, as an hour holds about two million.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -10,8 +10,8 @@
 //! back to the write they missed.
 
 use crate::raft::{MessageKind, NodeId, Time};
-use crate::view::lane_window::{ClientTraffic, LaneWindow, Overview, Traffic};
-use crate::view::lanes::{ArrowEnd, LaneMarkKind, LaneRole, OpEnd};
+use crate::view::history::lane_window::{ClientTraffic, LaneWindow, Overview, Traffic};
+use crate::view::history::lanes::{ArrowEnd, LaneMarkKind, LaneRole, OpEnd};
 use std::fmt::Write;
 
 /// Width of the lane labels on the left, in pixels.
@@ -740,7 +740,7 @@ mod tests {
         );
         let used = referenced_ids(&svg);
         assert!(used.contains(&"sl-head-vote"), "{used:?}");
-        let css = include_str!("../../style/main.css");
+        let css = include_str!("../../../style/main.css");
         for id in used
             .iter()
             .chain(&referenced_ids(css))

@@ -6,9 +6,9 @@
 //! replaying just those steps. A search needs every line's words: it
 //! replays the history a few thousand steps per frame.
 
-use super::{event_line, folded, KeyMark, Lanes, LineKind, StepMark, StepMarks, StepRuns};
 use crate::raft::NodeId;
 use crate::sim::Replay;
+use crate::view::{event_line, folded, KeyMark, Lanes, LineKind, StepMark, StepMarks, StepRuns};
 
 /// Height of one line, in pixels (the CSS clamps each line to fit).
 pub const ROW_PX: f64 = 58.0;
