@@ -1,10 +1,11 @@
 //! Raftlab: an interactive Raft consensus lab.
 //!
-//! Data flows one way: user action → [`sim`] world → [`raft`] nodes → events →
-//! [`check`] checkers → [`view`]. `raft`, `sim`, `check`, `scenario` and `view`
-//! never touch the DOM, the wall clock or global randomness; they build and
-//! test natively.
-//! Only [`ui`] is web-only, and it is compiled for `wasm32` alone.
+//! Data flows one way: user action → [`app`] → [`sim`] world → [`raft`] nodes →
+//! events → [`check`] checkers → [`view`] → back to the screen. `raft`, `sim`,
+//! `check`, `scenario`, `view` and `app` never touch the DOM, the wall clock
+//! or global randomness; they build and test natively.
+//! Only `ui` is web-only, and it is compiled for `wasm32` alone.
+//! `docs/ARCHITECTURE.md` has the layers and the path of one click.
 
 pub mod app;
 pub mod check;

@@ -1,6 +1,6 @@
-//! The top-level component: owns the [`Lab`] (the timeline and its
-//! signals), advances it once per animation frame, handles the keyboard
-//! shortcuts, and lays out the screen for a lecture-room projector: the top
+//! The top-level component: owns the [`Lab`] (the app and its signals),
+//! hands it every animation frame, maps the keyboard shortcuts to the app's
+//! intents, and lays out the screen for a lecture-room projector: the top
 //! bar; the cluster with the logs under it on the left; the inspector and
 //! the control groups on the right.
 

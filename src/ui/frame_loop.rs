@@ -1,5 +1,7 @@
 //! The one place that talks to the browser's clocks: the animation-frame
-//! loop, one-shot timers, and the reduced-motion preference.
+//! loop (hand-written: `gloo-timers` has timeouts and intervals, not
+//! animation frames), one-shot timers (`gloo-timers`), and the
+//! reduced-motion preference.
 
 use leptos::prelude::*;
 use std::{cell::RefCell, rc::Rc, time::Duration};
@@ -49,7 +51,7 @@ fn run(mut on_frame: impl FnMut(f64) -> bool + 'static) {
             // The callback holds its own slot; empty it once this call has
             // returned, so that both are freed.
             let slot = Rc::clone(&again);
-            set_timeout(move || drop(slot.borrow_mut().take()), Duration::ZERO);
+            after(Duration::ZERO, move || drop(slot.borrow_mut().take()));
         }
     }));
     if let Some(first) = slot.borrow().as_ref() {
@@ -76,9 +78,11 @@ pub fn wall_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
-/// Runs `f` once after `delay`.
+/// Runs `f` once after `delay` (a `gloo-timers` timeout, left to fire:
+/// nothing the app waits for is ever called off).
 pub fn after(delay: Duration, f: impl FnOnce() + 'static) {
-    set_timeout(f, delay);
+    let ms = u32::try_from(delay.as_millis()).unwrap_or(u32::MAX);
+    gloo_timers::callback::Timeout::new(ms, f).forget();
 }
 
 /// Whether the user asked the system for reduced motion; follows changes.

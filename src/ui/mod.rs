@@ -1,8 +1,8 @@
 //! The browser app: Leptos components drawing the simulated cluster.
 //!
-//! Compiled for `wasm32` only. The model (a [`Timeline`](crate::sim::Timeline)
-//! whose observer runs the checkers) lives in one `StoredValue` inside
-//! [`lab::Lab`]; what the screen shows is computed by [`crate::view`] and
+//! Compiled for `wasm32` only. The application ([`crate::app::App`]) lives in
+//! one `StoredValue` inside [`lab::Lab`]; components call its intents through
+//! `Lab::run`, and what the screen shows (computed by [`crate::view`]) is
 //! copied into fine-grained signals, each set only when its data changed.
 
 mod app;

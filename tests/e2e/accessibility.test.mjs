@@ -6,9 +6,9 @@
 // motion, the theme switch, and a phone with touch (tap a node, its actions,
 // pinch the timeline).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import path from 'node:path';
-import { ROOT, openApp, openGroup, saveScreenshot, startLab, untilFrame } from './harness.mjs';
+import { ROOT, openApp, openGroup, saveScreenshot, untilFrame, describeLab } from './harness.mjs';
 
 const T = { timeout: 120_000 };
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -49,14 +49,7 @@ const theme = (page) =>
     return { name: document.documentElement.dataset.theme, luminance: (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 };
   });
 
-describe('accessibility', () => {
-  let lab;
-  before(async () => {
-    lab = await startLab();
-  });
-  after(async () => {
-    await lab?.stop();
-  });
+describeLab('accessibility', (lab) => {
 
   for (const scheme of ['light', 'dark']) {
     test(`axe-core finds no serious or critical violation in any main view (${scheme} theme)`, T, async () => {

@@ -1,8 +1,8 @@
 // End-to-end tests of the first screen, against the release build in dist/.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { PREFIX } from './server.mjs';
-import { openApp, saveScreenshot, simMillis, sleep, startLab, untilFrame } from './harness.mjs';
+import { openApp, saveScreenshot, simMillis, sleep, untilFrame, describeLab } from './harness.mjs';
 
 // The first election takes about half a simulated second; at the default
 // speed (0.1x) that is about 5 s of playback. Allow three times that.
@@ -20,14 +20,7 @@ function leaderShown(page) {
   );
 }
 
-describe('Raftlab in the browser', () => {
-  let lab;
-  before(async () => {
-    lab = await startLab();
-  });
-  after(async () => {
-    await lab?.stop();
-  });
+describeLab('Raftlab in the browser', (lab) => {
 
   test('loads with no console error, failed request or panic', T, async () => {
     const app = await openApp(lab, '/');

@@ -3,8 +3,8 @@
 // `?speed=1` plays in real time so that elections take a fraction of a
 // second; everything else goes through the page's own controls.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { openApp, openGroup, saveScreenshot, simMillis, sleep, startLab, untilFrame } from './harness.mjs';
+import { test } from 'node:test';
+import { openApp, openGroup, saveScreenshot, simMillis, sleep, untilFrame, describeLab } from './harness.mjs';
 
 const T = { timeout: 90_000 };
 
@@ -58,14 +58,7 @@ async function assertPausedOnTheBreakingStep(page, alertText) {
   assert.equal(await page.getByTestId('in-the-past').count(), 0, 'at the live edge, not in the past');
 }
 
-describe('the live cluster', () => {
-  let lab;
-  before(async () => {
-    lab = await startLab();
-  });
-  after(async () => {
-    await lab?.stop();
-  });
+describeLab('the live cluster', (lab) => {
 
   test('crash the leader: a new leader is elected in a higher term, the crashed one keeps its term', T, async () => {
     const app = await openApp(lab, '/?speed=1');

@@ -3,6 +3,7 @@
 // error, an uncaught exception, a failed request or an HTTP error fails the
 // test that caused it.
 import assert from 'node:assert/strict';
+import { after, before, describe } from 'node:test';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +33,24 @@ export async function startLab() {
       await server.close();
     },
   };
+}
+
+/**
+ * A suite of tests against one server and one browser, started before its
+ * first test and stopped after its last: `body(lab)` declares the tests,
+ * which reach the server and browser through `lab` once they run.
+ */
+export function describeLab(name, body) {
+  describe(name, () => {
+    const lab = {};
+    before(async () => {
+      Object.assign(lab, await startLab());
+    });
+    after(async () => {
+      await lab.stop?.();
+    });
+    body(lab);
+  });
 }
 
 /**

@@ -3,8 +3,8 @@
 // back again (back is time travel: each caption's screen comes back exactly),
 // and finish with "Try it yourself", which leaves free play at that point.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { openApp, saveScreenshot, startLab } from './harness.mjs';
+import { test } from 'node:test';
+import { openApp, saveScreenshot, describeLab } from './harness.mjs';
 
 const T = { timeout: 240_000 };
 
@@ -18,14 +18,7 @@ const screen = (page) =>
 
 const steps = async (page) => Number((await page.getByTestId('steps').textContent()).replace(/\D/g, ''));
 
-describe('lessons', () => {
-  let lab;
-  before(async () => {
-    lab = await startLab();
-  });
-  after(async () => {
-    await lab?.stop();
-  });
+describeLab('lessons', (lab) => {
 
   test('every lesson opens from the menu and plays through its captions forward and back', T, async () => {
     const app = await openApp(lab, '/', { contextOptions: { viewport: { width: 1920, height: 1080 }, permissions: ['clipboard-read', 'clipboard-write'] } });

@@ -5,8 +5,8 @@
 // rule when nothing unsafe was switched on (a teaching fault, the
 // empty-disk hazard, or a lesson that turns one on).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { openApp, startLab } from './harness.mjs';
+import { test } from 'node:test';
+import { openApp, describeLab } from './harness.mjs';
 
 const SEED = Number(process.env.MONKEY_SEED || 20261124);
 const SECONDS = Number(process.env.MONKEY_SECONDS || 60);
@@ -26,14 +26,7 @@ function rng(seed) {
 const KEYS = [' ', '.', ',', 'ArrowLeft', 'ArrowRight', 'Tab', 'Shift+Tab', 'Enter', 'Escape', 'Home', 'End', 'PageUp', 'PageDown', '+', '-'];
 const TEXTS = ['', 'x', 'y', '-5', '0', '99999999999999999999', '1e9', 'NaN', '<b>hi</b>', 'ключ', '  ', '3.5', '-20000', 'a'.repeat(40)];
 
-describe('monkey', () => {
-  let lab;
-  before(async () => {
-    lab = await startLab();
-  });
-  after(async () => {
-    await lab?.stop();
-  });
+describeLab('monkey', (lab) => {
 
   test(`a minute of random clicks, drags, typing and keys (seed ${SEED})`, { timeout: (SECONDS + 120) * 1000 }, async () => {
     const random = rng(SEED);

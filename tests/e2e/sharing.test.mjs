@@ -4,8 +4,8 @@
 // leave the session as it was.
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { after, before, describe, test } from 'node:test';
-import { openApp, startLab, untilFrame } from './harness.mjs';
+import { test } from 'node:test';
+import { openApp, untilFrame, describeLab } from './harness.mjs';
 
 const T = { timeout: 120_000 };
 
@@ -33,14 +33,7 @@ async function someRun(page) {
   for (let i = 0; i < 5; i++) await button(page, 'Step back').click();
 }
 
-describe('sharing', () => {
-  let lab;
-  before(async () => {
-    lab = await startLab();
-  });
-  after(async () => {
-    await lab?.stop();
-  });
+describeLab('sharing', (lab) => {
 
   test('a copied link opens the same run, paused at the same step', T, async () => {
     const app = await openApp(lab, '/?speed=1', { contextOptions: { permissions: ['clipboard-read', 'clipboard-write'] } });

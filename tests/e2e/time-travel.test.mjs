@@ -3,10 +3,10 @@
 // going to the start and back to the live edge, and acting in the past,
 // which forks the history and says so.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { test } from 'node:test';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, openApp, saveScreenshot, startLab, untilFrame } from './harness.mjs';
+import { ARTIFACTS, openApp, saveScreenshot, untilFrame, describeLab } from './harness.mjs';
 
 /** A path under test-artifacts/ for a screenshot of one element. */
 async function artifact(name) {
@@ -51,14 +51,7 @@ async function firstLeader(page) {
   await button(page, 'Step forward').click();
 }
 
-describe('time travel', () => {
-  let lab;
-  before(async () => {
-    lab = await startLab();
-  });
-  after(async () => {
-    await lab?.stop();
-  });
+describeLab('time travel', (lab) => {
 
   test('step back from the first leader into its election, then forward one event at a time until it wins again', T, async () => {
     const app = await openApp(lab, '/?speed=1');

@@ -38,7 +38,22 @@ pub(super) fn put(key: &str, value: i64) -> Op {
     }
 }
 
+/// The default settings with teaching fault `fault` on, if any.
+pub(super) fn config_with(fault: Option<Fault>) -> Config {
+    Config {
+        faults: fault.map_or_else(Faults::default, Faults::only),
+        ..Config::default()
+    }
+}
+
 impl Cluster {
+    /// `size` founding voters N1..Nsize with the default settings and
+    /// teaching fault `fault` on, if any (the tests of what a fault breaks
+    /// run once with it and once without).
+    pub(super) fn with_fault(size: u8, fault: Option<Fault>) -> Cluster {
+        Cluster::new(size, config_with(fault))
+    }
+
     /// `size` founding voters N1..Nsize with `config`.
     pub(super) fn new(size: u8, config: Config) -> Cluster {
         let members = Configuration::of_voters((1..=size).map(NodeId));

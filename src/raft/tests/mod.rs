@@ -194,11 +194,7 @@ fn split_votes_resolve_under_randomized_timeouts() {
 #[test]
 fn fixed_timeouts_make_split_votes_repeat_forever() {
     // Reference: §5.2; teaching fault `fixed-timeouts`: all nodes time out together.
-    let config = Config {
-        faults: Faults::only(Fault::FixedTimeouts),
-        ..Config::default()
-    };
-    let mut c = Cluster::new(5, config);
+    let mut c = Cluster::with_fault(5, Some(Fault::FixedTimeouts));
     c.run_ms(3_000);
     assert!(
         c.leaders().is_empty(),
@@ -265,10 +261,7 @@ fn without_the_election_restriction_an_out_of_date_candidate_wins() {
         (n(2), disk_with(&members, 2, &[1, 2, 2])),
         (n(3), disk_with(&members, 2, &[1, 2, 2])),
     ];
-    let config = Config {
-        faults: Faults::only(Fault::NoElectionRestriction),
-        ..Config::default()
-    };
+    let config = config_with(Some(Fault::NoElectionRestriction));
     let mut c = Cluster::from_disks(config, disks.into_iter().collect());
     c.campaign(n(1));
     assert_eq!(c.node(n(1)).role(), Role::Leader);
@@ -516,10 +509,7 @@ fn figure_8_a_leader_never_commits_an_old_term_entry_by_counting() {
 #[test]
 fn figure_8_with_commit_any_term_a_committed_entry_is_overwritten() {
     // Reference: §5.4.2, Figure 8; teaching fault `commit-any-term`.
-    let mut c = figure_8_up_to_c(Config {
-        faults: Faults::only(Fault::CommitAnyTerm),
-        ..Config::default()
-    });
+    let mut c = figure_8_up_to_c(config_with(Some(Fault::CommitAnyTerm)));
     assert_eq!(
         c.node(n(1)).commit_index(),
         2,
@@ -628,18 +618,7 @@ fn a_restart_rebuilds_the_node_from_persistent_state_only() {
 fn with_volatile_vote_a_restarted_node_votes_twice_in_one_term() {
     // Reference: Figure 2 (persist votedFor before answering); teaching fault `volatile-vote`.
     for faulty in [false, true] {
-        let faults = if faulty {
-            Faults::only(Fault::VolatileVote)
-        } else {
-            Faults::default()
-        };
-        let mut c = Cluster::new(
-            3,
-            Config {
-                faults,
-                ..Config::default()
-            },
-        );
+        let mut c = Cluster::with_fault(3, faulty.then_some(Fault::VolatileVote));
         c.cut.insert((n(2), n(3)));
         c.cut.insert((n(1), n(3)));
         c.drop_rule = Some(Box::new(|e| {
@@ -986,18 +965,7 @@ fn a_lease_read_is_refused_once_the_lease_expired_on_the_leaders_clock() {
 fn stale_local_read_makes_a_deposed_leader_answer_from_old_state() {
     // Reference: §8; teaching fault `stale-local-read`.
     for faulty in [false, true] {
-        let faults = if faulty {
-            Faults::only(Fault::StaleLocalRead)
-        } else {
-            Faults::default()
-        };
-        let mut c = Cluster::new(
-            3,
-            Config {
-                faults,
-                ..Config::default()
-            },
-        );
+        let mut c = Cluster::with_fault(3, faulty.then_some(Fault::StaleLocalRead));
         c.elect(n(1));
         c.propose(n(1), put("x", 1));
         c.deliver_all();
@@ -1120,13 +1088,7 @@ fn a_joint_change_goes_through_c_old_new_then_c_new() {
 #[test]
 fn naive_membership_switches_straight_to_the_new_configuration() {
     // Reference: §6; teaching fault `naive-membership`.
-    let mut c = Cluster::new(
-        3,
-        Config {
-            faults: Faults::only(Fault::NaiveMembership),
-            ..Config::default()
-        },
-    );
+    let mut c = Cluster::with_fault(3, Some(Fault::NaiveMembership));
     c.elect(n(1));
     c.heartbeat(n(1));
     let now = c.now;

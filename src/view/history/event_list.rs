@@ -79,7 +79,8 @@ pub struct SearchSlice {
 /// were scanned.
 #[derive(Default)]
 pub struct ListedSteps {
-    /// The history the list was made from ([`crate::app::Numbers::history`]).
+    /// The history the list was made from (a number that changes whenever
+    /// the history on screen is replaced).
     history: u64,
     filter: Option<LogFilter>,
     steps: StepRuns,
