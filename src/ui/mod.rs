@@ -5,7 +5,7 @@
 //! `Lab::run`, and what the screen shows (computed by [`crate::view`]) is
 //! copied into fine-grained signals, each set only when its data changed.
 
-mod app;
+mod page;
 mod branches_panel;
 mod client_panel;
 mod cluster_view;
@@ -27,11 +27,11 @@ mod status_line;
 mod theme;
 mod timeline;
 
-pub use app::App;
+pub use page::Page;
 
 use std::time::Duration;
 
-/// Installs the panic banner, mounts [`App`] into `<body>`, and runs the
+/// Installs the panic banner, mounts [`Page`] into `<body>`, and runs the
 /// self-test named by the URL query, if any:
 /// - `?selftest=panic` panics on purpose shortly after mounting, so the
 ///   end-to-end suite can prove the banner works on a real panic;
@@ -45,7 +45,7 @@ pub fn mount() {
     if let Some(window) = web_sys::window() {
         let _ = js_sys::Reflect::set(&window, &"raftlabMemory".into(), &wasm_bindgen::memory());
     }
-    leptos::mount::mount_to_body(App);
+    leptos::mount::mount_to_body(Page);
     match selftest().as_deref() {
         Some("panic") => frame_loop::after(Duration::from_millis(200), || {
             panic!("selftest: a deliberate panic to check the error banner");

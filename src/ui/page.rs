@@ -63,7 +63,7 @@ fn typing_target(ev: &web_sys::KeyboardEvent, space: bool) -> bool {
 
 /// Raftlab's whole screen.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn Page() -> impl IntoView {
     let query = page_query();
     let speed = query.speed.unwrap_or(DEFAULT_SPEED);
     let seed = query.seed.unwrap_or(SEED);
