@@ -98,10 +98,7 @@ fn WriteForm(
         );
         match (op, chosen_node(lab, &send_to.get_untracked())) {
             (Err(e), _) | (_, Err(e)) => status.set(e),
-            (Ok(op), Ok(node)) => {
-                let words = format!("Sent {op} to {node}: see Client results");
-                lab.act_reporting(Action::Write { node, op }, status, &words);
-            }
+            (Ok(op), Ok(node)) => lab.act_reporting(Action::Write { node, op }, status),
         }
     };
     let is_delete = move || operation.get() == "delete";
@@ -154,13 +151,7 @@ fn ReadForm(
             chosen_node(lab, &read_from.get_untracked()),
         ) {
             (Err(e), _) | (_, Err(e)) => status.set(e),
-            (Ok(key), Ok(node)) => {
-                let words = format!(
-                    "Reading {key} from {node} ({}): see Client results",
-                    mode_words(m)
-                );
-                lab.act_reporting(Action::Read { node, key, mode: m }, status, &words);
-            }
+            (Ok(key), Ok(node)) => lab.act_reporting(Action::Read { node, key, mode: m }, status),
         }
     };
     view! {
@@ -184,16 +175,7 @@ fn WorkloadSwitch() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let toggle = move |ev| {
         let on = event_target_checked(&ev);
-        let done = if on {
-            "A steady random workload is running"
-        } else {
-            "The workload stopped"
-        };
-        lab.act_reporting(
-            Action::SetWorkload(on.then(Workload::default)),
-            status,
-            done,
-        );
+        lab.act_reporting(Action::SetWorkload(on.then(Workload::default)), status);
     };
     view! {
         <label class="switch">

@@ -48,11 +48,10 @@ fn action_button(
     label: String,
     class: &'static str,
     status: RwSignal<String>,
-    done: String,
     action: impl Fn() -> Action + 'static,
 ) -> impl IntoView {
     view! {
-        <button type="button" class=class on:click=move |_| lab.act_reporting(action(), status, &done)>
+        <button type="button" class=class on:click=move |_| lab.act_reporting(action(), status)>
             {label}
         </button>
     }
@@ -70,11 +69,7 @@ fn NodeActions(id: NodeId, status: RwSignal<String>) -> impl IntoView {
     );
     let set_drift = move || {
         match drift.get_untracked().trim().parse::<i64>() {
-        Ok(ppm) => lab.act_reporting(
-            Action::SetClockDrift { node: id, drift_ppm: ppm },
-            status,
-            &format!("{id}'s clock now drifts {ppm} ppm"),
-        ),
+        Ok(ppm) => lab.act_reporting(Action::SetClockDrift { node: id, drift_ppm: ppm }, status),
         Err(_) => status.set(format!("Clock drift must be a whole number of ppm (parts per million), such as 0 or -20000, not “{}”", drift.get_untracked())),
     }
     };
@@ -83,13 +78,13 @@ fn NodeActions(id: NodeId, status: RwSignal<String>) -> impl IntoView {
             <h3>{id.to_string()}</h3>
             <p class="describe">{describe}</p>
             <div class="buttons">
-                {action_button(lab, format!("Crash {id}"), "danger", status, format!("{id} crashed"), move || Action::Crash { node: id })}
-                {action_button(lab, format!("Restart {id}"), "", status, format!("{id} restarted from its disk"), move || Action::Restart { node: id })}
-                {action_button(lab, format!("Time out {id}"), "", status, format!("{id}'s election timer fired"), move || Action::ForceTimeout { node: id })}
-                {action_button(lab, format!("Transfer leadership to {id}"), "", status, format!("The leader is handing over to {id}"), move || Action::TransferLeadership { target: id })}
-                {action_button(lab, format!("Isolate {id}"), "", status, format!("{id} is cut off from every other node"), move || Action::Isolate { node: id })}
-                {action_button(lab, format!("Remove {id} from the cluster"), "", status, format!("The leader is removing {id}"), move || Action::ChangeMembership { change: ConfChange::Remove(id) })}
-                {action_button(lab, format!("Restart {id} with an empty disk (hazard: it forgets its term, vote and log)"), "hazard", status, format!("{id} restarted with an empty disk"), move || Action::RestartBlank { node: id })}
+                {action_button(lab, format!("Crash {id}"), "danger", status, move || Action::Crash { node: id })}
+                {action_button(lab, format!("Restart {id}"), "", status, move || Action::Restart { node: id })}
+                {action_button(lab, format!("Time out {id}"), "", status, move || Action::ForceTimeout { node: id })}
+                {action_button(lab, format!("Transfer leadership to {id}"), "", status, move || Action::TransferLeadership { target: id })}
+                {action_button(lab, format!("Isolate {id}"), "", status, move || Action::Isolate { node: id })}
+                {action_button(lab, format!("Remove {id} from the cluster"), "", status, move || Action::ChangeMembership { change: ConfChange::Remove(id) })}
+                {action_button(lab, format!("Restart {id} with an empty disk (hazard: it forgets its term, vote and log)"), "hazard", status, move || Action::RestartBlank { node: id })}
             </div>
             <div class="field-row">
                 <label>
@@ -229,11 +224,7 @@ fn MessageDetails(message: MessageDot, status: RwSignal<String>) -> impl IntoVie
         dot.whereabouts(now, flying, dropped)
     };
     let drop = move |_| {
-        lab.act_reporting(
-            Action::DropMessage { id },
-            status,
-            "Dropped: it will never arrive",
-        );
+        lab.act_reporting(Action::DropMessage { id }, status);
     };
     view! {
         <div class="message-details" data-testid="message-details">
@@ -308,8 +299,8 @@ fn LinkActions(a: NodeId, b: NodeId, status: RwSignal<String>) -> impl IntoView 
         <div class="link-actions" data-testid="link-actions">
             <h3>{move || state()}</h3>
             <div class="buttons">
-                {action_button(lab, format!("Cut {a} → {b}"), "", status, format!("Messages from {a} to {b} are lost"), move || Action::CutLink { from: a, to: b })}
-                {action_button(lab, format!("Cut {b} → {a}"), "", status, format!("Messages from {b} to {a} are lost"), move || Action::CutLink { from: b, to: a })}
+                {action_button(lab, format!("Cut {a} → {b}"), "", status, move || Action::CutLink { from: a, to: b })}
+                {action_button(lab, format!("Cut {b} → {a}"), "", status, move || Action::CutLink { from: b, to: a })}
                 <button type="button" on:click=move |_| cut_both()>{format!("Cut both ways {a} – {b}")}</button>
                 <button type="button" disabled=is_open on:click=move |_| restore()>{format!("Restore {a} – {b}")}</button>
             </div>

@@ -209,13 +209,14 @@ impl Lab {
             .with_untracked(|c| c.iter().map(|c| c.id).collect())
     }
 
-    /// Carries out `action` and reports into `status`: the refusal, or
-    /// `done` on success.
-    pub fn act_reporting(&self, action: Action, status: RwSignal<String>, done: &str) {
-        match self.run(|app| app.act(action)) {
-            Ok(()) => status.set(done_text(done)),
-            Err(e) => status.set(e),
-        }
+    /// Carries out `action` and reports into `status`: the refusal, or what
+    /// it did ([`crate::view::done_words`]).
+    pub fn act_reporting(&self, action: Action, status: RwSignal<String>) {
+        let done = crate::view::done_words(&action);
+        status.set(match self.run(|app| app.act(action)) {
+            Ok(()) => done_text(&done),
+            Err(e) => e,
+        });
     }
 
     /// What the caption on screen points at, while the cursor is at its

@@ -3,7 +3,7 @@
 //! several voters at once by joint consensus. Removing one node is in the
 //! inspector.
 
-use super::lab::{done_text, Lab};
+use super::lab::{is_done, Lab};
 use super::status_line::StatusLine;
 use crate::raft::{ConfChange, NodeId};
 use crate::sim::Action;
@@ -41,7 +41,6 @@ pub fn MembershipPanel() -> impl IntoView {
             Some(n) => lab.act_reporting(
                 Action::ChangeMembership { change: ConfChange::AddVoter(n) },
                 status,
-                &format!("Adding {n}: it joins as a learner, catches up, then is promoted to voter"),
             ),
             None => status.set(
                 "Every server is already a member: remove one first, or start a session with a smaller cluster size".into(),
@@ -57,22 +56,11 @@ pub fn MembershipPanel() -> impl IntoView {
         let learners = lab
             .configuration
             .with_untracked(|c| c.learners_besides(&voters));
-        let words = format!(
-            "Changing to voters {} through C_old,new",
-            voters
-                .iter()
-                .map(|n| n.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
         let change = ConfChange::Joint { voters, learners };
-        match lab.run(|a| a.act(Action::ChangeMembership { change })) {
-            Ok(()) => {
-                status.set(done_text(&words));
-                // Sent: the boxes follow the configuration through the change.
-                edited.set(false);
-            }
-            Err(e) => status.set(e),
+        lab.act_reporting(Action::ChangeMembership { change }, status);
+        if is_done(&status.get_untracked()) {
+            // Sent: the boxes follow the configuration through the change.
+            edited.set(false);
         }
     };
     let boxes = move || {

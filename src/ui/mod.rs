@@ -5,7 +5,6 @@
 //! `Lab::run`, and what the screen shows (computed by [`crate::view`]) is
 //! copied into fine-grained signals, each set only when its data changed.
 
-mod page;
 mod branches_panel;
 mod client_panel;
 mod cluster_view;
@@ -19,6 +18,7 @@ mod lessons_panel;
 mod logs_panel;
 mod membership_panel;
 mod network_panel;
+mod page;
 mod panic_banner;
 mod relay;
 mod settings_panel;

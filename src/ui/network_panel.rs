@@ -22,23 +22,18 @@ pub fn NetworkPanel() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let shape = RwSignal::new(2usize);
     let isolate_leader = move |_| match lab.with_app(App::leader) {
-        Some(l) => lab.act_reporting(
-            Action::Isolate { node: l },
-            status,
-            &format!("{l} (the leader) is cut off from every other node"),
-        ),
+        Some(l) => lab.act_reporting(Action::Isolate { node: l }, status),
         None => status.set("No node is leader right now, so there is no leader to isolate".into()),
     };
     let do_split = move |_| {
         let groups = split(&lab.node_ids(), shape.get_untracked());
-        let words = format!("Split into {}", crate::view::groups_text(&groups));
-        lab.act_reporting(Action::Partition { groups }, status, &words);
+        lab.act_reporting(Action::Partition { groups }, status);
     };
-    let heal = move |_| lab.act_reporting(Action::Heal, status, "Every link is restored");
+    let heal = move |_| lab.act_reporting(Action::Heal, status);
     let set_network = move |change: &dyn Fn(&mut NetworkConfig)| {
         let mut n = lab.network.get_untracked();
         change(&mut n);
-        lab.act_reporting(Action::SetNetwork(n), status, "Network settings changed");
+        lab.act_reporting(Action::SetNetwork(n), status);
     };
     let shapes = move || {
         lab.session_number.track();

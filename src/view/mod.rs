@@ -67,6 +67,7 @@ pub use svg::swimlane::{
     family as message_family, overview_svg, short_time, swimlane_file, swimlane_svg, Frame, GUTTER,
     LANE, OVERVIEW, RULER, SWIMLANE_DEFS,
 };
+pub use text::action_words::done_words;
 pub use text::address::{page_query, query_value, PageQuery, MAX_HISTORY_MINUTES, SIZES, SPEEDS};
 pub use text::client_form::{
     checked_key, node_choice, node_id, write_op, LEADER_CHOICE, READ_MODES,

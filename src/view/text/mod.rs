@@ -2,6 +2,7 @@
 //! person typed (the page's address, the client and settings forms)
 //! checked and parsed.
 
+pub(in crate::view) mod action_words;
 pub(in crate::view) mod address;
 pub(in crate::view) mod client_form;
 pub(in crate::view) mod numbers;
