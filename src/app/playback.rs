@@ -26,15 +26,15 @@ impl App {
     }
 
     /// Plays (`true`) or pauses. While paused, the app says what the next
-    /// step will do; while playing it says nothing (it would change every
-    /// frame).
+    /// step will do (at the next redraw: finding it runs a step on a copy of
+    /// the world, so a seek, which pauses, finds it once, where it ends);
+    /// while playing it says nothing (it would change every frame).
     pub fn set_playing(&mut self, playing: bool) {
         self.playing = playing;
-        self.next_event = if playing {
-            None
-        } else {
-            view::next_event_words(self.world())
-        };
+        if playing {
+            self.next_event = None;
+        }
+        self.redraw.next_event_behind = !playing;
     }
 
     /// Sets the simulated seconds per wall-clock second (ignored unless

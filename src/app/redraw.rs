@@ -61,6 +61,8 @@ pub(super) struct RedrawState {
     panels_now: Option<Time>,
     /// The node cards last drawn, to say what changed.
     cards: Vec<NodeCard>,
+    /// Whether, paused, what the next step will do is still to be said.
+    pub(super) next_event_behind: bool,
 }
 
 impl Default for RedrawState {
@@ -72,6 +74,7 @@ impl Default for RedrawState {
             cluster_now: None,
             panels_now: None,
             cards: Vec::new(),
+            next_event_behind: false,
         }
     }
 }
@@ -99,6 +102,12 @@ impl App {
             self.live.lanes.extend_to(now);
         }
         let state = &mut self.redraw;
+        // Paused, what comes next is said once per redraw, whether or not
+        // a step ran (pausing runs none).
+        let say_next = !self.playing && std::mem::take(&mut state.next_event_behind);
+        if say_next {
+            self.next_event = view::next_event_words(world);
+        }
         let mut out = Redraw::default();
         if !by_cadence
             && !state.panels_behind
@@ -142,7 +151,7 @@ impl App {
             self.live.time = now;
             self.numbers.live += 1;
         }
-        if !self.playing {
+        if !self.playing && !say_next {
             self.next_event = view::next_event_words(world);
         }
         out.furthest = Some(t.furthest());

@@ -337,3 +337,19 @@ fn a_new_session_starts_over() {
     assert_eq!(app.numbers().session, numbers.session + 1);
     assert_eq!(app.settings(), SessionSettings { size: 3, seed: 4 });
 }
+
+#[test]
+fn pausing_says_what_comes_next_and_playing_says_nothing() {
+    let mut app = with_leader();
+    app.poll_redraw(0.0);
+    assert_eq!(app.next_event(), None, "playing");
+    app.toggle_play();
+    app.poll_redraw(0.0);
+    let next = app.next_event().expect("paused").to_string();
+    app.step_forward();
+    app.poll_redraw(0.0);
+    assert_ne!(app.next_event(), Some(next.as_str()), "one step later, the next one");
+    app.toggle_play();
+    app.poll_redraw(0.0);
+    assert_eq!(app.next_event(), None);
+}
