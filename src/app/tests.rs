@@ -348,7 +348,11 @@ fn pausing_says_what_comes_next_and_playing_says_nothing() {
     let next = app.next_event().expect("paused").to_string();
     app.step_forward();
     app.poll_redraw(0.0);
-    assert_ne!(app.next_event(), Some(next.as_str()), "one step later, the next one");
+    assert_ne!(
+        app.next_event(),
+        Some(next.as_str()),
+        "one step later, the next one"
+    );
     app.toggle_play();
     app.poll_redraw(0.0);
     assert_eq!(app.next_event(), None);
