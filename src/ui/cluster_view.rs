@@ -257,6 +257,7 @@ fn NodeGlyph(
         move || card.with(|c| c.as_ref().map(f).unwrap_or_default())
     };
     let kind = move || card.with(|c| c.as_ref().map_or(Kind::Outside, |c| c.kind));
+    let deposed = move || card.with(|c| c.as_ref().is_some_and(|c| c.deposed_by.is_some()));
     let in_violation = move || {
         lab.violation
             .with(|v| v.as_ref().is_some_and(|v| v.nodes.contains(&id)))
@@ -278,7 +279,7 @@ fn NodeGlyph(
         card.with(|c| {
             c.as_ref()
                 .and_then(|c| c.votes.as_ref())
-                .map(|(v, q)| format!("votes {}/{q}", v.len()))
+                .map(view::Ballot::short)
         })
     };
 
@@ -293,8 +294,9 @@ fn NodeGlyph(
             // the selected node changed role).
             class=move || {
                 format!(
-                    "node role-{}{}{}",
+                    "node role-{}{}{}{}",
                     kind().class(),
+                    if deposed() { " deposed" } else { "" },
                     if selected() { " selected" } else { "" },
                     if in_violation() { " implicated" } else { "" }
                 )
@@ -331,7 +333,7 @@ fn NodeGlyph(
                 <text class="node-vote" x=lx y={first_line + 2.0 * LABEL_LINE}>{read(NodeCard::vote_line)}</text>
                 <text class="node-extra" x=lx y={first_line + 3.0 * LABEL_LINE}>
                     {move || {
-                        let parts: Vec<String> = [votes().or_else(group), quorum()].into_iter().flatten().collect();
+                        let parts: Vec<String> = [deposed().then(|| "deposed".to_string()), votes().or_else(group), quorum()].into_iter().flatten().collect();
                         parts.join(" · ")
                     }}
                 </text>
@@ -381,6 +383,16 @@ fn Legend() -> impl IntoView {
                     }
                 })
                 .collect_view()}
+            <li>
+                <svg class="legend-mark" viewBox="-14 -14 28 28" aria-hidden="true">
+                    <g class="node role-leader deposed">
+                        <circle class="node-outline" r="12" />
+                        <circle class="node-body" r="10" />
+                        <text class="node-letter legend-letter" dy="0.35em">"L"</text>
+                    </g>
+                </svg>
+                "deposed leader (an older term's)"
+            </li>
             {messages
                 .into_iter()
                 .map(|(class, short, words)| {

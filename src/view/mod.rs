@@ -37,6 +37,7 @@ pub use history::marks::{StepMark, StepMarks};
 pub use history::recorder::{Recorder, StaleRead, STALE_CHECK_BUDGET};
 pub use history::step_runs::StepRuns;
 pub use screen::announce::announcements;
+pub use screen::ballot::{Ballot, Tally};
 pub use screen::cadence::Cadence;
 pub use screen::cluster::{configuration, violation, ConfigurationView, ViolationView};
 pub use screen::cluster_layout::{

@@ -464,7 +464,7 @@ describeLab('the live cluster', (lab) => {
       `${gone} out of the committed configuration`,
       (gone) => {
         const c = document.querySelector('[data-testid="configuration"]').textContent;
-        return /^C_old committed: voters/.test(c) && !new RegExp(`voters[^;]*${gone}`).test(c);
+        return /^Configuration committed: voters/.test(c) && !new RegExp(`voters[^;]*${gone}`).test(c);
       },
       gone,
       10_000,
@@ -510,7 +510,7 @@ describeLab('the live cluster', (lab) => {
     await untilFrame(
       page,
       'C_new committed',
-      () => /^C_old committed: voters N1, N2, N3;/.test(document.querySelector('[data-testid="configuration"]').textContent),
+      () => /^Configuration committed: voters N1, N2, N3;/.test(document.querySelector('[data-testid="configuration"]').textContent),
       null,
       20_000,
     );

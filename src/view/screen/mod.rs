@@ -3,6 +3,7 @@
 //! lines, the timeline's viewport, the next event and the announcements.
 
 pub(in crate::view) mod announce;
+pub(in crate::view) mod ballot;
 pub(in crate::view) mod cadence;
 pub(in crate::view) mod cluster;
 pub(in crate::view) mod cluster_layout;

@@ -4,6 +4,7 @@
 use crate::raft::{Configuration, LogIndex, NodeId, Role, Term, Time};
 use crate::sim::World;
 use crate::view::history::recorder::Recorder;
+use crate::view::screen::ballot::Ballot;
 
 /// What a node is, as drawn: its Raft role, or where it stands outside one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -80,15 +81,20 @@ pub struct NodeCard {
     pub term: Term,
     /// Whom it voted for in that term (persistent).
     pub voted_for: Option<NodeId>,
-    /// While a (pre-)candidate: the votes received, itself included, and how
-    /// many make a quorum.
-    pub votes: Option<(Vec<NodeId>, usize)>,
+    /// While a (pre-)candidate: the votes received, itself included,
+    /// counted by its own configuration (by both majorities during joint
+    /// consensus).
+    pub votes: Option<Ballot>,
     /// The last log index (persistent).
     pub last_index: LogIndex,
     /// Its commit index (volatile: as it was when it crashed, for a crashed node).
     pub commit_index: LogIndex,
     /// Its clock's drift, ppm.
     pub drift_ppm: i64,
+    /// For a leader cut off in an older term: the leader of the newest term.
+    /// It still acts as leader (it has not heard of the newer term) but can
+    /// commit nothing.
+    pub deposed_by: Option<NodeId>,
 }
 
 /// The rings drawn around a node: unlike the card, they change with every
@@ -110,22 +116,25 @@ impl NodeCard {
             Some(v) => format!("voted for {v}"),
             None => "no vote".to_string(),
         };
+        let deposed = self
+            .deposed_by
+            .map(|by| format!(" (deposed: {by} leads a newer term)"))
+            .unwrap_or_default();
         let mut s = format!(
-            "{}: {}, term {}, {vote}",
+            "{}: {}{deposed}, term {}, {vote}",
             self.id,
             self.kind.word(),
             self.term
         );
-        if let Some((votes, quorum)) = &self.votes {
+        if let Some(ballot) = &self.votes {
             if self.kind == Kind::Removed {
                 s.push_str(", still campaigning: it has not learned of its removal");
             }
-            let from: Vec<String> = votes.iter().map(|n| n.to_string()).collect();
+            let from: Vec<String> = ballot.from.iter().map(|n| n.to_string()).collect();
             s.push_str(&format!(
-                ", votes from {} ({} of {} needed)",
+                ", votes from {} ({})",
                 from.join(" "),
-                votes.len(),
-                quorum
+                ballot.needed_words()
             ));
         }
         s.push_str(&format!(
@@ -174,11 +183,29 @@ fn share_left(now: Time, deadline: Time, total: u64) -> f64 {
 /// The card and the rings of every node, in id order.
 pub fn cards_and_rings(world: &World, recorder: &Recorder) -> (Vec<NodeCard>, Vec<NodeRings>) {
     let config = cluster_configuration(world);
-    world
+    let (mut cards, rings): (Vec<NodeCard>, Vec<NodeRings>) = world
         .node_ids()
         .into_iter()
         .map(|id| node_card(world, recorder, &config, id))
-        .unzip()
+        .unzip();
+    mark_deposed(&mut cards);
+    (cards, rings)
+}
+
+/// Marks every leader of an older term than the newest leader's as deposed
+/// by it: two green "L"s must not look alike when only one can commit.
+fn mark_deposed(cards: &mut [NodeCard]) {
+    let newest = cards
+        .iter()
+        .filter(|c| c.kind == Kind::Leader)
+        .max_by_key(|c| (c.term, std::cmp::Reverse(c.id)))
+        .map(|c| (c.id, c.term));
+    let Some((by, term)) = newest else { return };
+    for c in cards.iter_mut() {
+        if c.kind == Kind::Leader && c.term < term {
+            c.deposed_by = Some(by);
+        }
+    }
 }
 
 fn node_card(
@@ -190,6 +217,12 @@ fn node_card(
     let node = world.node(id);
     let up = world.is_up(id);
     let role = node.role();
+    // A removed server is drawn as removed by the cluster's configuration:
+    // it may not know yet. Otherwise each node is drawn by its own
+    // configuration, the one it acts on: a node the leader has promoted is
+    // a learner until the entry reaches it, and a node that took part in
+    // joint consensus is a voter whatever an older leader's log says.
+    let own = node.membership();
     let kind = if !up {
         Kind::Crashed
     } else if !config.is_member(id) && was_member(node) {
@@ -199,11 +232,8 @@ fn node_card(
             Role::Leader => Kind::Leader,
             Role::Candidate => Kind::Candidate,
             Role::PreCandidate => Kind::PreCandidate,
-            // The cluster's configuration decides, as the Configuration
-            // line says: a node promoted by the leader is a voter even
-            // before the entry reaches it.
-            Role::Follower if config.is_voter(id) => Kind::Follower,
-            Role::Follower if config.is_learner(id) => Kind::Learner,
+            Role::Follower if own.is_voter(id) => Kind::Follower,
+            Role::Follower if own.is_learner(id) => Kind::Learner,
             Role::Follower => Kind::Outside,
         }
     };
@@ -226,16 +256,11 @@ fn node_card(
     let lease = (up && kind == Kind::Leader && node.lease_until() > local_now)
         .then(|| share_left(local_now, node.lease_until(), settings.lease_duration_us));
     let votes = match role {
-        Role::Candidate if up => Some((
-            recorder.votes(id, node.term(), false),
-            node.membership().quorum_size(),
-        )),
-        Role::PreCandidate if up => Some((
-            recorder.votes(id, node.term() + 1, true),
-            node.membership().quorum_size(),
-        )),
+        Role::Candidate if up => Some(recorder.votes(id, node.term(), false)),
+        Role::PreCandidate if up => Some(recorder.votes(id, node.term() + 1, true)),
         _ => None,
-    };
+    }
+    .map(|from| Ballot::count(from, node.membership()));
     let card = NodeCard {
         id,
         up,
@@ -246,6 +271,7 @@ fn node_card(
         last_index: node.last_index(),
         commit_index: node.commit_index(),
         drift_ppm: world.clock(id).map_or(0, |c| c.drift_ppm()),
+        deposed_by: None,
     };
     (card, NodeRings { timer, lease })
 }
@@ -407,7 +433,7 @@ mod tests {
                 {
                     let c = card(*candidate);
                     if c.kind == Kind::Candidate {
-                        let (votes, _) = c.votes.clone().unwrap();
+                        let votes = c.votes.clone().unwrap().from;
                         assert!(!votes.contains(voter), "{voter}'s vote is still on its way");
                         assert!(votes.contains(candidate), "a candidate votes for itself");
                         granted_seen = true;
@@ -423,9 +449,9 @@ mod tests {
             {
                 let c = card(to);
                 if c.kind == Kind::Candidate && t.world().node(from).voted_for() == Some(to) {
-                    let (votes, quorum) = c.votes.clone().unwrap();
-                    assert!(votes.contains(&from), "{from}'s grant has arrived");
-                    assert!(votes.len() < quorum, "with a quorum it would lead");
+                    let ballot = c.votes.clone().unwrap();
+                    assert!(ballot.from.contains(&from), "{from}'s grant has arrived");
+                    assert!(!ballot.won(), "with a quorum it would lead");
                     delivered_seen = true;
                 }
             }
@@ -506,7 +532,24 @@ mod tests {
             last_index: 0,
             commit_index: 0,
             drift_ppm: 0,
+            deposed_by: None,
         }
+    }
+
+    #[test]
+    fn a_leader_of_an_older_term_is_marked_deposed_by_the_newest_one() {
+        use Kind::{Follower, Leader};
+        let mut cards = vec![card(1, Leader, 1), card(2, Leader, 3), card(3, Follower, 3)];
+        mark_deposed(&mut cards);
+        assert_eq!(cards[0].deposed_by, Some(NodeId(2)));
+        assert_eq!(cards[1].deposed_by, None);
+        assert!(cards[0]
+            .describe()
+            .starts_with("N1: leader (deposed: N2 leads a newer term), term 1"));
+        // Two leaders of one term (a teaching fault): neither deposes the other.
+        let mut same = vec![card(1, Leader, 2), card(2, Leader, 2)];
+        mark_deposed(&mut same);
+        assert!(same.iter().all(|c| c.deposed_by.is_none()));
     }
 
     #[test]
@@ -558,6 +601,38 @@ mod tests {
         assert_eq!(
             leader_line(&node_cards(t.world(), t.observer())),
             format!("Leader: {leader} (term {term})")
+        );
+    }
+
+    #[test]
+    fn under_joint_consensus_each_node_is_drawn_by_its_own_configuration() {
+        // Reference: §6. Lesson 8, caption 5: N4 campaigned with the votes
+        // of N2, N4 and N5 under C_old,new while N1 or N3 won term 3 under
+        // C_old, whose log still has N4 and N5 as learners.
+        let lesson = crate::scenario::lessons::joint_consensus();
+        let stops = lesson.stops().unwrap();
+        let mut t = Timeline::new(lesson.session.clone(), Recorder::new()).unwrap();
+        t.seek(stops[4].step);
+        let cards = node_cards(t.world(), t.observer());
+        let card = |n: u8| cards.iter().find(|c| c.id == NodeId(n)).unwrap();
+        assert_eq!(
+            card(5).kind,
+            Kind::Follower,
+            "N5 holds C_old,new, where it votes"
+        );
+        let n4 = card(4);
+        assert_eq!(n4.kind, Kind::Candidate);
+        let ballot = n4.votes.as_ref().expect("a candidate's votes");
+        assert_eq!(
+            ballot.tallies.len(),
+            2,
+            "one majority of C_old and one of C_new"
+        );
+        assert!(!ballot.won(), "{}", ballot.short());
+        assert!(
+            ballot.short().starts_with("old 1/2 · new "),
+            "{}",
+            ballot.short()
         );
     }
 }
