@@ -104,6 +104,9 @@ pub struct App {
     building: Option<Time>,
     settings: SessionSettings,
     playing: bool,
+    /// Playing only until the next key event ("Next key event" at the live
+    /// edge, where no key event is known yet).
+    run_to_key: bool,
     speed: f64,
     /// Fractions of a simulated microsecond carried over between frames, so
     /// slow speeds do not lose time to rounding.
@@ -140,6 +143,7 @@ impl App {
             building: None,
             settings,
             playing: true,
+            run_to_key: false,
             speed,
             carry_us: 0.0,
             selection: Selection::None,

@@ -31,6 +31,7 @@ impl App {
     /// while playing it says nothing (it would change every frame).
     pub fn set_playing(&mut self, playing: bool) {
         self.playing = playing;
+        self.run_to_key = false;
         if playing {
             self.next_event = None;
         }
@@ -76,6 +77,7 @@ impl App {
         let started = clock();
         let before = self.timeline.cursor();
         let shown = self.violation.clone();
+        let to_key = self.run_to_key;
         let t = &mut self.timeline;
         // The alert is made again only when the checkers found more.
         let counted = Cell::new(t.observer().broken());
@@ -83,12 +85,25 @@ impl App {
             let broken = r.broken();
             broken != counted.replace(broken) && view::violation(r) != shown
         };
+        let at_key = |r: &Recorder| {
+            let marks = r.marks();
+            to_key && marks.get(marks.len()).is_some_and(|m| m.key.is_some())
+        };
+        let mut reached_key = false;
         let target = t.world().now().plus(micros);
         while t.world().now() < target {
             let slice = t.world().now().plus(ADVANCE_SLICE_US).min(target);
-            if t.run_until_or(slice, alert_changes) || clock() - started > ADVANCE_BUDGET_MS {
+            let stopped = t.run_until_or(slice, |r| alert_changes(r) || at_key(r));
+            if stopped {
+                reached_key = at_key(t.observer());
                 break;
             }
+            if clock() - started > ADVANCE_BUDGET_MS {
+                break;
+            }
+        }
+        if reached_key {
+            self.set_playing(false);
         }
         if self.timeline.cursor() != before {
             self.settle();
@@ -169,10 +184,22 @@ impl App {
     }
 
     /// To the next key event after the cursor (an election won, a crash, a
-    /// broken rule, …), up to the live edge; false if there is none.
+    /// broken rule, …). At the live edge, where none is known yet, plays
+    /// until the next one happens and pauses on it ("run until the next
+    /// election"). False if there is none to go to and nothing can happen.
     pub fn next_key_event(&mut self) -> bool {
-        let next = self.live.marks.next_key(self.cursor());
-        next.inspect(|&s| self.seek(s)).is_some()
+        if let Some(step) = self.live.marks.next_key(self.cursor()) {
+            self.seek(step);
+            return true;
+        }
+        if self.cursor() < self.furthest() || self.world().next_event_time().is_none() {
+            return false;
+        }
+        self.building = None;
+        self.notice = None;
+        self.set_playing(true);
+        self.run_to_key = true;
+        true
     }
 
     /// To the last key event before the cursor; false if there is none.

@@ -4,7 +4,7 @@
 use super::*;
 use crate::raft::ConfChange;
 use crate::scenario::lessons;
-use crate::view::{Kind, NodeCard};
+use crate::view::{KeyMark, Kind, NodeCard};
 
 /// A frame 1/60 s after the previous one, on a wall clock that never runs
 /// out of budget.
@@ -356,4 +356,41 @@ fn pausing_says_what_comes_next_and_playing_says_nothing() {
     app.toggle_play();
     app.poll_redraw(0.0);
     assert_eq!(app.next_event(), None);
+}
+
+#[test]
+fn next_key_event_at_the_live_edge_plays_until_one_happens() {
+    let mut app = with_leader();
+    app.advance(300_000, &|| 0.0);
+    let leader = app.leader().unwrap();
+    app.act(Action::Crash { node: leader }).unwrap();
+    app.set_playing(false);
+    app.poll_redraw(0.0);
+    assert_eq!(app.cursor(), app.furthest(), "at the live edge");
+    assert!(app.next_key_event(), "something can still happen");
+    assert!(app.playing(), "it plays towards the next key event");
+    let mut frame = 0.0;
+    while app.playing() {
+        tick(&mut app, &mut frame);
+        assert!(frame < 120_000.0, "no key event came");
+    }
+    let mark = app.recorder().marks().get(app.cursor()).copied().unwrap();
+    assert_eq!(
+        mark.key,
+        Some(KeyMark::ElectionStarted),
+        "the leader is gone: an election starts"
+    );
+    assert!(app.next_key_event());
+    while app.playing() {
+        tick(&mut app, &mut frame);
+        assert!(frame < 240_000.0, "no key event came");
+    }
+    let mark = app.recorder().marks().get(app.cursor()).copied().unwrap();
+    assert!(mark.key.is_some(), "paused on a key event: {mark:?}");
+    // Pausing by hand ends the run to the next key event.
+    assert!(app.next_key_event());
+    app.toggle_play();
+    app.toggle_play();
+    tick(&mut app, &mut frame);
+    assert!(app.playing(), "a plain Play does not stop at key events");
 }

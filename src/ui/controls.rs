@@ -84,7 +84,7 @@ pub fn Controls() -> impl IntoView {
                 <button type="button" class="step" aria-keyshortcuts="." on:click=step>
                     "Step forward"
                 </button>
-                <button type="button" class="step" on:click=next_key disabled=live>
+                <button type="button" class="step" on:click=next_key title="At the live edge: play until the next key event">
                     "Next key event"
                 </button>
                 <button type="button" class="step" on:click=to_live disabled=live>

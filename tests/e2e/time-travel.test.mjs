@@ -118,6 +118,18 @@ describeLab('time travel', (lab) => {
     assert.equal(await screen(page), before, 'start then live is identical');
     await button(page, 'Previous key event').click();
     assert.ok((await steps(page)) < at);
+    // At the live edge, "Next key event" plays until the next one happens
+    // (here: the crashed leader's followers start an election) and pauses.
+    await button(page, 'Go to live').click();
+    const leader = await page.locator('[data-testid="node"][data-role="leader"]').getAttribute('data-node');
+    await page.getByRole('button', { name: new RegExp(`^${leader}:`) }).locator('.node-body').click();
+    await button(page, `Crash ${leader}`).click();
+    const crashed = await steps(page);
+    await button(page, 'Next key event').click();
+    await button(page, 'Play').waitFor({ timeout: 30_000 });
+    assert.ok((await steps(page)) > crashed, 'it ran forward');
+    assert.ok(await button(page, 'Go to live').isDisabled(), 'it paused at the live edge');
+    assert.match((await currentLine(page)).text, /election|timer fired|became a candidate/, 'it paused on the election that followed');
     app.assertClean();
     await app.context.close();
   });
