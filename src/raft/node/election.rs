@@ -194,8 +194,6 @@ impl Node {
     pub(super) fn start_election(&mut self, campaign: Campaign) {
         let transfer = campaign == Campaign::Transfer;
         let voters: Vec<NodeId> = self.voters_except_self();
-        let (last_log_index, last_log_term) =
-            (self.disk.log.last_index(), self.disk.log.last_term());
         self.votes.clear();
         self.votes.insert(self.id, true);
         self.leader = None;
@@ -204,18 +202,7 @@ impl Node {
             let term = self.disk.term + 1;
             self.emit(Event::BecamePreCandidate { term });
             self.reset_election_timer();
-            for peer in voters {
-                self.send(
-                    peer,
-                    Message::RequestVote {
-                        term,
-                        last_log_index,
-                        last_log_term,
-                        pre_vote: true,
-                        transfer: false,
-                    },
-                );
-            }
+            self.ask_for_votes(&voters, term, true, false);
             if self.has_vote_quorum() {
                 self.start_election(Campaign::Election);
             }
@@ -228,20 +215,29 @@ impl Node {
         let term = self.disk.term;
         self.emit(Event::BecameCandidate { term, transfer });
         self.reset_election_timer();
-        for peer in voters {
+        self.ask_for_votes(&voters, term, false, transfer);
+        if self.has_vote_quorum() {
+            self.become_leader();
+        }
+    }
+
+    /// Asks every voter in `voters` for its vote in `term` (a pre-vote for
+    /// `term`, which is then not yet this node's, when `pre_vote`), with
+    /// this node's last log entry for the election restriction (§5.4.1).
+    fn ask_for_votes(&mut self, voters: &[NodeId], term: Term, pre_vote: bool, transfer: bool) {
+        let (last_log_index, last_log_term) =
+            (self.disk.log.last_index(), self.disk.log.last_term());
+        for &peer in voters {
             self.send(
                 peer,
                 Message::RequestVote {
                     term,
                     last_log_index,
                     last_log_term,
-                    pre_vote: false,
+                    pre_vote,
                     transfer,
                 },
             );
-        }
-        if self.has_vote_quorum() {
-            self.become_leader();
         }
     }
 

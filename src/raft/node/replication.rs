@@ -60,35 +60,27 @@ impl Node {
                 },
             );
         };
-        match self.disk.log.term_at(prev_index) {
-            None => {
-                let rejection = AppendRejection::LogTooShort {
-                    last_index: self.disk.log.last_index(),
-                };
-                self.emit(Event::AppendRejected {
-                    leader,
-                    prev_index,
-                    prev_term,
-                    rejection,
-                });
-                reply(self, false, 0, Some(rejection));
-                return;
-            }
-            Some(t) if t != prev_term => {
-                let rejection = AppendRejection::TermMismatch {
-                    term: t,
-                    first_index_of_term: self.disk.log.first_index_of_term_run(prev_index),
-                };
-                self.emit(Event::AppendRejected {
-                    leader,
-                    prev_index,
-                    prev_term,
-                    rejection,
-                });
-                reply(self, false, 0, Some(rejection));
-                return;
-            }
-            Some(_) => {}
+        // The consistency check (§5.3): the entry before the new ones must
+        // be in this log with the leader's term.
+        let rejection = match self.disk.log.term_at(prev_index) {
+            None => Some(AppendRejection::LogTooShort {
+                last_index: self.disk.log.last_index(),
+            }),
+            Some(t) if t != prev_term => Some(AppendRejection::TermMismatch {
+                term: t,
+                first_index_of_term: self.disk.log.first_index_of_term_run(prev_index),
+            }),
+            Some(_) => None,
+        };
+        if let Some(rejection) = rejection {
+            self.emit(Event::AppendRejected {
+                leader,
+                prev_index,
+                prev_term,
+                rejection,
+            });
+            reply(self, false, 0, Some(rejection));
+            return;
         }
         let last_new = prev_index + entries.len() as u64;
         let mut appended: Option<(LogIndex, LogIndex)> = None;
