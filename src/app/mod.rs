@@ -92,6 +92,17 @@ pub struct Numbers {
     pub live: u64,
 }
 
+/// Where playing pauses by itself, besides at a broken rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum PauseAt {
+    /// At the next key event: "Next key event" at the live edge, where no
+    /// key event is known yet.
+    NextKey,
+    /// At step `step`, where the open lesson's caption `caption` stops:
+    /// "Continue", or Play during a lesson.
+    Caption { caption: usize, step: u64 },
+}
+
 /// The whole application model. See the module documentation for the
 /// order of calls.
 pub struct App {
@@ -104,9 +115,8 @@ pub struct App {
     building: Option<Time>,
     settings: SessionSettings,
     playing: bool,
-    /// Playing only until the next key event ("Next key event" at the live
-    /// edge, where no key event is known yet).
-    run_to_key: bool,
+    /// Where playing pauses by itself (besides a broken rule).
+    pause_at: Option<PauseAt>,
     speed: f64,
     /// Fractions of a simulated microsecond carried over between frames, so
     /// slow speeds do not lose time to rounding.
@@ -143,7 +153,7 @@ impl App {
             building: None,
             settings,
             playing: true,
-            run_to_key: false,
+            pause_at: None,
             speed,
             carry_us: 0.0,
             selection: Selection::None,
@@ -302,6 +312,50 @@ impl App {
         outcome
     }
 
+    /// Times out every voter that is up and not leading, at the same
+    /// instant: each becomes a candidate and votes for itself before any
+    /// request arrives, so no candidate can collect a majority of the next
+    /// term (at most the leader's vote is left to win) — a split vote in one
+    /// click. The answer says who timed out, or why it cannot split.
+    pub fn split_vote(&mut self) -> Result<String, String> {
+        let world = self.world();
+        let leader = world.leader();
+        let ids: Vec<NodeId> = world
+            .node_ids()
+            .into_iter()
+            .filter(|&id| world.is_up(id) && Some(id) != leader)
+            .filter(|&id| world.node(id).membership().is_voter(id))
+            .collect();
+        let voters = world
+            .leader()
+            .map(|l| world.node(l).membership().voters.len())
+            .unwrap_or_else(|| world.config().voters as usize);
+        // The leader's one vote goes to one candidate: with n voters, that
+        // candidate holds 2 and a majority is n/2 + 1, out of reach from 5 up.
+        if ids.len() < 2 || voters < 4 {
+            return Err(format!(
+                "A split vote needs at least two followers that are up and four voters or more (with three, the leader's vote hands one candidate a majority); there {} {} follower{} up of {voters} voter{}",
+                if ids.len() == 1 { "is" } else { "are" },
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" },
+                if voters == 1 { "" } else { "s" },
+            ));
+        }
+        let term = ids
+            .iter()
+            .map(|&id| world.node(id).term())
+            .max()
+            .unwrap_or(0)
+            + 1;
+        for &id in &ids {
+            self.act(Action::ForceTimeout { node: id })?;
+        }
+        Ok(format!(
+            "{} timed out at once: each votes for itself in term {term}, so no one can win it",
+            view::and_list(ids.iter().map(NodeId::to_string))
+        ))
+    }
+
     /// Changes the nodes' settings with `change`, applied to the current
     /// ones (an action like any other).
     pub fn set_raft(&mut self, change: impl FnOnce(&mut Config)) -> Result<(), String> {
@@ -400,36 +454,91 @@ impl App {
         Ok(())
     }
 
-    /// Goes to caption `i` of the open lesson: time travel to its step,
-    /// with the node it talks about selected. Nothing happens without a
-    /// lesson or past its last caption.
+    /// Goes to caption `i` of the open lesson at once: time travel to its
+    /// step, with the node it talks about selected. Nothing happens without
+    /// a lesson or past its last caption.
     pub fn show_caption(&mut self, i: usize) {
-        let Some(lesson) = self.lesson.as_mut() else {
+        let Some(step) = self
+            .lesson
+            .as_ref()
+            .and_then(|l| l.stops.get(i))
+            .map(|s| s.step)
+        else {
             return;
         };
-        let Some(stop) = lesson.stops.get(i) else {
-            return;
-        };
-        lesson.at = i;
-        self.selection = stop.node.map_or(Selection::None, Selection::Node);
-        let step = stop.step;
         self.set_playing(false);
         self.timeline.seek(step);
+        self.arrive_at_caption(i);
         self.settle();
     }
 
-    /// The lesson's next caption ("Continue").
-    pub fn next_caption(&mut self) {
-        if let Some(at) = self.lesson.as_ref().map(|l| l.at) {
-            self.show_caption(at + 1);
+    /// Makes caption `i` the one shown, with the node it talks about
+    /// selected (the cursor is at its step).
+    fn arrive_at_caption(&mut self, i: usize) {
+        let Some(lesson) = self.lesson.as_mut() else {
+            return;
+        };
+        if let Some(stop) = lesson.stops.get(i) {
+            lesson.at = i;
+            self.selection = stop.node.map_or(Selection::None, Selection::Node);
         }
     }
 
-    /// The lesson's previous caption ("Back").
+    /// The lesson's next caption ("Continue"): plays at the chosen speed up
+    /// to its moment and pauses there, so the step between two captions is
+    /// seen happening. Pressed again while on the way, it skips there. If
+    /// the cursor is already at or past that moment, it goes there at once.
+    pub fn next_caption(&mut self) {
+        if let Some(caption) = self.heading_to() {
+            self.show_caption(caption);
+            return;
+        }
+        let Some((next, step)) = self.lesson.as_ref().and_then(|l| {
+            let next = l.at + 1;
+            l.stops.get(next).map(|s| (next, s.step))
+        }) else {
+            return;
+        };
+        if self.cursor() < step {
+            self.play_to_caption(next, step);
+        } else {
+            self.show_caption(next);
+        }
+    }
+
+    /// The lesson's previous moment ("Back"): the caption shown, if the
+    /// cursor has moved on from its moment (while playing towards the
+    /// next), else the caption before it.
     pub fn previous_caption(&mut self) {
-        if let Some(at) = self.lesson.as_ref().map(|l| l.at) {
+        let Some((at, step)) = self
+            .lesson
+            .as_ref()
+            .and_then(|l| l.caption().map(|s| (l.at, s.step)))
+        else {
+            return;
+        };
+        if self.cursor() != step {
+            self.show_caption(at);
+        } else {
             self.show_caption(at.saturating_sub(1));
         }
+    }
+
+    /// The caption that playing is on its way to, if it is.
+    pub fn heading_to(&self) -> Option<usize> {
+        match self.pause_at {
+            Some(PauseAt::Caption { caption, .. }) if self.playing => Some(caption),
+            _ => None,
+        }
+    }
+
+    /// Plays until step `step`, where caption `caption` stops, and shows it
+    /// there.
+    fn play_to_caption(&mut self, caption: usize, step: u64) {
+        self.building = None;
+        self.notice = None;
+        self.set_playing(true);
+        self.pause_at = Some(PauseAt::Caption { caption, step });
     }
 
     /// Leaves the lesson where it is, for free play from that point.

@@ -1,7 +1,7 @@
 //! Moving through time: playing and pausing, the animation frame, stepping
 //! both ways, seeking, key events, and building a long history.
 
-use super::{App, Redraw};
+use super::{App, PauseAt, Redraw};
 use crate::raft::Time;
 use crate::sim::{Action, Workload};
 use crate::view::{self, Recorder};
@@ -20,9 +20,26 @@ const ADVANCE_SLICE_US: u64 = 1_000;
 const BUILD_SLICE_US: u64 = 500_000;
 
 impl App {
-    /// Plays or pauses.
+    /// Plays or pauses. During a lesson, playing pauses at the next
+    /// caption's moment and shows that caption, so the caption on screen
+    /// never describes a moment the run has left behind.
     pub fn toggle_play(&mut self) {
-        self.set_playing(!self.playing);
+        if self.playing {
+            self.set_playing(false);
+            return;
+        }
+        let cursor = self.cursor();
+        let next = self.lesson.as_ref().and_then(|l| {
+            l.stops
+                .iter()
+                .enumerate()
+                .find(|(_, s)| s.step > cursor)
+                .map(|(i, s)| (i, s.step))
+        });
+        match next {
+            Some((caption, step)) => self.play_to_caption(caption, step),
+            None => self.set_playing(true),
+        }
     }
 
     /// Plays (`true`) or pauses. While paused, the app says what the next
@@ -31,7 +48,7 @@ impl App {
     /// while playing it says nothing (it would change every frame).
     pub fn set_playing(&mut self, playing: bool) {
         self.playing = playing;
-        self.run_to_key = false;
+        self.pause_at = None;
         if playing {
             self.next_event = None;
         }
@@ -77,7 +94,7 @@ impl App {
         let started = clock();
         let before = self.timeline.cursor();
         let shown = self.violation.clone();
-        let to_key = self.run_to_key;
+        let pause_at = self.pause_at;
         let t = &mut self.timeline;
         // The alert is made again only when the checkers found more.
         let counted = Cell::new(t.observer().broken());
@@ -85,25 +102,32 @@ impl App {
             let broken = r.broken();
             broken != counted.replace(broken) && view::violation(r) != shown
         };
-        let at_key = |r: &Recorder| {
+        let arrived = |r: &Recorder| {
             let marks = r.marks();
-            to_key && marks.get(marks.len()).is_some_and(|m| m.key.is_some())
+            match pause_at {
+                Some(PauseAt::NextKey) => marks.get(marks.len()).is_some_and(|m| m.key.is_some()),
+                Some(PauseAt::Caption { step, .. }) => marks.len() >= step,
+                None => false,
+            }
         };
-        let mut reached_key = false;
+        let mut reached = false;
         let target = t.world().now().plus(micros);
         while t.world().now() < target {
             let slice = t.world().now().plus(ADVANCE_SLICE_US).min(target);
-            let stopped = t.run_until_or(slice, |r| alert_changes(r) || at_key(r));
+            let stopped = t.run_until_or(slice, |r| alert_changes(r) || arrived(r));
             if stopped {
-                reached_key = at_key(t.observer());
+                reached = arrived(t.observer());
                 break;
             }
             if clock() - started > ADVANCE_BUDGET_MS {
                 break;
             }
         }
-        if reached_key {
+        if reached {
             self.set_playing(false);
+            if let Some(PauseAt::Caption { caption, .. }) = pause_at {
+                self.arrive_at_caption(caption);
+            }
         }
         if self.timeline.cursor() != before {
             self.settle();
@@ -198,7 +222,7 @@ impl App {
         self.building = None;
         self.notice = None;
         self.set_playing(true);
-        self.run_to_key = true;
+        self.pause_at = Some(PauseAt::NextKey);
         true
     }
 

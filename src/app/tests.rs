@@ -186,8 +186,20 @@ fn a_refused_action_changes_nothing_but_its_own_step() {
     assert_eq!(app.branches().lines().len(), 1);
 }
 
+/// Plays frames until the app pauses; how many frames that took.
+fn play_out(app: &mut App) -> usize {
+    let mut frame = 0.0;
+    let mut frames = 0;
+    while app.playing() {
+        tick(app, &mut frame);
+        frames += 1;
+        assert!(frames < 200_000, "it never paused");
+    }
+    frames
+}
+
 #[test]
-fn a_lesson_moves_back_and_on_caption_by_caption() {
+fn continue_plays_to_the_next_caption_and_pauses_there() {
     let lesson = lessons::leader_crash();
     let mut app = App::new(SessionSettings::default(), 0.1);
     app.open_lesson(&lesson).unwrap();
@@ -196,9 +208,25 @@ fn a_lesson_moves_back_and_on_caption_by_caption() {
     assert_eq!(app.cursor(), stops[0].step);
     assert!(!app.playing());
     app.next_caption();
+    assert!(app.playing(), "Continue plays towards caption 2");
+    assert_eq!(app.heading_to(), Some(1));
+    assert_eq!(
+        app.lesson().unwrap().at,
+        0,
+        "caption 1 stays until its moment"
+    );
+    play_out(&mut app);
+    assert_eq!((app.lesson().unwrap().at, app.cursor()), (1, stops[1].step));
+    // Caption 3 comes about 0.2 simulated seconds later: at a tenth of
+    // real time, some 120 frames of the run on its way.
     app.next_caption();
-    assert_eq!(app.lesson().unwrap().at, 2);
-    assert_eq!(app.cursor(), stops[2].step);
+    let mut frame = 0.0;
+    tick(&mut app, &mut frame);
+    let between = app.cursor();
+    let frames = play_out(&mut app);
+    assert!(frames > 60, "it moved frame by frame ({frames} frames)");
+    assert!(stops[1].step <= between && between < stops[2].step);
+    assert_eq!((app.lesson().unwrap().at, app.cursor()), (2, stops[2].step));
     assert_eq!(
         *app.selection(),
         stops[2].node.map_or(Selection::None, Selection::Node)
@@ -207,11 +235,60 @@ fn a_lesson_moves_back_and_on_caption_by_caption() {
         app.lesson().unwrap().focus_at(app.cursor()),
         &stops[2].focus[..]
     );
+    // A second press on the way skips the animation.
+    app.next_caption();
+    tick(&mut app, &mut frame);
+    assert!(app.playing());
+    app.next_caption();
+    assert!(!app.playing());
+    assert_eq!((app.lesson().unwrap().at, app.cursor()), (3, stops[3].step));
+    // Back returns to the previous moment.
     app.previous_caption();
-    assert_eq!((app.lesson().unwrap().at, app.cursor()), (1, stops[1].step));
+    assert_eq!((app.lesson().unwrap().at, app.cursor()), (2, stops[2].step));
     // Past the last caption, Continue does nothing.
     app.show_caption(stops.len() - 1);
     app.next_caption();
+    assert!(!app.playing());
+    assert_eq!(app.lesson().unwrap().at, stops.len() - 1);
+}
+
+#[test]
+fn back_while_on_the_way_returns_to_the_caption_just_left() {
+    let mut app = App::new(SessionSettings::default(), 0.1);
+    app.open_lesson(&lessons::leader_crash()).unwrap();
+    let stops = app.lesson().unwrap().stops.clone();
+    app.show_caption(1);
+    app.next_caption();
+    let mut frame = 0.0;
+    tick(&mut app, &mut frame);
+    tick(&mut app, &mut frame);
+    assert!(app.cursor() > stops[1].step, "on the way to caption 3");
+    app.previous_caption();
+    assert!(!app.playing());
+    assert_eq!((app.lesson().unwrap().at, app.cursor()), (1, stops[1].step));
+}
+
+#[test]
+fn play_during_a_lesson_stops_at_the_next_caption_moment() {
+    // Reference: issue 24 — Play ran past the next caption while the
+    // caption still described the earlier moment.
+    let mut app = App::new(SessionSettings::default(), 1.0);
+    app.open_lesson(&lessons::leader_crash()).unwrap();
+    let stops = app.lesson().unwrap().stops.clone();
+    for (i, stop) in stops.iter().enumerate().skip(1) {
+        app.toggle_play();
+        assert_eq!(app.heading_to(), Some(i));
+        play_out(&mut app);
+        assert_eq!((app.lesson().unwrap().at, app.cursor()), (i, stop.step));
+    }
+    // After the last caption, Play runs on freely.
+    app.toggle_play();
+    assert_eq!(app.heading_to(), None);
+    let mut frame = 0.0;
+    for _ in 0..30 {
+        tick(&mut app, &mut frame);
+    }
+    assert!(app.playing() && app.cursor() > stops[stops.len() - 1].step);
     assert_eq!(app.lesson().unwrap().at, stops.len() - 1);
 }
 
@@ -219,8 +296,7 @@ fn a_lesson_moves_back_and_on_caption_by_caption() {
 fn acting_closes_the_lesson_and_says_why() {
     let mut app = App::new(SessionSettings::default(), 0.1);
     app.open_lesson(&lessons::leader_crash()).unwrap();
-    app.next_caption();
-    app.next_caption();
+    app.show_caption(2);
     app.previous_caption();
     app.act(Action::Heal).unwrap();
     assert!(app.lesson().is_none());
@@ -393,4 +469,55 @@ fn next_key_event_at_the_live_edge_plays_until_one_happens() {
     app.toggle_play();
     tick(&mut app, &mut frame);
     assert!(app.playing(), "a plain Play does not stop at key events");
+}
+
+#[test]
+fn split_vote_leaves_the_next_term_without_a_leader_in_nine_seeds_of_ten() {
+    // Reference: §5.2 (each server votes once per term, for itself first
+    // when it is a candidate).
+    let mut split = 0;
+    for seed in 1..=10 {
+        let mut app = App::new(SessionSettings { size: 5, seed }, 1.0);
+        let mut frame = 0.0;
+        while app.leader().is_none() {
+            tick(&mut app, &mut frame);
+        }
+        let term = app.world().node(app.leader().unwrap()).term();
+        let said = app
+            .split_vote()
+            .expect("five voters with a leader can split");
+        assert!(said.contains(&format!("term {}", term + 1)), "{said}");
+        // Play until someone leads a newer term than the old leader's.
+        loop {
+            tick(&mut app, &mut frame);
+            assert!(
+                frame < 120_000.0,
+                "seed {seed}: no new leader in two minutes"
+            );
+            let w = app.world();
+            if let Some(l) = w.leader().filter(|&l| w.node(l).term() > term) {
+                if w.node(l).term() > term + 1 {
+                    split += 1;
+                }
+                break;
+            }
+        }
+    }
+    assert!(
+        split >= 9,
+        "term + 1 had no leader in only {split} of 10 seeds"
+    );
+}
+
+#[test]
+fn split_vote_is_refused_with_a_reason_when_three_voters_cannot_split() {
+    let mut app = App::new(SessionSettings { size: 3, seed: 1 }, 1.0);
+    let mut frame = 0.0;
+    while app.leader().is_none() {
+        tick(&mut app, &mut frame);
+    }
+    let before = app.cursor();
+    let err = app.split_vote().unwrap_err();
+    assert!(err.contains("four voters or more"), "{err}");
+    assert_eq!(app.cursor(), before, "a refused split vote changes nothing");
 }

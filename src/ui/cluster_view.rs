@@ -86,6 +86,18 @@ pub fn ClusterView(
             .with(|g| lab.links.with(|l| view::network_line(g.as_deref(), l)))
     };
     let in_flight = move || view::in_flight_line(lab.messages.with(Vec::len));
+    // The newest client answer, so a stale read's verdict shows where the
+    // class is looking rather than only in the Client panel far below.
+    let latest_result = move || {
+        lab.results.with(|r| {
+            r.first().map(|row| {
+                (
+                    format!("latest-result {}", row.verdict.class()),
+                    view::latest_result_line(row),
+                )
+            })
+        })
+    };
 
     view! {
         <figure class="cluster panel" role="region" aria-label="Cluster">
@@ -124,6 +136,7 @@ pub fn ClusterView(
                 " · "
                 <span data-testid="in-flight">{in_flight}</span>
                 {move || quorums_line().map(|q| view! { <br /><span class="quorums" data-testid="quorums">{q}</span> })}
+                {move || latest_result().map(|(class, text)| view! { <br /><span class=class data-testid="latest-result">{text}</span> })}
             </figcaption>
             <Legend />
         </figure>

@@ -59,9 +59,11 @@ pub use screen::network::{
     Link, LinkState, MessageDot,
 };
 pub use screen::nodes::{
-    cards_and_rings, cluster_configuration, leader_line, Kind, NodeCard, NodeRings,
+    and_list, cards_and_rings, cluster_configuration, leader_line, Kind, NodeCard, NodeRings,
 };
-pub use screen::results::{mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS};
+pub use screen::results::{
+    latest_result_line, mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS,
+};
 pub use screen::upcoming::next_event_words;
 pub use screen::viewport::{wheel, Move, Pointers, Viewport, DEFAULT_SPAN, MIN_SPAN, ZOOM_STEP};
 pub use svg::swimlane::{
@@ -69,7 +71,9 @@ pub use svg::swimlane::{
     LANE, OVERVIEW, RULER, SWIMLANE_DEFS,
 };
 pub use text::action_words::done_words;
-pub use text::address::{page_query, query_value, PageQuery, MAX_HISTORY_MINUTES, SIZES, SPEEDS};
+pub use text::address::{
+    page_query, query_value, speed_words, PageQuery, MAX_HISTORY_MINUTES, SIZES, SPEEDS,
+};
 pub use text::client_form::{
     checked_key, node_choice, node_id, write_op, LEADER_CHOICE, READ_MODES,
 };

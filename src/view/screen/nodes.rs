@@ -325,7 +325,7 @@ fn count_words(n: usize) -> String {
 }
 
 /// "N1", "N1 and N2", "N1, N2 and N3".
-fn and_list(items: impl Iterator<Item = String>) -> String {
+pub fn and_list(items: impl Iterator<Item = String>) -> String {
     let items: Vec<String> = items.collect();
     match items.split_last() {
         Some((last, [])) => last.clone(),

@@ -134,6 +134,18 @@ pub fn result_row(world: &World, recorder: &Recorder, op: &ClientOp) -> ResultRo
     }
 }
 
+/// The line under the cluster for the newest operation: the results
+/// list's line, led by its verdict in words (so a stale read is named, not
+/// only coloured).
+pub fn latest_result_line(row: &ResultRow) -> String {
+    let lead = match row.verdict {
+        Verdict::Stale => "Latest client result, STALE:",
+        Verdict::Pending => "Latest client request:",
+        _ => "Latest client result:",
+    };
+    format!("{lead} {}", row.text)
+}
+
 /// The newest operations, newest first.
 pub fn result_rows(world: &World, recorder: &Recorder) -> Vec<ResultRow> {
     world
@@ -208,6 +220,10 @@ mod tests {
             row.text
         );
         assert!(row.text.contains("Leader without check"));
+        // Under the cluster, the verdict leads the line in words.
+        let line = latest_result_line(&row);
+        assert!(line.starts_with("Latest client result, STALE: #"), "{line}");
+        assert!(line.ends_with(&row.text), "{line}");
         // An unsafe mode breaks no promise: no violation alert for it.
         assert!(t.observer().first_violation().is_none());
     }

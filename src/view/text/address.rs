@@ -40,6 +40,9 @@ pub struct PageQuery {
     pub size: Option<u8>,
     /// Minutes of history to build before handing over.
     pub history_minutes: Option<f64>,
+    /// The presentation layout on (`?present`, `?present=1`) or off
+    /// (`?present=0`); `None` keeps the last visit's choice.
+    pub present: Option<bool>,
     /// A sentence for each value of speed or history that could not be used.
     pub problems: Vec<String>,
     /// The same for seed and size, which a session link in the address
@@ -109,7 +112,26 @@ pub fn page_query(search: &str) -> PageQuery {
             )),
         }
     }
+    if let Some(text) = flag_value(search, "present") {
+        match text {
+            "" | "1" | "on" | "yes" | "true" => q.present = Some(true),
+            "0" | "off" | "no" | "false" => q.present = Some(false),
+            _ => q.problems.push(format!(
+                "The address asks for “present={text}”: use ?present to turn the presentation layout on or ?present=0 to turn it off, so the last choice is kept."
+            )),
+        }
+    }
     q
+}
+
+/// The value of `name` in `search` like [`query_value`], or `""` when the
+/// name stands alone (`?present`).
+fn flag_value<'a>(search: &'a str, name: &str) -> Option<&'a str> {
+    let alone = search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|pair| pair == name);
+    query_value(search, name).or(alone.then_some(""))
 }
 
 /// The value of `name` in `search` (`?a=1&b=2`, with or without its `?`),
@@ -119,6 +141,11 @@ pub fn query_value<'a>(search: &'a str, name: &str) -> Option<&'a str> {
         .trim_start_matches('?')
         .split('&')
         .find_map(|pair| pair.strip_prefix(name)?.strip_prefix('='))
+}
+
+/// The words for the offered speed closest to `speed` ("1/10×").
+pub fn speed_words(speed: f64) -> &'static str {
+    nearest_speed(speed).1
 }
 
 /// The offered speed closest to `speed` (by ratio, so 0.3 is nearer 1/4×
@@ -183,6 +210,21 @@ mod tests {
         }
         assert_eq!(page_query("seed=abc").cluster_problems.len(), 1);
         assert_eq!(page_query("size=300").cluster_problems.len(), 1);
+    }
+
+    #[test]
+    fn present_alone_or_with_a_yes_turns_the_presentation_layout_on() {
+        for on in ["?present", "?seed=3&present", "?present=1", "present=on"] {
+            assert_eq!(page_query(on).present, Some(true), "{on}");
+        }
+        for off in ["?present=0", "?present=off", "?present=no"] {
+            assert_eq!(page_query(off).present, Some(false), "{off}");
+        }
+        assert_eq!(page_query("?presenter=1").present, None);
+        let q = page_query("?present=maybe");
+        assert_eq!(q.present, None);
+        assert_eq!(q.sentences(false).len(), 1);
+        assert!(q.sentences(false)[0].contains("present=maybe"));
     }
 
     #[test]

@@ -19,16 +19,32 @@ pub fn folded(text: &str) -> String {
     text.to_ascii_lowercase()
 }
 
-/// The Lessons panel's welcome, for a cluster of `voters` servers.
-pub fn welcome(voters: u8) -> String {
-    let size = match voters {
-        3 => "three".to_string(),
-        5 => "five".to_string(),
-        7 => "seven".to_string(),
-        9 => "nine".to_string(),
-        n => n.to_string(),
+/// A count in words where it is short ("five"), else in digits.
+fn count_words(n: usize) -> String {
+    const WORDS: [&str; 10] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| w.to_string())
+}
+
+/// The Lessons panel's welcome, for a cluster of `voters` servers drawn with
+/// `drawn` circles in all: the others are spares, outside the cluster until
+/// someone adds them, and the welcome says so rather than leave a newcomer
+/// counting circles.
+pub fn welcome(voters: u8, drawn: usize) -> String {
+    let size = count_words(usize::from(voters));
+    let spares = drawn.saturating_sub(usize::from(voters));
+    let spares = match spares {
+        0 => String::new(),
+        1 => " The faint circle marked – is a spare server outside the cluster: add it under Membership.".to_string(),
+        n => format!(
+            " The {} faint circles marked – are spare servers outside the cluster: add them under Membership.",
+            count_words(n)
+        ),
     };
-    format!("Welcome! This is a live {size}-server Raft cluster. Press Play and watch the first election, then crash the leader from the inspector, or pick a guided lesson: each one pauses at real moments of a real run and explains them.")
+    format!("Welcome! This is a live {size}-server Raft cluster. It plays as the page opens, so its first election is over in a few seconds: press Go to start and then Step forward to watch it again one event at a time, crash the leader from the inspector, or pick a guided lesson: each one pauses at real moments of a real run and explains them.{spares}")
 }
 
 #[cfg(test)]
@@ -54,8 +70,16 @@ mod tests {
 
     #[test]
     fn the_welcome_counts_the_servers_on_screen() {
-        assert!(welcome(5).starts_with("Welcome! This is a live five-server Raft cluster."));
-        assert!(welcome(3).contains("live three-server"));
-        assert!(welcome(4).contains("live 4-server"));
+        assert!(welcome(5, 5).starts_with(
+            "Welcome! This is a live five-server Raft cluster. It plays as the page opens"
+        ));
+        assert!(welcome(3, 3).contains("live three-server"));
+        assert!(welcome(12, 12).contains("live 12-server"));
+        assert!(welcome(4, 4).contains("live four-server"));
+        assert!(!welcome(5, 5).contains("spare"));
+        assert!(welcome(5, 7).ends_with(
+            "The two faint circles marked – are spare servers outside the cluster: add them under Membership."
+        ));
+        assert!(welcome(3, 4).contains("The faint circle marked – is a spare server"));
     }
 }
