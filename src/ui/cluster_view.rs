@@ -200,12 +200,11 @@ fn message_view(lab: Lab, stage: MessageStage, m: MessageDot, path: MessagePath)
     let transform = {
         let m = m.clone();
         move || {
-            let f = if still.get() {
-                0.5
+            let (x, y) = if still.get() {
+                path.middle()
             } else {
-                m.progress(now.get())
+                path.at(m.progress(now.get()))
             };
-            let (x, y) = path.at(f);
             format!("translate({x:.1} {y:.1})")
         }
     };

@@ -72,23 +72,29 @@ pub fn Controls() -> impl IntoView {
                 <span class="button-text">{move || if playing.get() { "Pause" } else { "Play" }}</span>
             </button>
             <div class="stepping" role="group" aria-label="Stepping">
-                <button type="button" class="step" on:click=to_start disabled=at_start>
-                    "Go to start"
+                <button type="button" class="step" aria-label="Go to start" on:click=to_start disabled=at_start>
+                    <span class="step-icon" aria-hidden="true">"|◀"</span>
+                    <span class="step-words">"Go to start"</span>
                 </button>
-                <button type="button" class="step" on:click=previous_key disabled=at_start>
-                    "Previous key event"
+                <button type="button" class="step" aria-label="Previous key event" on:click=previous_key disabled=at_start>
+                    <span class="step-icon" aria-hidden="true">"◀◀"</span>
+                    <span class="step-words">"Previous key event"</span>
                 </button>
-                <button type="button" class="step" aria-keyshortcuts="," on:click=back disabled=at_start>
-                    "Step back"
+                <button type="button" class="step" aria-label="Step back" aria-keyshortcuts="," on:click=back disabled=at_start>
+                    <span class="step-icon" aria-hidden="true">"◀"</span>
+                    <span class="step-words">"Step back"</span>
                 </button>
-                <button type="button" class="step" aria-keyshortcuts="." on:click=step>
-                    "Step forward"
+                <button type="button" class="step" aria-label="Step forward" aria-keyshortcuts="." on:click=step>
+                    <span class="step-icon" aria-hidden="true">"▶"</span>
+                    <span class="step-words">"Step forward"</span>
                 </button>
-                <button type="button" class="step" on:click=next_key title="At the live edge: play until the next key event">
-                    "Next key event"
+                <button type="button" class="step" aria-label="Next key event" on:click=next_key title="At the live edge: play until the next key event">
+                    <span class="step-icon" aria-hidden="true">"▶▶"</span>
+                    <span class="step-words">"Next key event"</span>
                 </button>
-                <button type="button" class="step" on:click=to_live disabled=live>
-                    "Go to live"
+                <button type="button" class="step" aria-label="Go to live" on:click=to_live disabled=live>
+                    <span class="step-icon" aria-hidden="true">"▶|"</span>
+                    <span class="step-words">"Go to live"</span>
                 </button>
             </div>
             <label class="speed">

@@ -27,8 +27,14 @@ pub fn Inspector() -> impl IntoView {
         status.set(String::new());
     });
     view! {
-        <section class="panel inspector" role="region" aria-label="Inspector">
-            <h2>"Inspector"</h2>
+        // On a phone, a selection opens the inspector as a sheet over the
+        // bottom of the screen, next to what was tapped; `Done` closes it.
+        <section class="panel inspector" class:sheet=move || lab.selected.with(|s| !matches!(s, Selection::None))
+            role="region" aria-label="Inspector">
+            <div class="inspector-head">
+                <h2>"Inspector"</h2>
+                <button type="button" class="sheet-done" on:click=move |_| lab.run(|a| a.select(Selection::None))>"Done"</button>
+            </div>
             {move || match lab.selected.get() {
                 Selection::None => view! {
                     <p class="hint">"Select a node, a link or a message in the drawing (click it, or Tab to it and press Enter) to see it here with its actions."</p>

@@ -80,6 +80,8 @@ pub struct Lab {
     pub selected: RwSignal<Selection>,
     /// The lesson being played, if any.
     pub lesson: RwSignal<Option<LessonPlay>>,
+    /// The caption that playing is on its way to ([`App::heading_to`]).
+    pub heading_to: RwSignal<Option<usize>>,
     /// Every branch of the history, the one on screen included.
     pub branches: RwSignal<Vec<BranchInfo>>,
     /// The branch on screen.
@@ -138,6 +140,7 @@ impl Lab {
             notice: RwSignal::new(None),
             selected: RwSignal::new(Selection::None),
             lesson: RwSignal::new(None),
+            heading_to: RwSignal::new(None),
             branches: RwSignal::new(app.branches().lines().to_vec()),
             branch: RwSignal::new(app.branches().on_screen()),
             session_number: RwSignal::new(0),
@@ -293,6 +296,7 @@ impl Lab {
                 self.notice.set(app.notice().map(str::to_owned));
             }
             patch(self.selected, app.selection());
+            patch(self.heading_to, &app.heading_to());
             if self.lesson.with_untracked(|l| l.as_ref() != app.lesson()) {
                 self.lesson.set(app.lesson().cloned());
             }

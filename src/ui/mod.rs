@@ -20,6 +20,7 @@ mod membership_panel;
 mod network_panel;
 mod page;
 mod panic_banner;
+mod present;
 mod relay;
 mod settings_panel;
 mod share_panel;

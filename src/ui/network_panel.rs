@@ -1,5 +1,6 @@
 //! Network controls: isolate the leader, split the cluster into two groups
-//! of a chosen shape, heal, and the loss, duplication and latency sliders.
+//! of a chosen shape, heal, a split vote in one click (every follower
+//! times out at once), and the loss, duplication and latency sliders.
 //! Single links are cut by selecting them in the drawing.
 
 use super::lab::Lab;
@@ -30,6 +31,12 @@ pub fn NetworkPanel() -> impl IntoView {
         lab.act_reporting(Action::Partition { groups }, status);
     };
     let heal = move |_| lab.act_reporting(Action::Heal, status);
+    let split_vote = move |_| {
+        status.set(match lab.run(App::split_vote) {
+            Ok(done) => super::lab::done_text(&done),
+            Err(e) => e,
+        });
+    };
     let set_network = move |change: &dyn Fn(&mut NetworkConfig)| {
         let mut n = lab.network.get_untracked();
         change(&mut n);
@@ -60,6 +67,10 @@ pub fn NetworkPanel() -> impl IntoView {
                     </select>
                 </label>
                 <button type="button" on:click=heal>"Heal the network"</button>
+                <button type="button" on:click=split_vote
+                    title="Time out every follower at the same instant: each votes for itself, and no one can win the next term">
+                    "Split vote"
+                </button>
             </div>
             <p class="hint">"To cut a single link, one way or both, select it in the drawing."</p>
             <label class="slider">

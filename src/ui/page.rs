@@ -17,6 +17,7 @@ use super::{
     logs_panel::LogsPanel,
     membership_panel::MembershipPanel,
     network_panel::NetworkPanel,
+    present::PresentSwitch,
     settings_panel::SettingsPanel,
     share_panel::{open_from_address, saved_session, SharePanel},
     theme::ThemeSwitch,
@@ -97,6 +98,7 @@ pub fn Page() -> impl IntoView {
     let reduced_motion = frame_loop::prefers_reduced_motion();
     frame_loop::start(move |elapsed_ms, frame_ms| lab.frame(elapsed_ms, frame_ms));
 
+    let in_lesson = move || lab.lesson.with_untracked(Option::is_some);
     let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
@@ -114,6 +116,17 @@ pub fn Page() -> impl IntoView {
                 ev.prevent_default();
                 lab.run(App::step_back);
             }
+            // A presenter's clicker sends Page Down / Page Up (or → / ←):
+            // during a lesson they move between captions. (The timeline
+            // keeps its own arrow keys: it handles them first.)
+            "PageDown" | "ArrowRight" if in_lesson() && !typing_target(&ev, false) => {
+                ev.prevent_default();
+                lab.run(App::next_caption);
+            }
+            "PageUp" | "ArrowLeft" if in_lesson() && !typing_target(&ev, false) => {
+                ev.prevent_default();
+                lab.run(App::previous_caption);
+            }
             _ => {}
         }
     });
@@ -124,6 +137,7 @@ pub fn Page() -> impl IntoView {
             <h1>"Raftlab"</h1>
             <p class="tagline">"An interactive lab for the Raft consensus protocol"</p>
             <p class="shortcuts">"Keys: Space play/pause · . one event forward · , one event back"</p>
+            <PresentSwitch asked=query.present />
             <ThemeSwitch />
         </header>
         // Key events ("N3 is leader for term 4") for screen readers.
@@ -137,11 +151,9 @@ pub fn Page() -> impl IntoView {
                     {move || lab.building.get().map(|t| format!("Building {} of history with a steady workload: {}%…", t, lab.now.get().0 * 100 / t.0.max(1))).unwrap_or_default()}
                 </p>
             </Show>
-            <ViolationAlert />
         </div>
         <main class="lab">
             <div class="stage">
-                <LessonPlayer />
                 {move || {
                     lab.session_number.track();
                     view! { <ClusterView reduced_motion=reduced_motion /> }
@@ -154,6 +166,8 @@ pub fn Page() -> impl IntoView {
                 }}
             </div>
             <div class="side">
+                <LessonPlayer />
+                <ViolationAlert />
                 <LessonsMenu />
                 <Inspector />
                 <SharePanel opened=opened saved=saved />

@@ -18,10 +18,18 @@ const screen = (page) =>
 
 const steps = async (page) => Number((await page.getByTestId('steps').textContent()).replace(/\D/g, ''));
 
+/** Presses Continue and waits until the run has played to the next caption. */
+async function next(page) {
+  const at = Number((await page.locator('.lesson-player .caption-count').textContent()).match(/Caption (\d+)/)[1]);
+  await button(page, 'Continue').click();
+  await page.locator('.lesson-player .caption-count').filter({ hasText: `Caption ${at + 1} of` }).waitFor({ timeout: 30_000 });
+}
+
 describeLab('lessons', (lab) => {
 
   test('every lesson opens from the menu and plays through its captions forward and back', T, async () => {
-    const app = await openApp(lab, '/', { contextOptions: { viewport: { width: 1920, height: 1080 }, permissions: ['clipboard-read', 'clipboard-write'] } });
+    // At 5×, Continue's animation to the next caption takes under a second.
+    const app = await openApp(lab, '/?speed=5', { contextOptions: { viewport: { width: 1920, height: 1080 }, permissions: ['clipboard-read', 'clipboard-write'] } });
     const { page } = app;
     const menu = page.getByRole('navigation', { name: 'Lessons' });
     const titles = await menu.getByRole('button').allTextContents();
@@ -56,7 +64,7 @@ describeLab('lessons', (lab) => {
           assert.equal(asked, 4, 'the four vote requests are highlighted');
           assert.equal(await page.locator('.lanes-box .focus-span').count(), 1, 'the stretch of time is highlighted');
         }
-        if (i + 1 < count) await button(page, 'Continue').click();
+        if (i + 1 < count) await next(page);
       }
       assert.ok(seen.every((s, i) => i === 0 || s.step >= seen[i - 1].step), `${title}: captions move forward in time`);
       for (let i = count - 1; i > 0; i--) {
@@ -66,15 +74,15 @@ describeLab('lessons', (lab) => {
         assert.equal(await screen(page), seen[i - 1].screen, `${title}: Back restores caption ${i}'s screen exactly`);
       }
       assert.ok(await button(page, 'Back').isDisabled(), 'nothing before the first caption');
-      for (let i = 1; i < count; i++) await button(page, 'Continue').click();
+      for (let i = 1; i < count; i++) await next(page);
       await button(page, 'Try it yourself').click();
       assert.equal(await player.count(), 0, `${title}: free play after the last caption`);
       assert.equal(await steps(page), seen[count - 1].step, 'free play starts where the lesson ended');
     }
     // A link copied during a lesson opens that lesson at that caption.
     await menu.getByRole('button', { name: titles[0], exact: true }).click();
-    await button(page, 'Continue').click();
-    await button(page, 'Continue').click();
+    await next(page);
+    await next(page);
     const caption = (await page.getByTestId('caption').textContent()).trim();
     const at3 = await steps(page);
     await button(page, 'Copy link').click();

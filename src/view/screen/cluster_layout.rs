@@ -271,6 +271,8 @@ pub struct MessagePath {
     start: (f64, f64),
     end: (f64, f64),
     side: (f64, f64),
+    /// The middle of the link, to the side: where a message sits still.
+    middle: (f64, f64),
 }
 
 impl MessagePath {
@@ -291,7 +293,17 @@ impl MessagePath {
             start: (from.0 + ux * start, from.1 + uy * start),
             end: (to.0 - ux * RIM, to.1 - uy * RIM),
             side: (-uy * SIDE, ux * SIDE),
+            middle: (
+                (from.0 + to.0) / 2.0 - uy * SIDE,
+                (from.1 + to.1) / 2.0 + ux * SIDE,
+            ),
         }
+    }
+
+    /// Where a message sits when motion is reduced: the middle of its link
+    /// (fanning out matters only while messages move).
+    pub fn middle(&self) -> (f64, f64) {
+        self.middle
     }
 
     /// Where the message is `fraction` of the way (0 sent, 1 arrived).
@@ -412,6 +424,9 @@ mod tests {
                     };
                     assert!(d(e, t) < d(s, t), "{from}→{to} moves toward {to}");
                     assert!(d(s, f) <= d(f, t) / 2.0 + SIDE + 1e-9);
+                    // Still (reduced motion), it sits mid-link whatever its start.
+                    let mid = ((f.0 + t.0) / 2.0, (f.1 + t.1) / 2.0);
+                    assert!((d(p.middle(), mid) - SIDE).abs() < 1e-9);
                 }
             }
             // Up to six servers every badge is clear; on the crowded rings
