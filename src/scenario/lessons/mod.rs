@@ -167,10 +167,10 @@ pub fn volatile_vote() -> Lesson {
             ..Session::new(WorldConfig { raft: vote, ..five() }, 1)
         },
         captions: vec![
-            caption(Cue::At(Time(700_000)), "N4 leads term 1. The volatile-vote fault is on: no server saves its term and vote to disk. Watch N3."),
+            caption(Cue::At(Time(700_000)), "N4 leads term 1. The volatile-vote fault is on: no server saves its term and vote to disk, so a server that restarts can only take the term of the last entry in its log, with no vote on record. Watch N3."),
             caption(Cue::At(Time(700_003)), "N4 has crashed, and an operator made N1's timer fire: N1 asks for votes in term 2 (its messages to N2 are cut)."),
             caption(Cue::At(Time(709_118)), "N3 has granted its vote to N1 for term 2. It kept that vote only in memory."),
-            caption(Cue::At(Time(709_121)), "N3 crashed and restarted. Without its saved term and vote it is back in term 1, free to vote in term 2 again."),
+            caption(Cue::At(Time(709_121)), "N3 crashed and restarted. With no saved term it took the term of its last log entry, 1, and with no saved vote it is free to vote in term 2 again."),
             caption(Cue::Next(Watch::BecameLeader), "{node} wins term {term} with N3's first vote among its majority."),
             caption(Cue::At(Time(723_031)), "N4 is back, and an operator made N2's timer fire: N2 asks for votes in term 2 as well."),
             caption(Cue::Next(Watch::BecameLeader), "{node} also wins term {term}: N3 voted a second time in the same term. Two leaders in one term breaks Election Safety, and the checker says so."),
@@ -196,7 +196,7 @@ pub fn replication() -> Lesson {
         },
         captions: vec![
             caption(Cue::At(Time::from_millis(999)), "N4 leads term 1 and every log holds the same entries. N1 is about to crash."),
-            caption(Cue::Next(Watch::Action), "N1 has crashed. Clients keep writing through N4, and the other four servers store every entry."),
+            caption(Cue::Next(Watch::Action), "N1 has crashed. Clients are about to write steadily, a write every 40 ms or so: each one goes through the leader, N4, and the other four servers store every entry while N1 misses them all."),
             caption(Cue::At(Time::from_millis(1_700)), "N1 restarts from its disk. Its log is far behind the leader's, and the leader does not know that yet."),
             caption(Cue::Next(Watch::AppendRejected), "{node} refused the leader's AppendEntries: it has no entry at the index just before the new ones, so accepting them would leave a hole (§5.3). Its answer says where its log ends."),
             caption(Cue::At(Time::from_millis(1_800)), "The leader backed up to where N1's log ends and sent everything it lacks in one round trip. N1's log matches the leader's again."),
@@ -327,10 +327,10 @@ pub fn stale_read() -> Lesson {
             caption(Cue::At(Time::from_millis(1_599)), "The other four elected N3 in term 2, and a client's write of x = 2 committed under it."),
             caption(Cue::At(Time::from_millis(1_603)), "A client read x through N4 in 'leader without check' mode. N4 answered x = 1 from its own state: stale, because x = 2 was already committed. The linearizability checker proves it."),
             caption(Cue::At(Time::from_millis(2_380)), "A ReadIndex read sent through N4 at 1.7 s: N4 must hear from a majority that it still leads before it answers (§8), and it never could. The client's retry read x = 2 from N3: not stale."),
-            caption(Cue::At(Time::from_millis(2_600)), "The network healed and N4 follows N3. CheckQuorum is on now, and in Raftlab it brings leader stickiness: a follower that heard from the leader refuses votes for a minimum election timeout (thesis §4.2.3). While a majority is bound by that promise, a leader may answer from its own state: a lease (thesis §6.4.1)."),
+            caption(Cue::At(Time::from_millis(2_600)), "The network healed; N4 follows N3. CheckQuorum is on now (thesis §6.2), and Raftlab couples it with §4.2.3: a server that heard from the leader within the minimum election timeout ignores vote requests. While a majority keeps that promise no one else can win, so the leader may answer reads alone: a lease (§6.4.1)."),
             caption(Cue::At(Time::from_millis(3_053)), "N3 was just cut off. Within its lease it answered a lease read from its own state: x = 2, the latest value. Nobody else can have been elected yet."),
             caption(Cue::At(Time::from_millis(3_460)), "After its lease ran out, N3 refused the next lease read. The client's retry went to N4, elected in the meantime, and read x = 2."),
-            caption(Cue::At(Time::from_millis(4_339)), "Now the clocks drift far past the 5 % the lease was set for: N4's runs 45 % slow, the others' 45 % fast. N4 leads, and is cut off."),
+            caption(Cue::At(Time::from_millis(4_339)), "Meanwhile x = 3 was written and committed under N4. N3, cut off, campaigned up to term 6; back on the network, its term made N4 step down, and N4 won term 7. Now the clocks drift far past the 5 % the lease allows for: N4's runs 45 % slow, the others' 45 % fast, and N4 is cut off."),
             caption(Cue::At(Time::from_millis(4_500)), "The fast clocks ended the promise early: a new leader was elected and committed x = 4. N4's slow clock still shows a valid lease, so it answered x = 3: a stale read in a mode that is safe only within the drift bound."),
         ],
     }
@@ -402,7 +402,7 @@ pub fn snapshot_catch_up() -> Lesson {
         },
         captions: vec![
             caption(Cue::At(Time::from_millis(999)), "N4 leads term 1. Each server takes a snapshot once ten more entries are applied. N1 is about to crash."),
-            caption(Cue::Next(Watch::Action), "N1 has crashed. Clients keep writing through the leader."),
+            caption(Cue::Next(Watch::Action), "N1 has crashed. Clients are about to write steadily, a write every 40 ms or so, each through the leader, N4: N1 will miss them all."),
             caption(Cue::Next(Watch::SnapshotTaken), "{node} compacted its log: the first entries now exist only as a snapshot of the key-value state. N1 missed most of them."),
             caption(Cue::At(Time::from_millis(2_600)), "N1 restarts with its old, short log. The entries it is missing are no longer in the leader's log."),
             caption(Cue::Next(Watch::SnapshotSent), "{node} cannot send entries it no longer has, so it sends its snapshot instead (InstallSnapshot)."),
@@ -414,17 +414,34 @@ pub fn snapshot_catch_up() -> Lesson {
 
 /// Lesson 11: a learner catches up and is promoted (thesis §4.2.1, §4.1).
 pub fn learner_promotion() -> Lesson {
+    let write = |ms, value| {
+        at(
+            ms,
+            Action::Write {
+                node: NodeId(2),
+                op: crate::raft::Op::Set {
+                    key: "x".into(),
+                    value,
+                },
+            },
+        )
+    };
     Lesson {
         slug: "learner-promotion",
         title: "A new server joins",
         intro: "Three voters run the cluster; N4 is a new server with an empty disk. Adding it as a voter at once would make the majority three of four while it cannot help reach one: one more failure, and nothing could commit until it caught up (thesis §4.2.1). So it joins as a learner: it receives the log but does not vote. Once it holds everything committed, the leader promotes it, one server at a time.",
         session: Session {
-            actions: vec![at(
-                1_000,
-                Action::ChangeMembership {
-                    change: crate::raft::ConfChange::AddVoter(NodeId(4)),
-                },
-            )],
+            actions: vec![
+                write(400, 1),
+                write(500, 2),
+                write(600, 3),
+                at(
+                    1_000,
+                    Action::ChangeMembership {
+                        change: crate::raft::ConfChange::AddVoter(NodeId(4)),
+                    },
+                ),
+            ],
             ..Session::new(
                 WorldConfig {
                     nodes: 4,
@@ -435,9 +452,12 @@ pub fn learner_promotion() -> Lesson {
             )
         },
         captions: vec![
-            caption(Cue::At(Time::from_millis(999)), "N2 leads N1, N2 and N3. N4 has an empty disk and is not in the configuration."),
+            caption(Cue::At(Time::from_millis(999)), "N2 leads N1, N2 and N3, and clients wrote x = 1, 2 and 3 through it. N4 has an empty disk and is not in the configuration."),
             caption(Cue::Next(Watch::ConfigChanged), "An operator asked to add N4 as a voter. {node} appended a configuration in which N4 is a learner, marked to become a voter once caught up (thesis §4.2.1)."),
+            caption(Cue::Next(Watch::LeaderCommitted), "{node} committed the new configuration with N3: two of the three voters. N4 has not heard of it yet, and as a learner its acknowledgements would not count toward a majority anyway."),
+            caption(Cue::Next(Watch::AppendRejected), "{node} refused the leader's first AppendEntries: its log is empty, so it has no entry at the index just before the new ones (§5.3). Its answer says where its log ends, and the leader sends it the whole log from entry 1."),
             caption(Cue::Next(Watch::VoterChanged), "N4 now holds everything committed, so {node} promoted it: N4 votes and counts toward quorums (thesis §4.1)."),
+            caption(Cue::Next(Watch::LeaderCommitted), "{node} committed the promotion with N4 counted: four voters now, so a majority is three of four. Had N4 joined as a voter with an empty log, that majority would have needed it before it could help."),
         ],
     }
 }
@@ -485,14 +505,14 @@ pub fn figure_8() -> Lesson {
         captions: vec![
             caption(Cue::At(Time::from_millis(999)), "N4 leads term 1 and every server holds entry 1. The commit-any-term fault is on, and each message carries at most one entry, so the run can replay the paper's Figure 8 one entry at a time."),
             caption(Cue::Next(Watch::Action), "The network splits: N1 and N4 on one side, N2, N3 and N5 on the other."),
-            caption(Cue::Next(Watch::Action), "A client writes x=1 through N4. N4 appends it as entry 2 of term 1, and only N1 receives it: not on a majority, not committed."),
+            caption(Cue::Next(Watch::Action), "A client sends x = 1 to N4. N4 will append it as entry 2 of term 1, and only N1, on its side of the split, can receive it: two of five is not a majority, so it cannot commit."),
             caption(Cue::Next(Watch::BecameLeader), "On the other side {node} wins term {term} and appends its own entry 2, of term 2…"),
             caption(Cue::Next(Watch::Action), "…but N2 is cut off from everyone before any server receives it."),
-            caption(Cue::Next(Watch::BecameLeader), "{node} wins term {term}: its log is at least as up to date as N1's, N3's and N5's, so they vote for it. It sends its entry 2, of term 1, on to the others."),
+            caption(Cue::Next(Watch::BecameLeader), "N3 tried first, in term 3, but its log ends at entry 1 while N1 and N4 hold entry 2, so they refused it (§5.4.1). Then {node} won term {term}: its log is at least as up to date as N1's, N3's and N5's. It sends its entry 2, of term 1, on to the others."),
             caption(Cue::Next(Watch::LeaderCommitted), "{node} sees entry 2 on a majority and, with commit-any-term, commits it, although it is from term 1. The correct rule (§5.4.2) would wait until an entry of term 4 is on a majority too."),
             caption(Cue::Next(Watch::Action), "The network splits again, N1 and N4 from N2, N3 and N5, before N4's entry of term 4 reached a majority."),
-            caption(Cue::Next(Watch::BecameLeader), "{node} wins term {term}: its last entry is of term 2, newer than the term-1 entries of N3 and N5, so they vote for it (§5.4.1)."),
-            caption(Cue::Next(Watch::LeaderCommitted), "{node} overwrites entry 2 on N3 and N5 with its own entry of term 2 and commits it: the entry N4 committed is gone. The checker reports Leader Completeness and State Machine Safety. With the correct rule N4 would not have committed entry 2, and nothing committed would be lost."),
+            caption(Cue::Next(Watch::BecameLeader), "In term 5 N2 and N5 both stood and split the votes. In term {term} {node} won: its last entry is of term 2, newer than the term-1 entries of N3 and N5, so they vote for it (§5.4.1)."),
+            caption(Cue::Next(Watch::LeaderCommitted), "{node} overwrites entry 2 on N3 and N5 with its own entry of term 2 and commits it: the entry N4 committed is gone, and the checker says so. With the correct rule (§5.4.2) N4 would never have committed it, and nothing committed is ever lost."),
         ],
     }
 }
@@ -557,11 +577,11 @@ pub fn joint_consensus() -> Lesson {
         captions: vec![
             caption(Cue::At(Time::from_millis(999)), "N2 leads the voters N1, N2 and N3. N4 and N5 joined as learners and hold the whole log (thesis §4.2.1)."),
             caption(Cue::Next(Watch::Action), "The network splits: N2, N4 and N5 on one side, N1 and N3 on the other."),
-            caption(Cue::Next(Watch::ConfigChanged), "An operator asks for five voters. {node} appends C_old,new: from now on a decision needs a majority of N1, N2, N3 and a majority of all five (§6). The line under each server says which majorities it counts in."),
+            caption(Cue::Next(Watch::ConfigChanged), "An operator asks for five voters. {node} appends C_old,new: from now on a decision needs a majority of N1, N2, N3 and a majority of all five (§6). Each server is drawn by the configuration it holds itself: N2 has C_old,new, the others do not have it yet."),
             caption(Cue::Next(Watch::Action), "N4 is made to campaign. N2, N4 and N5 are a majority of the five, but only one of the old three: not enough under C_old,new, so N4 cannot win."),
             caption(Cue::Next(Watch::BecameLeader), "On the other side {node} wins term {term} with N1 and N3, a majority of the old configuration, the only one they know. Still one leader per term."),
-            caption(Cue::Next(Watch::Action), "The network heals."),
-            caption(Cue::Next(Watch::ConfigChanged), "C_old,new never had a majority of the old voters, so it was never committed; the new leader's log wins and {node} goes back to the old configuration (§5.3)."),
+            caption(Cue::Next(Watch::Action), "The network heals. On N2's side nobody could win under C_old,new (N2, N4 and N5 hold only one of the old three), so they kept campaigning: N2 is a candidate in term 8."),
+            caption(Cue::Next(Watch::ConfigChanged), "N2's term made N1 step down, but N1 and N3 refused N2 (their logs end in term 2, newer than its term 1) and N1 won term 9. C_old,new was never committed, so the leader's log wins: {node} goes back to the old configuration (§5.3)."),
             caption(Cue::Next(Watch::Action), "The operator asks again, with everyone connected."),
             caption(Cue::Next(Watch::LeaderCommitted), "{node} commits C_old,new with both majorities, then appends C_new: from then on only the five count."),
             caption(Cue::At(Time::from_millis(3_500)), "All five are voters. The change went through a joint configuration, and at no moment could two majorities decide apart."),

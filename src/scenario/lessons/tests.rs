@@ -23,6 +23,36 @@ fn world_at(lesson: &Lesson, ms: u64) -> World {
     w
 }
 
+/// The lesson's world after step `step`.
+fn world_at_step(lesson: &Lesson, step: u64) -> World {
+    let s = &lesson.session;
+    let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
+    while w.steps() < step && w.step().is_some() {}
+    w
+}
+
+/// Who stood (candidate) and who won (leader) in which term between steps
+/// `from` and `to`, in order.
+fn elections(lesson: &Lesson, from: u64, to: u64) -> Vec<(NodeId, Role, u64)> {
+    let mut w = world_at_step(lesson, from);
+    let mut seen = Vec::new();
+    while w.steps() < to {
+        let Some(r) = w.step() else { break };
+        for (node, e) in &r.events {
+            match e {
+                crate::raft::Event::BecameCandidate { term, .. } => {
+                    seen.push((*node, Role::Candidate, *term))
+                }
+                crate::raft::Event::BecameLeader { term, .. } => {
+                    seen.push((*node, Role::Leader, *term))
+                }
+                _ => {}
+            }
+        }
+    }
+    seen
+}
+
 #[test]
 fn first_election_shows_a_timeout_a_vote_a_leader_and_a_commit() {
     // Reference: §5.2.
@@ -192,18 +222,40 @@ fn learner_promotion_goes_from_learner_to_voter() {
     // Reference: thesis §4.2.1, §4.1.
     let lesson = learner_promotion();
     let stops = lesson.stops().unwrap();
-    let s = &lesson.session;
-    let mut w = World::with_actions(s.config.clone(), s.seed, &s.actions).unwrap();
-    while w.steps() < stops[1].step {
-        w.step();
-    }
+    assert_eq!(stops.len(), 6);
+    let w = world_at_step(&lesson, stops[0].step);
+    assert_eq!(
+        w.node(NodeId(2)).kv().get("x"),
+        Some(3),
+        "x = 1, 2, 3 written"
+    );
+    assert_eq!(w.node(NodeId(4)).last_index(), 0, "an empty disk");
+    // The configuration is committed by two of the three voters, before N4
+    // has a single entry.
+    let w = world_at_step(&lesson, stops[2].step);
     let leader = w.leader().unwrap();
     assert!(w.node(leader).membership().is_learner(NodeId(4)));
-    while w.steps() < stops[2].step {
-        w.step();
-    }
+    assert_eq!(
+        w.node(NodeId(4)).last_index(),
+        0,
+        "N4 has not heard of it yet"
+    );
+    assert!(w.node(leader).commit_index() >= w.node(leader).membership_index());
+    assert!(stops[2].text.contains("with N3"), "{}", stops[2].text);
+    // N4 refuses the first AppendEntries, then holds the whole log.
+    assert_eq!(stops[3].node, Some(NodeId(4)));
+    let w = world_at_step(&lesson, stops[4].step);
     assert!(w.node(leader).membership().is_voter(NodeId(4)));
-    assert_eq!(stops[2].node, Some(leader), "the leader promoted it");
+    assert_eq!(
+        w.node(NodeId(4)).last_index(),
+        w.node(leader).last_index() - 1
+    );
+    assert_eq!(stops[4].node, Some(leader), "the leader promoted it");
+    // The promotion commits with N4 counted: three of four.
+    let w = world_at_step(&lesson, stops[5].step);
+    assert_eq!(w.node(leader).membership().voters.len(), 4);
+    assert_eq!(w.node(leader).membership().quorum_size(), 3);
+    assert_eq!(w.node(NodeId(4)).last_index(), w.node(leader).last_index());
 }
 
 #[test]
@@ -458,20 +510,62 @@ fn figure_8_commits_an_old_terms_entry_that_a_later_leader_overwrites() {
     let stops = lesson.stops().unwrap();
     assert_eq!(stops.len(), 10);
     assert_eq!(stops[3].node, Some(NodeId(2)), "{}", stops[3].text);
+    // 6.3 speaks of the append to come: N4's log still ends at entry 1.
+    assert!(stops[2]
+        .text
+        .contains("N4 will append it as entry 2 of term 1"));
+    assert_eq!(
+        world_at_step(&lesson, stops[2].step)
+            .node(NodeId(4))
+            .last_index(),
+        1
+    );
+    let w = world_at_step(&lesson, stops[3].step);
+    assert_eq!(
+        (
+            w.node(NodeId(1)).last_index(),
+            w.node(NodeId(1)).log().last_term()
+        ),
+        (2, 1)
+    );
+    // 6.6 explains the jump from term 2 to 4: N3 stood alone in term 3.
     assert!(
-        stops[5].text.starts_with("N4 wins term 4:"),
+        stops[5].text.contains("Then N4 won term 4:"),
         "the caption's \"term 4\" is N4's: {}",
         stops[5].text
+    );
+    let between = elections(&lesson, stops[4].step, stops[5].step);
+    assert_eq!(
+        between,
+        vec![
+            (NodeId(3), Role::Candidate, 3),
+            (NodeId(4), Role::Candidate, 4),
+            (NodeId(4), Role::Leader, 4)
+        ],
+        "N3 tried term 3 and lost; N4 won term 4"
     );
     assert!(
         stops[6].text.starts_with("N4 sees entry 2"),
         "{}",
         stops[6].text
     );
+    // 6.9 explains the jump from term 4 to 6: a split vote in term 5.
     assert!(
-        stops[8].text.starts_with("N2 wins term"),
+        stops[8].text.contains("In term 5 N2 and N5 both stood")
+            && stops[8].text.contains("In term 6 N2 won"),
         "{}",
         stops[8].text
+    );
+    let between = elections(&lesson, stops[7].step, stops[8].step);
+    assert_eq!(
+        between,
+        vec![
+            (NodeId(2), Role::Candidate, 5),
+            (NodeId(5), Role::Candidate, 5),
+            (NodeId(2), Role::Candidate, 6),
+            (NodeId(2), Role::Leader, 6)
+        ],
+        "term 5 split between N2 and N5; N2 won term 6"
     );
     let run = |lesson: &Lesson, until: u64| {
         let s = &lesson.session;
@@ -551,4 +645,126 @@ fn captions_point_at_the_messages_entries_and_stretch_of_time_they_talk_about() 
         "{:?}",
         fig[6].focus
     );
+}
+
+#[test]
+fn no_client_has_written_yet_when_a_caption_says_clients_are_about_to() {
+    // Reference: issue 24 — "clients keep writing" was shown before any write.
+    for lesson in [replication(), snapshot_catch_up()] {
+        let stops = lesson.stops().unwrap();
+        assert!(
+            stops[1].text.contains("Clients are about to write"),
+            "{}",
+            stops[1].text
+        );
+        let w = world_at_step(&lesson, stops[1].step);
+        assert!(
+            w.history().is_empty(),
+            "{}: no operation before the caption",
+            lesson.slug
+        );
+        // By the next caption they have, and N1 missed every entry.
+        let w = world_at_step(&lesson, stops[2].step);
+        assert!(w.history().len() >= 5, "{}", lesson.slug);
+        assert_eq!(w.node(NodeId(1)).last_index(), 1, "{}", lesson.slug);
+    }
+    let lesson = replication();
+    let w = world_at_step(&lesson, lesson.stops().unwrap()[2].step);
+    let leader_last = w.node(NodeId(4)).last_index();
+    for n in 2..=5 {
+        assert_eq!(
+            w.node(NodeId(n)).last_index(),
+            leader_last,
+            "N{n} stored every entry"
+        );
+    }
+}
+
+#[test]
+fn stale_read_explains_the_jump_to_term_7_and_where_x_3_came_from() {
+    // Reference: thesis §6.4.1; issue 24 — term 3 to 7 with no word, and an
+    // x = 3 never introduced.
+    let lesson = stale_read();
+    let stops = lesson.stops().unwrap();
+    assert!(stops[8].text.starts_with(
+        "Meanwhile x = 3 was written and committed under N4. N3, cut off, campaigned up to term 6"
+    ));
+    let w = world_at_step(&lesson, stops[8].step);
+    assert_eq!(w.node(NodeId(4)).kv().get("x"), Some(3));
+    assert_eq!((w.leader(), w.node(NodeId(4)).term()), (Some(NodeId(4)), 7));
+    let stood = elections(&lesson, stops[7].step, stops[8].step);
+    let n3: Vec<u64> = stood
+        .iter()
+        .filter(|e| e.0 == NodeId(3))
+        .map(|e| e.2)
+        .collect();
+    assert_eq!(
+        n3.iter().max(),
+        Some(&6),
+        "N3 campaigned up to term 6: {stood:?}"
+    );
+    assert_eq!(
+        stood.last(),
+        Some(&(NodeId(4), Role::Leader, 7)),
+        "{stood:?}"
+    );
+    assert!(stops[9].text.contains("it answered x = 3"));
+}
+
+#[test]
+fn joint_consensus_captions_say_who_holds_c_old_new_and_how_term_9_came() {
+    // Reference: §6; issue 24 — 8.3's promise and the jump to term 9.
+    let lesson = joint_consensus();
+    let stops = lesson.stops().unwrap();
+    let w = world_at_step(&lesson, stops[2].step);
+    let joint: Vec<NodeId> = w
+        .node_ids()
+        .into_iter()
+        .filter(|&n| w.node(n).membership().is_joint())
+        .collect();
+    assert_eq!(joint, vec![NodeId(2)], "only N2 holds C_old,new yet");
+    assert!(stops[2]
+        .text
+        .contains("N2 has C_old,new, the others do not have it yet"));
+    // 8.6: N2 is a candidate in term 8; N1 and N3's logs end in term 2.
+    let w = world_at_step(&lesson, stops[5].step);
+    let n2 = w.node(NodeId(2));
+    assert_eq!(
+        (n2.role(), n2.term(), n2.log().last_term()),
+        (Role::Candidate, 8, 1)
+    );
+    assert!(stops[5].text.ends_with("N2 is a candidate in term 8."));
+    for n in [1, 3] {
+        assert_eq!(w.node(NodeId(n)).log().last_term(), 2);
+    }
+    // 8.7: N1 leads term 9, and N2 is back in the old configuration.
+    let w = world_at_step(&lesson, stops[6].step);
+    assert_eq!((w.leader(), w.node(NodeId(1)).term()), (Some(NodeId(1)), 9));
+    assert!(stops[6].text.contains("N1 won term 9"));
+    assert!(!w.node(NodeId(2)).membership().is_joint());
+    let refused: Vec<_> = elections(&lesson, stops[5].step, stops[6].step)
+        .into_iter()
+        .filter(|e| e.1 == Role::Leader)
+        .collect();
+    assert_eq!(refused, vec![(NodeId(1), Role::Leader, 9)], "N2 never won");
+}
+
+#[test]
+fn volatile_vote_says_a_restarted_server_takes_its_last_entrys_term() {
+    // Reference: Figure 2; issue 24 — "no server saves its term", yet N3
+    // restarts in term 1: from its log.
+    let lesson = volatile_vote();
+    let stops = lesson.stops().unwrap();
+    assert!(stops[0]
+        .text
+        .contains("can only take the term of the last entry in its log"));
+    let w = world_at_step(&lesson, stops[3].step);
+    let n3 = w.node(NodeId(3));
+    assert_eq!(
+        (n3.term(), n3.log().last_term(), n3.voted_for()),
+        (1, 1, None)
+    );
+    assert!(stops[3]
+        .text
+        .contains("took the term of its last log entry, 1"));
 }
