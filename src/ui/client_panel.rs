@@ -67,10 +67,22 @@ fn NodeMenu(
             })
             .collect_view()
     };
+    // Which node "the leader" is now, so the choice is never ambiguous
+    // while a deposed leader still acts on an older term.
+    let leader_words = move || {
+        lab.cards.with(|cards| {
+            let leaders: Vec<(NodeId, u64)> = cards
+                .iter()
+                .filter(|c| c.kind == view::Kind::Leader)
+                .map(|c| (c.id, c.term))
+                .collect();
+            view::leader_choice_words(&leaders)
+        })
+    };
     view! {
         <label>{label}
             <select aria-label=label on:change=move |ev| chosen.set(event_target_value(&ev))>
-                <option value=LEADER_CHOICE selected=move || chosen.with(|c| c == LEADER_CHOICE)>"the leader"</option>
+                <option value=LEADER_CHOICE selected=move || chosen.with(|c| c == LEADER_CHOICE)>{leader_words}</option>
                 {options}
             </select>
         </label>

@@ -75,7 +75,7 @@ pub use text::address::{
     page_query, query_value, speed_words, PageQuery, MAX_HISTORY_MINUTES, SIZES, SPEEDS,
 };
 pub use text::client_form::{
-    checked_key, node_choice, node_id, write_op, LEADER_CHOICE, READ_MODES,
+    checked_key, leader_choice_words, node_choice, node_id, write_op, LEADER_CHOICE, READ_MODES,
 };
 pub use text::numbers::decimal;
 pub use text::rules::{explain_rule, RuleExplanation};

@@ -97,7 +97,7 @@ describeLab('the live cluster', (lab) => {
 
     await button(page, 'Isolate the leader').click();
     const next = await leader(page, { not: old.node, above: old.term });
-    await page.getByRole('combobox', { name: 'Send to' }).selectOption({ label: 'the leader' });
+    await page.getByRole('combobox', { name: 'Send to' }).selectOption('leader');
     await page.getByRole('textbox', { name: 'Value', exact: true }).fill('2');
     await button(page, 'Write').click();
     await result(page, new RegExp(`#1 set x=2 via ${next.node} — done`));
@@ -403,7 +403,9 @@ describeLab('the live cluster', (lab) => {
     await leader(page);
     // The menus show what they do: back to the leader and to every node.
     const chosen = (select) => select.evaluate((s) => s.selectedOptions[0].textContent);
-    assert.equal(await chosen(sendTo), 'the leader');
+    // "the leader" names the node it means now.
+    const leaderNow = await page.locator('[data-testid="node"][data-role="leader"]').getAttribute('data-node');
+    assert.equal(await chosen(sendTo), `the leader (now ${leaderNow})`);
     assert.equal(await chosen(stepsAt), 'every node');
     assert.equal(await timeoutMin.inputValue(), '150', 'the timing fields show the new session\'s timing');
     await button(page, 'Write').click();

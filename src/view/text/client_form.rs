@@ -22,6 +22,19 @@ pub fn node_id(value: &str) -> Option<NodeId> {
         .map(NodeId)
 }
 
+/// The words of the "the leader" option, which say which node that is
+/// now: with a deposed leader still acting on an older term, the newest one
+/// (the one the option sends to). `leaders` are the nodes that lead, with
+/// their terms.
+pub fn leader_choice_words(leaders: &[(NodeId, u64)]) -> String {
+    let newest = leaders.iter().max_by_key(|(_, term)| *term);
+    match (newest, leaders.len()) {
+        (None, _) => "the leader (none now)".to_string(),
+        (Some((id, _)), 1) => format!("the leader (now {id})"),
+        (Some((id, term)), _) => format!("the newest leader (now {id}, term {term})"),
+    }
+}
+
 /// The node a "Send to" or "Read from" choice means: `leader` is the node
 /// that leads now (`leader`), `N3` must be one of `nodes`.
 pub fn node_choice(
@@ -87,6 +100,19 @@ pub fn write_op(kind: &str, key_typed: &str, value: &str, expected: &str) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_leader_option_names_the_leader_it_sends_to_and_says_newest_when_two_lead() {
+        assert_eq!(leader_choice_words(&[]), "the leader (none now)");
+        assert_eq!(
+            leader_choice_words(&[(NodeId(3), 2)]),
+            "the leader (now N3)"
+        );
+        assert_eq!(
+            leader_choice_words(&[(NodeId(4), 7), (NodeId(2), 8)]),
+            "the newest leader (now N2, term 8)"
+        );
+    }
 
     #[test]
     fn a_node_choice_is_the_leader_or_a_node_of_the_cluster() {
