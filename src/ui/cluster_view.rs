@@ -343,12 +343,21 @@ fn NodeGlyph(
                 <text class="node-name" x=lx y=first_line>{id.to_string()}</text>
                 <text class="node-term" x=lx y={first_line + LABEL_LINE}>{read(|c| format!("term {}", c.term))}</text>
                 <text class="node-vote" x=lx y={first_line + 2.0 * LABEL_LINE}>{read(NodeCard::vote_line)}</text>
-                <text class="node-extra" x=lx y={first_line + 3.0 * LABEL_LINE}>
-                    {move || {
-                        let parts: Vec<String> = [deposed().then(|| "deposed".to_string()), votes().or_else(group), quorum()].into_iter().flatten().collect();
-                        parts.join(" · ")
-                    }}
-                </text>
+                // Deposed, votes or group, the quorums it counts in: as many
+                // lines as keep them inside the drawing.
+                {move || {
+                    let facts: Vec<String> = [deposed().then(|| "deposed".to_string()), votes().or_else(group), quorum()]
+                        .into_iter()
+                        .flatten()
+                        .collect();
+                    view::extra_lines(&facts, &labels)
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, line)| view! {
+                            <text class="node-extra" x=lx y={first_line + (3 + i) as f64 * LABEL_LINE}>{line}</text>
+                        })
+                        .collect_view()
+                }}
             </g>
         </g>
     }

@@ -41,8 +41,8 @@ pub use screen::ballot::{Ballot, Tally};
 pub use screen::cadence::Cadence;
 pub use screen::cluster::{configuration, violation, ConfigurationView, ViolationView};
 pub use screen::cluster_layout::{
-    group_tag, in_flight_line, network_line, ring_style, ClusterLayout, Labels, LinkShape,
-    MessagePath, Place, ARC_R, CLUSTER_HEIGHT, CLUSTER_WIDTH, LABEL_LINE, NODE_R,
+    extra_lines, group_tag, in_flight_line, network_line, ring_style, ClusterLayout, Labels,
+    LinkShape, MessagePath, Place, ARC_R, CLUSTER_HEIGHT, CLUSTER_WIDTH, LABEL_LINE, NODE_R,
 };
 pub use screen::event_log::{
     event_line, message_words, step_line, step_marks, EventLine, EventPart, KeyMark, LineKind,

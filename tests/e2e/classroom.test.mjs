@@ -19,8 +19,9 @@ const SCREENS = [
   { name: '1920x1080-at-150pct', viewport: { width: 1280, height: 720 }, deviceScaleFactor: 1.5 },
 ];
 
-/** The lessons whose climax needs everything at once. */
-const LESSONS = ['Stale reads', "Figure 8: committing an old term's entry", 'A vote that is not saved'];
+/** The lessons whose climax needs everything at once (every lesson is
+ *  checked; these must be among them). */
+const CLIMAXES = ['Stale reads', "Figure 8: committing an old term's entry", 'A vote that is not saved'];
 
 const captionNumber = async (page) =>
   Number((await page.locator('.lesson-player .caption-count').textContent()).match(/Caption (\d+)/)[1]);
@@ -45,6 +46,14 @@ function misfits(page) {
     for (const b of document.querySelectorAll('.lesson-player button')) inView(b, `the ${b.textContent.trim()} button`);
     for (const n of document.querySelectorAll('[data-testid="node"]')) inView(n, `node ${n.dataset.node}`);
     inView(document.querySelector('[data-testid="leader-status"]'), 'the status line');
+    // No label runs off the drawing's edge.
+    const drawing = document.querySelector('.cluster-svg').getBoundingClientRect();
+    for (const t of document.querySelectorAll('.cluster-svg .node-labels text')) {
+      const r = t.getBoundingClientRect();
+      if (r.width > 0 && (r.left < drawing.left - 1 || r.right > drawing.right + 1 || r.top < drawing.top - 1 || r.bottom > drawing.bottom + 1)) {
+        problems.push(`the label “${t.textContent}” runs off the drawing`);
+      }
+    }
     const alert = document.querySelector('[data-testid="violation"]');
     if (alert) inView(alert, 'the alert');
     for (const row of document.querySelectorAll('.logs .log-row')) inView(row.querySelector('.log-head'), `the log of ${row.querySelector('strong')?.textContent}`);
@@ -68,11 +77,14 @@ function misfits(page) {
 describeLab('classroom', (lab) => {
 
   for (const screen of SCREENS) {
-    test(`present at ${screen.name}: caption, cluster, logs and alert on one screen at every caption of three lessons`, T, async () => {
-      const app = await openApp(lab, '/?present&speed=5', { contextOptions: { viewport: screen.viewport, deviceScaleFactor: screen.deviceScaleFactor } });
+    test(`present at ${screen.name}: caption, cluster, logs and alert on one screen at every caption of every lesson`, T, async () => {
+      const app = await openApp(lab, '/?present&speed=10', { contextOptions: { viewport: screen.viewport, deviceScaleFactor: screen.deviceScaleFactor } });
       const { page } = app;
       assert.equal(await button(page, 'Present').getAttribute('aria-pressed'), 'true', '?present turns the layout on');
-      for (const title of LESSONS) {
+      const lessons = await page.getByRole('navigation', { name: 'Lessons' }).getByRole('button').allTextContents();
+      assert.ok(lessons.length >= 13, lessons.join(', '));
+      assert.ok(CLIMAXES.every((t) => lessons.includes(t)), 'the climaxes are among them');
+      for (const title of lessons) {
         // The lesson list is a menu: open it, pick the lesson; it folds.
         const menu = page.locator('.lesson-menu');
         if (!(await menu.evaluate((d) => d.open))) await menu.locator('summary').click();
@@ -104,12 +116,37 @@ describeLab('classroom', (lab) => {
       // The switch turns the layout off again, and the choice is kept.
       await button(page, 'Present').click();
       assert.equal(await page.evaluate(() => document.documentElement.dataset.layout ?? null), null);
-      await page.goto(lab.server.origin + '/?speed=5');
+      await page.goto(lab.server.origin + '/?speed=10');
       assert.equal(await button(page, 'Present').getAttribute('aria-pressed'), 'false', 'off is remembered');
       app.assertClean();
       await app.context.close();
     });
   }
+
+  test('the normal layout keeps the caption, the cluster and its status line above the fold at 1920×1080', T, async () => {
+    const app = await openApp(lab, '/?speed=10', { contextOptions: { viewport: { width: 1920, height: 1080 } } });
+    const { page } = app;
+    for (const title of CLIMAXES) {
+      await page.getByRole('navigation', { name: 'Lessons' }).getByRole('button', { name: title, exact: true }).click();
+      await page.evaluate(() => scrollTo(0, 0));
+      const below = await page.evaluate(() => {
+        const out = [];
+        const check = (el, what) => {
+          const r = el.getBoundingClientRect();
+          if (r.top < 0 || r.bottom > innerHeight) out.push(`${what} (${Math.round(r.top)}–${Math.round(r.bottom)})`);
+        };
+        check(document.querySelector('[data-testid="caption"]'), 'the caption');
+        for (const n of document.querySelectorAll('[data-testid="node"]')) check(n, `node ${n.dataset.node}`);
+        check(document.querySelector('[data-testid="leader-status"]'), 'the status line');
+        return out;
+      });
+      assert.deepEqual(below, [], `${title}: above the fold`);
+      await button(page, 'Leave the lesson').click();
+    }
+    await saveScreenshot(page, 'normal-1920x1080-free-play.png');
+    app.assertClean();
+    await app.context.close();
+  });
 
   test('Continue plays to the next caption and pauses there; pressed again it skips; Play stops at a caption', T, async () => {
     const app = await openApp(lab, '/?speed=0.1', { contextOptions: { viewport: { width: 1920, height: 1080 } } });

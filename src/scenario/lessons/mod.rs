@@ -577,7 +577,7 @@ pub fn joint_consensus() -> Lesson {
         captions: vec![
             caption(Cue::At(Time::from_millis(999)), "N2 leads the voters N1, N2 and N3. N4 and N5 joined as learners and hold the whole log (thesis §4.2.1)."),
             caption(Cue::Next(Watch::Action), "The network splits: N2, N4 and N5 on one side, N1 and N3 on the other."),
-            caption(Cue::Next(Watch::ConfigChanged), "An operator asks for five voters. {node} appends C_old,new: from now on a decision needs a majority of N1, N2, N3 and a majority of all five (§6). Each server is drawn by the configuration it holds itself: N2 has C_old,new, the others do not have it yet."),
+            caption(Cue::Next(Watch::ConfigChanged), "An operator asks for five voters. {node} appends C_old,new: a decision now needs a majority of N1, N2, N3 and one of all five (§6). The line under each server says which of the two it counts in. Only N2 holds C_old,new yet: N4 and N5 are still drawn as learners."),
             caption(Cue::Next(Watch::Action), "N4 is made to campaign. N2, N4 and N5 are a majority of the five, but only one of the old three: not enough under C_old,new, so N4 cannot win."),
             caption(Cue::Next(Watch::BecameLeader), "On the other side {node} wins term {term} with N1 and N3, a majority of the old configuration, the only one they know. Still one leader per term."),
             caption(Cue::Next(Watch::Action), "The network heals. On N2's side nobody could win under C_old,new (N2, N4 and N5 hold only one of the old three), so they kept campaigning: N2 is a candidate in term 8."),

@@ -725,7 +725,13 @@ fn joint_consensus_captions_say_who_holds_c_old_new_and_how_term_9_came() {
     assert_eq!(joint, vec![NodeId(2)], "only N2 holds C_old,new yet");
     assert!(stops[2]
         .text
-        .contains("N2 has C_old,new, the others do not have it yet"));
+        .contains("Only N2 holds C_old,new yet: N4 and N5 are still drawn as learners"));
+    for n in [4, 5] {
+        assert!(
+            w.node(NodeId(n)).membership().is_learner(NodeId(n)),
+            "N{n} holds itself a learner"
+        );
+    }
     // 8.6: N2 is a candidate in term 8; N1 and N3's logs end in term 2.
     let w = world_at_step(&lesson, stops[5].step);
     let n2 = w.node(NodeId(2));

@@ -23,7 +23,7 @@ pub const LABEL_LINE: f64 = 24.0;
 const DROP: f64 = 8.0;
 /// Radii of the ring the nodes sit on: an ellipse, wider than tall, like
 /// the panel it fills, so the labels beside the nodes have room.
-const RING_X: f64 = 250.0;
+const RING_X: f64 = 235.0;
 const RING_Y: f64 = 200.0;
 /// How far a message dot sits to the side of its link.
 const SIDE: f64 = 7.0;
@@ -53,7 +53,7 @@ pub struct Place {
     pub out_y: f64,
 }
 
-/// Where a node's four lines of labels go, relative to its centre.
+/// Where a node's lines of labels go, relative to its centre.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Labels {
     /// Their x.
@@ -62,6 +62,41 @@ pub struct Labels {
     pub first_y: f64,
     /// `start`, `middle` or `end` (SVG `text-anchor`).
     pub anchor: &'static str,
+    /// How many characters of the extra line fit between the labels' x and
+    /// the drawing's edge (in the widest type the drawing uses).
+    pub room: usize,
+    /// How many extra lines fit under the name, term and vote.
+    pub extra_lines: usize,
+}
+
+/// The width of one character of a label, in the largest type a label is
+/// drawn in (24 units, bold, as the presentation layout draws them).
+const LABEL_CHAR: f64 = 15.0;
+
+/// A node's extra facts (`deposed`, `votes 2/3`, `group A`, `C_new only`),
+/// in as few lines as fit `labels`: each line at most `labels.room`
+/// characters, facts joined by ` · `, never more than `labels.extra_lines`
+/// lines (the last then takes what is left). A fact is never split.
+pub fn extra_lines(facts: &[String], labels: &Labels) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let most = labels.extra_lines.max(1);
+    for fact in facts
+        .iter()
+        .flat_map(|f| f.split(" · "))
+        .filter(|f| !f.is_empty())
+    {
+        let full = lines.len() >= most;
+        match lines.last_mut() {
+            Some(line)
+                if full || line.chars().count() + 3 + fact.chars().count() <= labels.room =>
+            {
+                line.push_str(" · ");
+                line.push_str(fact);
+            }
+            _ => lines.push(fact.to_string()),
+        }
+    }
+    lines
 }
 
 impl Place {
@@ -83,6 +118,16 @@ impl Place {
     /// top, below one at the bottom, and centred on the others.
     pub fn labels(&self) -> Labels {
         let gap = NODE_R + 16.0;
+        // A node at the very bottom has no room below it for its lines: they
+        // go to its right, as for a node on the right-hand side.
+        if self.out_y > 0.9 && self.out_x.abs() <= 0.35 {
+            return Place {
+                out_x: 1.0,
+                out_y: 0.0,
+                ..*self
+            }
+            .labels();
+        }
         let (x, y) = (self.out_x * gap, self.out_y * gap);
         let anchor = if self.out_x > 0.35 {
             "start"
@@ -98,7 +143,28 @@ impl Place {
         } else {
             y - LABEL_LINE
         };
-        Labels { x, first_y, anchor }
+        let left = match anchor {
+            "start" => CLUSTER_WIDTH - (self.x + x),
+            "end" => self.x + x,
+            // Centred: half the line on either side.
+            _ => 2.0 * (self.x + x).min(CLUSTER_WIDTH - (self.x + x)),
+        };
+        let room = (left / LABEL_CHAR).floor().max(6.0) as usize;
+        // Lines fit down to the drawing's bottom edge; above a node at the
+        // top, the name is already near the top edge, so one line.
+        let below = CLUSTER_HEIGHT - (self.y + first_y + 3.0 * LABEL_LINE);
+        let extra_lines = if self.out_y < -0.5 {
+            1
+        } else {
+            ((below - 6.0) / LABEL_LINE + 1.0).floor().clamp(1.0, 3.0) as usize
+        };
+        Labels {
+            x,
+            first_y,
+            anchor,
+            room,
+            extra_lines,
+        }
     }
 }
 
@@ -373,6 +439,56 @@ mod tests {
         assert_eq!(
             layout.centre(NodeId(9)),
             (CLUSTER_WIDTH / 2.0, CLUSTER_HEIGHT / 2.0)
+        );
+    }
+
+    #[test]
+    fn extra_facts_wrap_to_stay_inside_the_drawing_and_never_split_a_fact() {
+        for count in 3..=9u8 {
+            let ids: Vec<NodeId> = (1..=count).map(NodeId).collect();
+            let layout = ClusterLayout::of(&ids);
+            for &(id, place) in &layout.places {
+                let labels = place.labels();
+                let facts = vec![
+                    "deposed".to_string(),
+                    "old 1/2 · new 3/3".to_string(),
+                    "group B".to_string(),
+                    "C_new only".to_string(),
+                ];
+                let lines = extra_lines(&facts, &labels);
+                assert!(
+                    lines.len() <= labels.extra_lines,
+                    "{count} nodes, {id}: {lines:?}"
+                );
+                assert_eq!(
+                    lines.join(" · "),
+                    "deposed · old 1/2 · new 3/3 · group B · C_new only"
+                );
+                // Inside the drawing: the lines' width in the largest type.
+                for line in &lines[..lines.len() - 1] {
+                    assert!(
+                        line.chars().count() <= labels.room,
+                        "{count} nodes, {id}: {line}"
+                    );
+                }
+                let last_y = place.y + labels.first_y + (2 + lines.len()) as f64 * LABEL_LINE;
+                assert!(
+                    last_y + 6.0 <= CLUSTER_HEIGHT,
+                    "{count} nodes, {id}: bottom line at {last_y}"
+                );
+            }
+        }
+        // The left node of five fits "group B · C_new only" only on two lines.
+        let five = ClusterLayout::of(&(1..=5).map(NodeId).collect::<Vec<_>>());
+        let left = five.places[4].1.labels();
+        assert_eq!(left.anchor, "end");
+        let lines = extra_lines(&["group B".to_string(), "C_new only".to_string()], &left);
+        assert_eq!(lines, vec!["group B", "C_new only"]);
+        // A centred node keeps short facts on one line.
+        let top = five.places[0].1.labels();
+        assert_eq!(
+            extra_lines(&["group A".to_string(), "C_old+C_new".to_string()], &top),
+            vec!["group A · C_old+C_new"]
         );
     }
 
