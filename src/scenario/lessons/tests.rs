@@ -732,6 +732,15 @@ fn joint_consensus_captions_say_who_holds_c_old_new_and_how_term_9_came() {
             "N{n} holds itself a learner"
         );
     }
+    // 8.5: the newest leader, whose configuration the drawing follows, is
+    // N1, and it knows only C_old.
+    let w = world_at_step(&lesson, stops[4].step);
+    assert_eq!(w.leader(), Some(NodeId(1)));
+    assert!(!w.node(NodeId(1)).membership().is_joint());
+    assert!(!crate::view::cluster_configuration(&w).is_joint());
+    assert!(stops[4]
+        .text
+        .ends_with("it knows only C_old, so no joint majorities are shown."));
     // 8.6: N2 is a candidate in term 8; N1 and N3's logs end in term 2.
     let w = world_at_step(&lesson, stops[5].step);
     let n2 = w.node(NodeId(2));
