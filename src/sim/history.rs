@@ -62,6 +62,9 @@ pub struct ClientOp {
     /// The node it was first sent to; for a completed operation, the node
     /// that answered.
     pub node: NodeId,
+    /// The node the client first sent it to, whoever answered in the end
+    /// (a retry goes to another node).
+    pub sent_to: NodeId,
     /// What was asked.
     pub kind: OpKind,
     /// The read mode, for reads.

@@ -31,6 +31,7 @@ impl World {
             id: op,
             client: client_id,
             node,
+            sent_to: node,
             kind,
             mode,
             invoked_at: self.now,

@@ -181,6 +181,7 @@ mod tests {
             id,
             client: 1,
             node: NodeId(2),
+            sent_to: NodeId(2),
             kind: OpKind::Read { key: "y".into() },
             mode: Some(ReadMode::Lease),
             invoked_at: Time::from_millis(invoked_ms),

@@ -73,7 +73,19 @@ fn op_words(op: &ClientOp) -> String {
 
 /// The line for one operation.
 pub fn result_row(world: &World, recorder: &Recorder, op: &ClientOp) -> ResultRow {
-    let what = format!("#{} {} via {}", op.id, op_words(op), op.node);
+    // A redirect or a retry ends at another node: say where the client
+    // sent it and who answered, so the two never seem to contradict.
+    let what = if op.sent_to == op.node {
+        format!("#{} {} via {}", op.id, op_words(op), op.node)
+    } else {
+        format!(
+            "#{} {} sent to {}, answered by {}",
+            op.id,
+            op_words(op),
+            op.sent_to,
+            op.node
+        )
+    };
     let key = op.kind.key();
     let (verdict, outcome) = match &op.outcome {
         Outcome::Pending => (Verdict::Pending, "waiting for an answer".to_string()),
@@ -226,6 +238,33 @@ mod tests {
         assert!(line.ends_with(&row.text), "{line}");
         // An unsafe mode breaks no promise: no violation alert for it.
         assert!(t.observer().first_violation().is_none());
+    }
+
+    #[test]
+    fn a_read_index_read_retried_elsewhere_says_where_it_was_sent_first() {
+        // Reference: §8 — the cut-off leader cannot confirm it leads, so the
+        // client retries with another node.
+        let (row, _, t) = stale_leader_read(ReadMode::ReadIndex);
+        let read = t.world().history().last().unwrap();
+        assert_ne!(
+            read.sent_to, read.node,
+            "the read was retried: {}",
+            row.text
+        );
+        assert!(
+            row.text.contains(&format!(
+                "sent to {}, answered by {}",
+                read.sent_to, read.node
+            )),
+            "{}",
+            row.text
+        );
+        assert_eq!(
+            row.verdict,
+            Verdict::Ok,
+            "ReadIndex is never stale: {}",
+            row.text
+        );
     }
 
     #[test]
