@@ -62,6 +62,21 @@ fn typing_target(ev: &web_sys::KeyboardEvent, space: bool) -> bool {
             || el.get_attribute("role").as_deref() == Some("button"))
 }
 
+/// Whether an arrow key pressed on the event's target is free for the
+/// clicker: not when it would scroll something focused (a log's entries,
+/// the event list) or move a control.
+fn arrow_is_free(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
+        return true;
+    };
+    let tag = el.tag_name().to_ascii_lowercase();
+    matches!(tag.as_str(), "body" | "html" | "button")
+        || el.get_attribute("role").as_deref() == Some("button")
+}
+
 /// Raftlab's whole screen.
 #[component]
 pub fn Page() -> impl IntoView {
@@ -117,13 +132,21 @@ pub fn Page() -> impl IntoView {
                 lab.run(App::step_back);
             }
             // A presenter's clicker sends Page Down / Page Up (or → / ←):
-            // during a lesson they move between captions. (The timeline
-            // keeps its own arrow keys: it handles them first.)
-            "PageDown" | "ArrowRight" if in_lesson() && !typing_target(&ev, false) => {
+            // during a lesson they move between captions. (The timeline, a
+            // log's entries and other focused scrollers keep their arrows.)
+            "PageDown" | "ArrowRight"
+                if in_lesson()
+                    && !typing_target(&ev, false)
+                    && (ev.key() == "PageDown" || arrow_is_free(&ev)) =>
+            {
                 ev.prevent_default();
                 lab.run(App::next_caption);
             }
-            "PageUp" | "ArrowLeft" if in_lesson() && !typing_target(&ev, false) => {
+            "PageUp" | "ArrowLeft"
+                if in_lesson()
+                    && !typing_target(&ev, false)
+                    && (ev.key() == "PageUp" || arrow_is_free(&ev)) =>
+            {
                 ev.prevent_default();
                 lab.run(App::previous_caption);
             }

@@ -180,6 +180,14 @@ describeLab('classroom', (lab) => {
     // Back: the previous moment, exactly.
     await button(page, 'Back').click();
     assert.equal(await steps(), at3);
+    // An arrow key on a focused log scrolls the log, not the lesson; with
+    // nothing focused, → is the clicker's Continue.
+    await page.locator('.log-scroll').first().focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await steps(), at3, 'the log kept its arrow key');
+    await page.evaluate(() => document.activeElement.blur());
+    await page.keyboard.press('ArrowRight');
+    await page.getByTestId('heading-to').filter({ hasText: 'Playing to caption 4' }).waitFor();
     app.assertClean();
     await app.context.close();
   });
