@@ -326,8 +326,7 @@ impl App {
             .filter(|&id| world.is_up(id) && Some(id) != leader)
             .filter(|&id| world.node(id).membership().is_voter(id))
             .collect();
-        let voters = world
-            .leader()
+        let voters = leader
             .map(|l| world.node(l).membership().voters.len())
             .unwrap_or_else(|| world.config().voters as usize);
         // The leader's one vote goes to one candidate: with n voters, that

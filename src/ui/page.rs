@@ -47,10 +47,7 @@ fn page_query() -> view::PageQuery {
 /// Whether a key press belongs to the element that has focus (typing in a
 /// field, or Space on a button), so the page's shortcuts leave it alone.
 fn typing_target(ev: &web_sys::KeyboardEvent, space: bool) -> bool {
-    let Some(el) = ev
-        .target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
+    let Some(el) = target_element(ev) else {
         return false;
     };
     let tag = el.tag_name().to_ascii_lowercase();
@@ -62,19 +59,29 @@ fn typing_target(ev: &web_sys::KeyboardEvent, space: bool) -> bool {
             || el.get_attribute("role").as_deref() == Some("button"))
 }
 
-/// Whether an arrow key pressed on the event's target is free for the
-/// clicker: not when it would scroll something focused (a log's entries,
-/// the event list) or move a control.
-fn arrow_is_free(ev: &web_sys::KeyboardEvent) -> bool {
-    let Some(el) = ev
-        .target()
+/// The element a key event was sent to.
+fn target_element(ev: &web_sys::KeyboardEvent) -> Option<web_sys::Element> {
+    ev.target()
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-    else {
+}
+
+/// Whether a presenter's clicker key (Page Down / Page Up, or → / ←) is
+/// free to move between captions: never in a field, and an arrow only when
+/// it would not scroll something focused (a log's entries, the event list)
+/// or move a control.
+fn clicker_key_is_free(ev: &web_sys::KeyboardEvent) -> bool {
+    if typing_target(ev, false) {
+        return false;
+    }
+    if ev.key().starts_with("Page") {
         return true;
-    };
-    let tag = el.tag_name().to_ascii_lowercase();
-    matches!(tag.as_str(), "body" | "html" | "button")
-        || el.get_attribute("role").as_deref() == Some("button")
+    }
+    target_element(ev).is_none_or(|el| {
+        matches!(
+            el.tag_name().to_ascii_lowercase().as_str(),
+            "body" | "html" | "button"
+        ) || el.get_attribute("role").as_deref() == Some("button")
+    })
 }
 
 /// Raftlab's whole screen.
@@ -134,19 +141,11 @@ pub fn Page() -> impl IntoView {
             // A presenter's clicker sends Page Down / Page Up (or → / ←):
             // during a lesson they move between captions. (The timeline, a
             // log's entries and other focused scrollers keep their arrows.)
-            "PageDown" | "ArrowRight"
-                if in_lesson()
-                    && !typing_target(&ev, false)
-                    && (ev.key() == "PageDown" || arrow_is_free(&ev)) =>
-            {
+            "PageDown" | "ArrowRight" if in_lesson() && clicker_key_is_free(&ev) => {
                 ev.prevent_default();
                 lab.run(App::next_caption);
             }
-            "PageUp" | "ArrowLeft"
-                if in_lesson()
-                    && !typing_target(&ev, false)
-                    && (ev.key() == "PageUp" || arrow_is_free(&ev)) =>
-            {
+            "PageUp" | "ArrowLeft" if in_lesson() && clicker_key_is_free(&ev) => {
                 ev.prevent_default();
                 lab.run(App::previous_caption);
             }
