@@ -65,10 +65,14 @@ pub use screen::results::{
     latest_result_line, mode_words, result_row, result_rows, ResultRow, Verdict, MAX_RESULTS,
 };
 pub use screen::upcoming::next_event_words;
-pub use screen::viewport::{wheel, Move, Pointers, Viewport, DEFAULT_SPAN, MIN_SPAN, ZOOM_STEP};
+pub use screen::viewport::{
+    wheel, Move, Pointers, Viewport, WheelBatch, DEFAULT_SPAN, MIN_SPAN, ZOOM_STEP,
+};
+pub use svg::cursor_layer::{CursorLayer, LANES_LAYER, PLAYHEAD_LAYER};
+pub use svg::overview::{overview_svg, OverviewMarks};
 pub use svg::swimlane::{
-    family as message_family, overview_svg, short_time, swimlane_file, swimlane_svg, Frame, GUTTER,
-    LANE, OVERVIEW, RULER, SWIMLANE_DEFS,
+    family as message_family, short_time, swimlane_base, swimlane_file, swimlane_svg, Frame,
+    GUTTER, LANE, OVERVIEW, RULER, SWIMLANE_DEFS,
 };
 pub use text::action_words::done_words;
 pub use text::address::{

@@ -2,10 +2,25 @@
 //! for the client. A click goes there, a drag pans, the wheel or a pinch
 //! zooms, and dragging the playhead scrubs ([`Pointers`]).
 
-use super::{show, Lab, TimelineState};
-use crate::view::{self, Move, Pointers};
+use super::{Lab, TimelineState};
+use crate::ui::frame_loop;
+use crate::view::{
+    self, CursorLayer, Frame, LaneWindow, Move, Pointers, WheelBatch, LANES_LAYER, PLAYHEAD_LAYER,
+};
 use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
+
+/// What the drawing of a window depends on besides the playhead: the
+/// frame, the heartbeats switch, the pixel columns and the history's
+/// version ([`Lab::live_number`]).
+type BaseKey = (Frame, bool, usize, u64);
+
+/// Puts `markup` in the group of class `class` inside `drawing`.
+fn fill_group(drawing: &web_sys::Element, class: &str, markup: &str) {
+    if let Ok(Some(group)) = drawing.query_selector(&format!("g.{class}")) {
+        group.set_inner_html(markup);
+    }
+}
 
 /// The pointer's x in the drawing's own units (`width` wide): on a box
 /// narrower than the drawing's least width the SVG is scaled down to fit.
@@ -48,17 +63,41 @@ pub(super) fn SwimlaneView(state: TimelineState) -> impl IntoView {
         measure();
     });
 
-    let drawn = StoredValue::new(String::new());
+    // The window is drawn once (`swimlane_base`) and again only when what
+    // it shows changes; a step or a seek inside it changes the cursor layer
+    // alone, a handful of elements.
+    let base = StoredValue::new(None::<(BaseKey, LaneWindow)>);
+    let layer = StoredValue::new(CursorLayer::default());
     Effect::new(move |_| {
         let f = state.frame(lab);
         let now = lab.panels_now.get();
         let beats = state.heartbeats.get();
         let columns = viewport.with(|v| v.columns());
-        let svg = lab.with_lanes(|l| {
-            let window = l.window(f.from, f.to, columns, beats);
-            view::swimlane_svg(&window, &f, now)
+        let key = (f.clone(), beats, columns, lab.live_number.get());
+        let Some(el) = lanes_box.get() else {
+            return;
+        };
+        if base.with_value(|b| b.as_ref().is_none_or(|(k, _)| *k != key)) {
+            let window = lab.with_lanes(|l| l.window(f.from, f.to, columns, beats));
+            el.set_inner_html(&view::swimlane_base(&window, &f));
+            base.set_value(Some((key, window)));
+            layer.set_value(CursorLayer::default());
+        }
+        let Some(next) = base.with_value(|b| {
+            b.as_ref()
+                .map(|(_, window)| CursorLayer::at(window, &f, now))
+        }) else {
+            return;
+        };
+        layer.update_value(|drawn| {
+            if drawn.lanes != next.lanes {
+                fill_group(&el, LANES_LAYER, &next.lanes);
+            }
+            if drawn.playhead != next.playhead {
+                fill_group(&el, PLAYHEAD_LAYER, &next.playhead);
+            }
+            *drawn = next;
         });
-        show(lanes_box, &svg, drawn);
     });
 
     // What a pointer or the wheel means is the viewport's business; this
@@ -105,6 +144,9 @@ pub(super) fn SwimlaneView(state: TimelineState) -> impl IntoView {
     let on_cancel = move |ev: web_sys::PointerEvent| {
         pointers.update_value(|p| p.cancel(ev.pointer_id()));
     };
+    // Wheel events wait for the next animation frame and move the view
+    // once, however many arrived.
+    let wheel = StoredValue::new(WheelBatch::default());
     let on_wheel = move |ev: web_sys::WheelEvent| {
         ev.prevent_default();
         let left = ev
@@ -112,13 +154,17 @@ pub(super) fn SwimlaneView(state: TimelineState) -> impl IntoView {
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .map_or(0.0, |el| el.get_bounding_client_rect().left());
         let x = f64::from(ev.client_x()) - left;
-        carry_out(view::wheel(
-            &frame(),
-            ev.delta_x(),
-            ev.delta_y(),
-            ev.shift_key(),
-            x,
-        ));
+        let mut first = false;
+        wheel.update_value(|b| first = b.add(ev.delta_x(), ev.delta_y(), ev.shift_key(), x));
+        if first {
+            frame_loop::start_while(move || {
+                let f = frame();
+                let mut m = Move::None;
+                wheel.update_value(|b| m = b.take(&f));
+                carry_out(m);
+                false
+            });
+        }
     };
     view! {
         <div class="swimlane-defs-box" inner_html=view::SWIMLANE_DEFS></div>

@@ -2,8 +2,11 @@
 //! swimlane diagram of the part in view, the `Playhead` slider, zoom and
 //! pan, and the announcement of the next event while paused.
 //!
-//! The drawing itself is SVG markup made by [`crate::view::swimlane_svg`]
-//! and [`crate::view::overview_svg`] from a window query; where the lanes
+//! The drawing itself is SVG markup made by [`crate::view::swimlane_base`]
+//! and [`crate::view::overview_svg`] from a window query, drawn once per
+//! window (the window moves in pages); what depends on the playhead is a
+//! small layer over it ([`crate::view::CursorLayer`],
+//! [`crate::view::OverviewMarks`]) put in again at each step; where the lanes
 //! look and what a pointer means is [`crate::view::Viewport`] and
 //! [`crate::view::Pointers`]. These components keep one viewport, draw, and
 //! turn input into the app's intents.
@@ -19,7 +22,7 @@ use crate::app::App;
 use crate::scenario::Focus;
 use crate::view::{Frame, Viewport, ZOOM_STEP};
 use lanes::SwimlaneView;
-use leptos::{html, prelude::*};
+use leptos::prelude::*;
 use overview::OverviewStrip;
 use playhead::Playhead;
 use tools::TimelineTools;
@@ -82,19 +85,6 @@ impl TimelineState {
     }
 }
 
-/// Puts `markup` in `target` unless it is what `drawn` says is there: a
-/// step moves the playhead by less than the drawing's precision in a long
-/// view, and the browser then has nothing to parse, lay out or paint.
-fn show(target: NodeRef<html::Div>, markup: &str, drawn: StoredValue<String>) {
-    let Some(el) = target.get() else {
-        return;
-    };
-    if drawn.with_value(|d| d != markup) {
-        el.set_inner_html(markup);
-        drawn.set_value(markup.to_string());
-    }
-}
-
 /// The swimlane timeline with its overview, playhead and zoom controls.
 #[component]
 pub fn TimelinePanel() -> impl IntoView {
@@ -142,7 +132,7 @@ fn TimelineLegend() -> impl IntoView {
             <li><span class="key-line append"></span>" AppendEntries, heartbeats"</li>
             <li><span class="key-line vote"></span>" votes"</li>
             <li><span class="key-line snapshot"></span>" snapshots"</li>
-            <li>"✕ at an arrow's end: lost · dashed: in flight · faded: after the playhead"</li>
+            <li>"✕ at an arrow's end: lost · ● on an arrow: in the air at the playhead · dashed: not arrived yet · faded: after the playhead"</li>
             <li><span class="key-op stale"></span>" stale read, dashed line to the write it missed"</li>
         </ul>
     }

@@ -14,8 +14,12 @@ use std::collections::BTreeMap;
 pub const MIN_SPAN: u64 = 200;
 /// Window when the page opens: long enough for an election.
 pub const DEFAULT_SPAN: u64 = 1_000_000;
-/// While following, the playhead sits this far across the window.
+/// While following, the playhead sits at most this far across the window.
 pub const FOLLOW_AT: f64 = 0.85;
+/// While following, the window moves in pages of its span over this: the
+/// playhead stays between 60 % and 85 % of the way across, and a step that
+/// keeps it there leaves the window, and the drawing of it, as they were.
+const PAGES: u64 = 4;
 /// Each zoom step (button, key or wheel notch) scales the window by this.
 pub const ZOOM_STEP: f64 = 1.5;
 /// How near the playhead (pixels) a press grabs it instead of the lanes.
@@ -53,7 +57,9 @@ impl Viewport {
     pub fn window(&self, now: Time) -> (Time, Time) {
         let span = self.span.max(MIN_SPAN);
         let start = if self.follow {
-            now.0.saturating_sub((span as f64 * FOLLOW_AT) as u64)
+            let page = (span / PAGES).max(1);
+            let earliest = now.0.saturating_sub((span as f64 * FOLLOW_AT) as u64);
+            earliest.div_ceil(page) * page
         } else {
             self.start
         };
@@ -249,6 +255,43 @@ pub fn wheel(frame: &Frame, dx: f64, dy: f64, shift: bool, x: f64) -> Move {
     }
 }
 
+/// Wheel events gathered until the next animation frame: a trackpad sends
+/// several per frame, and each one redrawing the lanes made a zoom cost
+/// several drawings per frame. Panning and zooming compose, so the sum of
+/// the deltas moves the view as the events one by one would (but for the
+/// two-notch limit on one zoom).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct WheelBatch {
+    dx: f64,
+    dy: f64,
+    shift: bool,
+    x: f64,
+    events: u32,
+}
+
+impl WheelBatch {
+    /// Adds an event at `x`; says whether it is the batch's first (the
+    /// caller then asks for an animation frame).
+    pub fn add(&mut self, dx: f64, dy: f64, shift: bool, x: f64) -> bool {
+        let first = self.events == 0;
+        self.dx += dx;
+        self.dy += dy;
+        self.shift |= shift;
+        self.x = x;
+        self.events += 1;
+        first
+    }
+
+    /// What the batch does to the view of `frame`, emptying it.
+    pub fn take(&mut self, frame: &Frame) -> Move {
+        let b = std::mem::take(self);
+        if b.events == 0 {
+            return Move::None;
+        }
+        wheel(frame, b.dx, b.dy, b.shift, b.x)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,13 +308,25 @@ mod tests {
     }
 
     #[test]
-    fn following_keeps_the_playhead_most_of_the_way_across() {
+    fn following_keeps_the_playhead_most_of_the_way_across_and_moves_in_pages() {
         let v = Viewport::default();
         assert_eq!(
             v.window(Time(2_000_000)),
-            (Time(1_150_000), Time(2_150_000))
+            (Time(1_250_000), Time(2_250_000))
         );
         assert_eq!(v.window(Time(100)), (Time(0), Time(DEFAULT_SPAN)));
+        // Every step of a quarter page leaves the window where it was…
+        for now in (2_000_000..=2_100_000).step_by(1_000) {
+            assert_eq!(v.window(Time(now)).0, Time(1_250_000), "at {now}");
+        }
+        // …until the playhead would pass 85 %: then it moves by a page.
+        assert_eq!(v.window(Time(2_100_001)).0, Time(1_500_000));
+        for now in (0..20_000_000).step_by(7_919) {
+            let (from, to) = v.window(Time(now));
+            let across = (now - from.0) as f64 / to.since(from) as f64;
+            assert!(across <= FOLLOW_AT, "{now}: {across}");
+            assert!(now < 850_000 || across > FOLLOW_AT - 0.25, "{now}: {across}");
+        }
     }
 
     #[test]
@@ -367,5 +422,29 @@ mod tests {
         );
         assert_eq!(wheel(&f, 0.0, 100.0, true, 0.0), Move::Pan(100_000));
         assert_eq!(wheel(&f, 0.0, 0.0, false, 0.0), Move::None);
+    }
+
+    #[test]
+    fn wheel_events_in_one_frame_move_the_view_as_far_as_one_by_one() {
+        let f = frame(1_000_000, 2_000_000);
+        let mut batch = WheelBatch::default();
+        assert!(batch.add(0.0, 40.0, false, 500.0), "the first asks for a frame");
+        assert!(!batch.add(0.0, 40.0, false, 500.0));
+        assert!(!batch.add(0.0, 40.0, false, 500.0));
+        let Move::Zoom { factor, anchor } = batch.take(&f) else {
+            panic!("up and down zoom");
+        };
+        let one = match wheel(&f, 0.0, 40.0, false, 500.0) {
+            Move::Zoom { factor, .. } => factor,
+            m => panic!("{m:?}"),
+        };
+        assert!((factor - one.powi(3)).abs() < 1e-9, "{factor} vs {one}³");
+        assert_eq!(anchor, f.time_at(500.0));
+        assert_eq!(batch.take(&f), Move::None, "taken: empty");
+
+        batch.add(30.0, 0.0, false, 10.0);
+        batch.add(70.0, 0.0, false, 12.0);
+        assert_eq!(batch.take(&f), wheel(&f, 100.0, 0.0, false, 12.0));
+        assert_eq!(batch.take(&f), Move::None);
     }
 }

@@ -9,6 +9,7 @@
 //! cross; stale reads are hatched in the warning colour with a dashed line
 //! back to the write they missed.
 
+use super::cursor_layer::{CursorLayer, LANES_LAYER, PLAYHEAD_LAYER};
 use crate::raft::{MessageKind, NodeId, Time};
 use crate::view::history::lane_window::{ClientTraffic, LaneWindow, Overview, Traffic};
 use crate::view::history::lanes::{ArrowEnd, LaneMarkKind, LaneRole, OpEnd};
@@ -175,10 +176,23 @@ pub fn swimlane_file(svg: &str, style: &str) -> String {
     format!("{open}<style>{style}</style>{}{rest}", defs!())
 }
 
-/// The swimlane diagram of `window` at `cursor` (the playhead). Messages
-/// sent after the cursor (the known future, after a step back) are faded;
-/// messages in flight at the cursor stop at the playhead, frozen mid-flight.
+/// The swimlane diagram of `window` with the playhead at `cursor`, as one
+/// string: [`swimlane_base`] with its [`CursorLayer`] in place (a saved
+/// file, the tests).
 pub fn swimlane_svg(window: &LaneWindow, frame: &Frame, cursor: Time) -> String {
+    drawing(window, frame, &CursorLayer::at(window, frame, cursor))
+}
+
+/// Everything the swimlane diagram of `window` shows that does not depend
+/// on the playhead, with the [`CursorLayer`]'s two groups left empty: the
+/// page draws this once per window and fills the groups at every step, so
+/// a step or a seek inside the window makes the browser parse a handful of
+/// elements instead of the whole drawing.
+pub fn swimlane_base(window: &LaneWindow, frame: &Frame) -> String {
+    drawing(window, frame, &CursorLayer::default())
+}
+
+fn drawing(window: &LaneWindow, frame: &Frame, layer: &CursorLayer) -> String {
     let mut s = String::with_capacity(64 * 1024);
     let (w, h) = (frame.width, frame.height());
     let _ = write!(
@@ -251,26 +265,21 @@ pub fn swimlane_svg(window: &LaneWindow, frame: &Frame, cursor: Time) -> String 
             );
         }
     }
-    traffic(&mut s, window, frame, cursor);
-    client(&mut s, window, frame, cursor);
+    traffic(&mut s, window, frame);
+    client(&mut s, window, frame);
     marks(&mut s, window, frame);
-    s.push_str("</svg>");
-    let px = frame.x(cursor);
-    if px >= GUTTER && px <= w {
-        let _ = write!(
-            s,
-            r#"<line class="playhead" x1="{px:.1}" y1="0" x2="{px:.1}" y2="{h:.0}"/><path class="playhead-grip" d="M{:.1} 0 h12 l-6 8 z"/>"#,
-            px - 6.0
-        );
-    }
-    s.push_str("</svg>");
+    let _ = write!(
+        s,
+        r#"<g class="{LANES_LAYER}">{}</g></svg><g class="{PLAYHEAD_LAYER}">{}</g></svg>"#,
+        layer.lanes, layer.playhead
+    );
     s
 }
 
 /// Opens the part right of the gutter, which clips what it draws to its box:
 /// a nested SVG whose view box keeps the drawing's coordinates (a clip path
 /// would be one more resource for the browser to make at every redraw).
-/// [`swimlane_svg`] closes it.
+/// [`drawing`] closes it.
 fn clip_open(s: &mut String, frame: &Frame) {
     let (w, h) = (frame.width - GUTTER, frame.height());
     let _ = write!(
@@ -323,22 +332,22 @@ fn lanes(s: &mut String, frame: &Frame) {
     );
 }
 
-fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
+fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame) {
     match &window.traffic {
         Traffic::Density(counts) => {
             let max = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
             let col = (frame.width - GUTTER) / counts.len().max(1) as f64;
             let base = RULER + LANE * frame.nodes.len() as f64;
             let full = LANE * frame.nodes.len() as f64 * 0.5;
+            // One path of bars, not an element per column: zooming redraws
+            // it at every frame.
+            let mut d = String::with_capacity(counts.len() * 24);
             for (c, n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
                 let bar = (*n as f64 / max * full).max(1.0);
-                let _ = write!(
-                    s,
-                    r#"<rect class="density" x="{:.1}" y="{:.1}" width="{:.2}" height="{bar:.1}"/>"#,
-                    GUTTER + c as f64 * col,
-                    base - bar,
-                    col.max(1.0)
-                );
+                bar_path(&mut d, GUTTER + c as f64 * col, base - bar, col.max(1.0), bar);
+            }
+            if !d.is_empty() {
+                let _ = write!(s, r#"<path class="density" d="{d}"/>"#);
             }
             let total: u64 = counts.iter().map(|c| u64::from(*c)).sum();
             let _ = write!(
@@ -351,35 +360,23 @@ fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
         Traffic::Arrows(arrows) => {
             let mut bulk = BulkArrows::default();
             for a in arrows {
+                // Each message from sending to its end; the cursor layer
+                // fades what is later than the playhead and marks where
+                // the messages in the air at the playhead are.
                 let (x1, y1) = (frame.x(a.sent), frame.lane_y(a.from));
-                let (mut x2, mut y2) = (frame.x(a.end), frame.lane_y(a.to));
-                let future = a.sent > cursor;
-                let flying = !future && (a.end > cursor || a.ends == ArrowEnd::InFlight);
-                let lost = a.ends == ArrowEnd::Lost && !flying;
-                if flying {
-                    // Frozen where it is at the cursor.
-                    let f = if a.end > a.sent {
-                        cursor.since(a.sent) as f64 / a.end.since(a.sent) as f64
-                    } else {
-                        1.0
-                    };
-                    x2 = x1 + (x2 - x1) * f.min(1.0);
-                    y2 = y1 + (y2 - y1) * f.min(1.0);
-                }
+                let (x2, y2) = (frame.x(a.end), frame.lane_y(a.to));
+                let flying = a.ends == ArrowEnd::InFlight;
+                let lost = a.ends == ArrowEnd::Lost;
                 let fam = family(a.kind);
                 if lost {
                     bulk.lost(fam, x2, y2);
                 }
                 if matches!(a.kind, MessageKind::Heartbeat | MessageKind::AppendResponse) {
                     debug_assert_eq!(fam, "append", "the bulk paths are drawn as appends");
-                    bulk.add(future, flying, !lost, (x1, y1), (x2, y2));
+                    bulk.add(flying, !lost, (x1, y1), (x2, y2));
                     continue;
                 }
-                let class = format!(
-                    "arrow {fam}{}{}",
-                    if future { " future" } else { "" },
-                    if flying { " flying" } else { "" }
-                );
+                let class = format!("arrow {fam}{}", if flying { " flying" } else { "" });
                 let head = if lost {
                     String::new()
                 } else {
@@ -406,37 +403,24 @@ fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
 
 /// Heartbeats and acknowledgements, and the crosses of lost messages, drawn
 /// in bulk: with nine nodes a second of the window holds thousands, so the
-/// quiet arrows share one path per look (sent, after the playhead, in
-/// flight) with their heads in another, and the crosses one path per
+/// quiet arrows share one path per look (arrived or lost, in flight at
+/// the end of the history) with their heads in another, and the crosses one path per
 /// family. A few elements instead of thousands keep redrawing the lanes
 /// cheap; the cost is that a single heartbeat has no tooltip of its own
 /// (the event log names each).
 #[derive(Default)]
 struct BulkArrows {
-    /// Lines and heads for: sent, after the playhead, in flight.
-    looks: [(String, String); 3],
+    /// Lines and heads for: arrived or lost, in flight.
+    looks: [(String, String); 2],
     /// Crosses at lost messages' ends, per family.
     crosses: Vec<(&'static str, String)>,
 }
 
 impl BulkArrows {
-    const LOOKS: [&'static str; 3] = ["", " future", " flying"];
+    const LOOKS: [&'static str; 2] = ["", " flying"];
 
-    fn add(
-        &mut self,
-        future: bool,
-        flying: bool,
-        head: bool,
-        (x1, y1): (f64, f64),
-        (x2, y2): (f64, f64),
-    ) {
-        let (line, heads) = &mut self.looks[if future {
-            1
-        } else if flying {
-            2
-        } else {
-            0
-        }];
+    fn add(&mut self, flying: bool, head: bool, (x1, y1): (f64, f64), (x2, y2): (f64, f64)) {
+        let (line, heads) = &mut self.looks[usize::from(flying)];
         let _ = write!(line, "M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}");
         let len = (x2 - x1).hypot(y2 - y1);
         if head && len >= 1.0 {
@@ -490,21 +474,17 @@ impl BulkArrows {
     }
 }
 
-fn client(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
+fn client(s: &mut String, window: &LaneWindow, frame: &Frame) {
     let y = frame.client_y();
     match &window.ops {
         ClientTraffic::Density(counts) => {
             let max = counts.iter().map(|c| c.0).max().unwrap_or(0).max(1) as f64;
             let col = (frame.width - GUTTER) / counts.len().max(1) as f64;
+            let mut d = String::with_capacity(counts.len() * 24);
             for (c, (all, stale)) in counts.iter().enumerate().filter(|(_, n)| n.0 > 0) {
                 let bar = (*all as f64 / max * (LANE - 8.0)).max(1.0);
                 let x = GUTTER + c as f64 * col;
-                let _ = write!(
-                    s,
-                    r#"<rect class="op-density" x="{x:.1}" y="{:.1}" width="{:.2}" height="{bar:.1}"/>"#,
-                    y + LANE / 2.0 - 4.0 - bar,
-                    col.max(1.0)
-                );
+                bar_path(&mut d, x, y + LANE / 2.0 - 4.0 - bar, col.max(1.0), bar);
                 if *stale > 0 {
                     let _ = write!(
                         s,
@@ -514,6 +494,9 @@ fn client(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
                         LANE - 4.0
                     );
                 }
+            }
+            if !d.is_empty() {
+                let _ = write!(s, r#"<path class="op-density" d="{d}"/>"#);
             }
         }
         ClientTraffic::Spans(spans) => {
@@ -527,10 +510,9 @@ fn client(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
                     OpEnd::Unknown => "unknown",
                     OpEnd::Pending => "pending",
                 };
-                let future = if o.invoked > cursor { " future" } else { "" };
                 let _ = write!(
                     s,
-                    r#"<rect class="op {class}{future}" x="{x1:.1}" y="{:.1}" width="{:.1}" height="8"><title>{}</title></rect>"#,
+                    r#"<rect class="op {class}" x="{x1:.1}" y="{:.1}" width="{:.1}" height="8"><title>{}</title></rect>"#,
                     y + row - 4.0,
                     (x2 - x1).max(2.0),
                     esc(&o.words)
@@ -566,6 +548,11 @@ fn client(s: &mut String, window: &LaneWindow, frame: &Frame, cursor: Time) {
             }
         }
     }
+}
+
+/// Adds a bar (a closed rectangle) to the path data `d`.
+fn bar_path(d: &mut String, x: f64, y: f64, width: f64, height: f64) {
+    let _ = write!(d, "M{x:.1} {y:.1}h{width:.2}v{height:.1}h-{width:.2}z");
 }
 
 fn marks(s: &mut String, window: &LaneWindow, frame: &Frame) {
@@ -623,74 +610,6 @@ fn marks(s: &mut String, window: &LaneWindow, frame: &Frame) {
             }
         }
     }
-}
-
-/// The overview strip: the whole history, `width` pixels wide, with the
-/// lanes' window bracketed and the playhead.
-pub fn overview_svg(o: &Overview, view: (Time, Time), cursor: Time, width: f64) -> String {
-    let end = o.end.0.max(1) as f64;
-    let x = |t: Time| t.0 as f64 / end * width;
-    let mut s = String::with_capacity(8 * 1024);
-    let _ = write!(
-        s,
-        r#"<svg class="overview" xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{OVERVIEW}" viewBox="0 0 {width:.0} {OVERVIEW}" aria-hidden="true"><rect class="ov-bg" x="0" y="0" width="{width:.0}" height="{OVERVIEW}"/>"#
-    );
-    for (a, b) in &o.leaderless {
-        let _ = write!(
-            s,
-            r#"<rect class="ov-election" x="{:.1}" y="6" width="{:.1}" height="20"><title>no leader from {a} to {b}</title></rect>"#,
-            x(*a),
-            (x(*b) - x(*a)).max(1.5)
-        );
-    }
-    for r in &o.reigns {
-        let (x1, x2) = (x(r.from), x(r.to));
-        let _ = write!(
-            s,
-            r#"<rect class="ov-reign n{}" x="{x1:.1}" y="8" width="{:.1}" height="16"><title>{} led term {} from {} to {}</title></rect>"#,
-            r.node.0 % 9,
-            (x2 - x1).max(1.0),
-            r.node,
-            r.term,
-            r.from,
-            r.to
-        );
-        let label = format!("{} · T{}", r.node, r.term);
-        if x2 - x1 > 8.0 * label.chars().count() as f64 {
-            let _ = write!(
-                s,
-                r#"<text class="ov-label" x="{:.1}" y="20">{label}</text>"#,
-                x1 + 4.0
-            );
-        }
-    }
-    for a in &o.actions {
-        let _ = write!(
-            s,
-            r#"<path class="ov-action" d="M{:.1} 0 h8 l-4 6 z"/>"#,
-            x(*a) - 4.0
-        );
-    }
-    for v in &o.violations {
-        let _ = write!(
-            s,
-            r#"<rect class="ov-violation" x="{:.1}" y="2" width="3" height="28"/>"#,
-            x(*v) - 1.5
-        );
-    }
-    let (v1, v2) = (x(view.0), x(view.1.min(o.end)));
-    let _ = write!(
-        s,
-        r#"<rect class="ov-view" x="{v1:.1}" y="1" width="{:.1}" height="{:.0}"/><line class="ov-playhead" x1="{:.1}" y1="0" x2="{:.1}" y2="{OVERVIEW}"/><text class="ov-end" x="{:.1}" y="{:.0}" text-anchor="end">{}</text></svg>"#,
-        (v2 - v1).max(2.0),
-        OVERVIEW - 2.0,
-        x(cursor),
-        x(cursor),
-        width - 2.0,
-        OVERVIEW - 3.0,
-        short_time(o.end.0)
-    );
-    s
 }
 
 #[cfg(test)]
@@ -797,29 +716,10 @@ mod tests {
         assert!(svg.contains(&format!("<title>{leader} leader in term 1</title>")));
         assert!(svg.contains(r#"class="arrow vote""#));
         assert!(svg.contains(&format!("{leader} won the election for term 1")));
-        assert!(!svg.contains("future"), "nothing after the cursor");
+        assert!(!svg.contains("future-veil"), "nothing after the cursor");
         // A lane per node plus the client lane.
         let lanes = t.observer().lanes().nodes().len();
         assert_eq!(svg.matches(r#"class="lane-label""#).count(), lanes + 1);
-    }
-
-    #[test]
-    fn after_a_step_back_later_messages_are_faded_and_those_in_flight_stop_at_the_playhead() {
-        let mut t = Timeline::fresh(WorldConfig::default(), 3, Recorder::new()).unwrap();
-        leader_of(&mut t);
-        settle(&mut t, 300);
-        let lanes = t.observer().lanes().clone();
-        let end = lanes.end();
-        let cursor = Time(end.0 - 150_000);
-        let f = frame(&t, Time::ZERO, end);
-        let svg = swimlane_svg(&lanes.window(Time::ZERO, end, 944, true), &f, cursor);
-        assert!(svg.contains(" future"));
-        assert!(
-            svg.contains(" flying"),
-            "a heartbeat is in the air at any moment"
-        );
-        let px = f.x(cursor);
-        assert!(svg.contains(&format!(r#"class="playhead" x1="{px:.1}""#)));
     }
 
     /// The `d` of every path whose class starts with `class`.
@@ -852,7 +752,7 @@ mod tests {
         assert!(quiet.len() > 50, "{} heartbeats and replies", quiet.len());
         let svg = swimlane_svg(&window, &frame(&t, Time::ZERO, end), end);
         let lines = paths(&svg, "arrow append quiet");
-        assert!(lines.len() <= 3, "one path per look, not one per arrow");
+        assert!(lines.len() <= 2, "one path per look, not one per arrow");
         let strokes: usize = lines.iter().map(|d| d.matches('M').count()).sum();
         assert_eq!(strokes, quiet.len());
         let heads: usize = paths(&svg, "head head-append quiet")
@@ -886,23 +786,5 @@ mod tests {
         assert!(svg.contains("crashed"));
         assert!(svg.contains("&lt;b&gt;&amp;"));
         assert!(!svg.contains("<b>"));
-    }
-
-    #[test]
-    fn the_overview_brackets_the_view_and_labels_long_reigns() {
-        let mut t = Timeline::fresh(WorldConfig::default(), 3, Recorder::new()).unwrap();
-        let leader = leader_of(&mut t);
-        settle(&mut t, 5_000);
-        let o = t.observer().lanes().overview(800);
-        let svg = overview_svg(
-            &o,
-            (Time(1_000_000), Time(2_000_000)),
-            Time(1_500_000),
-            800.0,
-        );
-        assert!(svg.contains(&format!("{leader} · T1")));
-        assert!(svg.contains(r#"class="ov-election""#));
-        let x1 = 1_000_000.0 / o.end.0 as f64 * 800.0;
-        assert!(svg.contains(&format!(r#"class="ov-view" x="{x1:.1}""#)));
     }
 }
