@@ -427,11 +427,7 @@ impl Invariants {
             // every full chunk with the log (when a chunk fills, the copy
             // would fill its own: then copy the log again).
             let full = w.seen.entries().full_chunks();
-            for index in seen_last + 1..=log.last_index() {
-                if let Some(e) = log.entry(index) {
-                    w.seen.append(e.term, e.payload.clone());
-                }
-            }
+            w.seen.catch_up_with(log);
             let chunks = w.seen.entries().full_chunks();
             if chunks != full || chunks != log.entries().full_chunks() {
                 w.seen = log.clone();

@@ -7,6 +7,7 @@ use super::time::{LogIndex, NodeId, Term};
 use crate::chunked::Chunked;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 /// What a log entry carries.
@@ -72,6 +73,45 @@ pub struct Log {
     /// is rebuilt rather than stored.
     #[serde(skip_serializing)]
     configs: Vec<LogIndex>,
+    /// Which edit this is ([`EditStamp`]).
+    #[serde(skip_serializing)]
+    stamp: EditStamp,
+}
+
+/// Which edit of a log this is: every change takes a stamp no log in the
+/// process had before, and a copy keeps its original's, so two logs with
+/// the same stamp are a copy and its unchanged original
+/// ([`Log::first_change_since`] then compares nothing; the safety checker
+/// asks after every step, and comparing the open chunk entry by entry was
+/// a tenth of the simulation's time). Stamp 0 (a new or loaded log) is
+/// never taken as unchanged. Not part of what a log is: it compares equal,
+/// and prints as nothing.
+#[derive(Clone, Copy, Default)]
+struct EditStamp(u64);
+
+impl EditStamp {
+    fn next() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        EditStamp(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+
+    fn same_edit(self, other: EditStamp) -> bool {
+        self.0 != 0 && self.0 == other.0
+    }
+}
+
+impl PartialEq for EditStamp {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for EditStamp {}
+
+impl fmt::Debug for EditStamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("_")
+    }
 }
 
 /// A log as it is stored: the snapshot and the entries.
@@ -93,6 +133,7 @@ impl From<StoredLog> for Log {
             snapshot: stored.snapshot,
             entries: stored.entries,
             configs,
+            stamp: EditStamp::default(),
         }
     }
 }
@@ -107,6 +148,7 @@ impl Log {
             },
             entries: Chunked::default(),
             configs: Vec::new(),
+            stamp: EditStamp::default(),
         }
     }
 
@@ -172,6 +214,7 @@ impl Log {
     pub fn append(&mut self, term: Term, payload: impl Into<Arc<Payload>>) -> LogIndex {
         let payload = payload.into();
         let index = self.last_index() + 1;
+        self.stamp = EditStamp::next();
         if matches!(*payload, Payload::Config(_)) {
             self.configs.push(index);
         }
@@ -187,6 +230,7 @@ impl Log {
     /// Compacted entries cannot be removed.
     pub fn truncate_from(&mut self, from: LogIndex) -> u64 {
         let from = from.max(self.first_index());
+        self.stamp = EditStamp::next();
         let keep = (from - self.snapshot.last_index - 1) as usize;
         let removed = self.entries.len().saturating_sub(keep);
         self.entries.truncate(keep);
@@ -247,6 +291,9 @@ impl Log {
     /// their chunks, as a copy kept by a checker does (see
     /// [`Chunked::common_prefix_len`]).
     pub fn first_change_since(&self, old: &Log) -> LogIndex {
+        if self.stamp.same_edit(old.stamp) {
+            return self.last_index() + 1;
+        }
         let same = |a: &Entry, b: &Entry| {
             a.index == b.index
                 && a.term == b.term
@@ -266,6 +313,23 @@ impl Log {
         index
     }
 
+    /// Appends the entries of `newer` after this log's last one: a
+    /// checker's copy catching up with a log that only appended since the
+    /// copy was made. The caller has seen that (the same snapshot, and
+    /// [`Log::first_change_since`] this copy past its end); the copy then
+    /// counts as unchanged since `newer`, so it must hold what `newer`
+    /// holds.
+    pub(crate) fn catch_up_with(&mut self, newer: &Log) {
+        debug_assert_eq!(self.snapshot.last_index, newer.snapshot.last_index);
+        debug_assert!(newer.first_change_since(self) > self.last_index());
+        for index in self.last_index() + 1..=newer.last_index() {
+            if let Some(e) = newer.entry(index) {
+                self.append(e.term, e.payload.clone());
+            }
+        }
+        self.stamp = newer.stamp;
+    }
+
     /// Whether this log holds the committed entry at `index`, of `term`: as
     /// an entry, or compacted into its snapshot (only committed entries are
     /// compacted, and a committed entry is the same in every log, §5.4).
@@ -278,6 +342,7 @@ impl Log {
     /// leader). Does nothing to a log that has compacted anything.
     pub fn set_founding_config(&mut self, config: Configuration) {
         if self.snapshot.last_index == 0 {
+            self.stamp = EditStamp::next();
             self.snapshot.config = config;
         }
     }
@@ -292,6 +357,7 @@ impl Log {
             return;
         }
         let config = self.config_at(index).1.clone();
+        self.stamp = EditStamp::next();
         let drop = (index - self.snapshot.last_index) as usize;
         self.entries.drop_front(drop);
         self.configs.retain(|i| *i > index);
@@ -307,6 +373,7 @@ impl Log {
     /// log already holds its last entry, otherwise the whole log is replaced
     /// (§7, Figure 13 rules 6 and 7).
     pub fn install_snapshot(&mut self, snapshot: Snapshot) {
+        self.stamp = EditStamp::next();
         if self.term_at(snapshot.last_index) == Some(snapshot.last_term)
             && snapshot.last_index <= self.last_index()
         {

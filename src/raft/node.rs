@@ -16,8 +16,11 @@ use std::sync::Arc;
 
 mod election;
 mod membership;
+mod peer_map;
 mod reads;
 mod replication;
+
+use peer_map::PeerMap;
 
 /// A node's role (§5.1, thesis §9.6).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -141,7 +144,7 @@ pub struct Node {
     election_deadline: Time,
     heartbeat_deadline: Time,
     votes: BTreeMap<NodeId, bool>,
-    progress: BTreeMap<NodeId, Progress>,
+    progress: PeerMap<Progress>,
     term_start_index: LogIndex,
     round: u64,
     round_sent_at: VecDeque<(u64, Time)>,
@@ -222,7 +225,7 @@ impl Node {
             election_deadline: Time::NEVER,
             heartbeat_deadline: Time::NEVER,
             votes: BTreeMap::new(),
-            progress: BTreeMap::new(),
+            progress: PeerMap::default(),
             term_start_index: LogIndex::MAX,
             round: 0,
             round_sent_at: VecDeque::new(),

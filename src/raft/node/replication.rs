@@ -303,14 +303,17 @@ impl Node {
         }
         let peers = self.peers();
         let next = self.disk.log.last_index() + 1;
-        self.progress.retain(|id, _| peers.contains(id));
+        self.progress.retain(|id| peers.contains(id));
         for p in peers {
-            self.progress.entry(p).or_insert(Progress {
-                next,
-                matched: 0,
-                acked_round: 0,
-                snapshot_in_flight: None,
-            });
+            self.progress.or_insert(
+                p,
+                Progress {
+                    next,
+                    matched: 0,
+                    acked_round: 0,
+                    snapshot_in_flight: None,
+                },
+            );
         }
     }
 

@@ -49,8 +49,16 @@ pub(super) fn OverviewStrip(state: TimelineState) -> impl IntoView {
         };
         let at = OverviewMarks::at(end, (f.from, f.to), now, f.width);
         if marks.get_value() != Some(at) {
-            set_attributes(&el, ".ov-view", &[("x", at.view_x), ("width", at.view_width)]);
-            set_attributes(&el, ".ov-playhead", &[("x1", at.playhead_x), ("x2", at.playhead_x)]);
+            set_attributes(
+                &el,
+                ".ov-view",
+                &[("x", at.view_x), ("width", at.view_width)],
+            );
+            set_attributes(
+                &el,
+                ".ov-playhead",
+                &[("x1", at.playhead_x), ("x2", at.playhead_x)],
+            );
             marks.set_value(Some(at));
         }
     });

@@ -325,7 +325,10 @@ mod tests {
             let (from, to) = v.window(Time(now));
             let across = (now - from.0) as f64 / to.since(from) as f64;
             assert!(across <= FOLLOW_AT, "{now}: {across}");
-            assert!(now < 850_000 || across > FOLLOW_AT - 0.25, "{now}: {across}");
+            assert!(
+                now < 850_000 || across > FOLLOW_AT - 0.25,
+                "{now}: {across}"
+            );
         }
     }
 
@@ -428,7 +431,10 @@ mod tests {
     fn wheel_events_in_one_frame_move_the_view_as_far_as_one_by_one() {
         let f = frame(1_000_000, 2_000_000);
         let mut batch = WheelBatch::default();
-        assert!(batch.add(0.0, 40.0, false, 500.0), "the first asks for a frame");
+        assert!(
+            batch.add(0.0, 40.0, false, 500.0),
+            "the first asks for a frame"
+        );
         assert!(!batch.add(0.0, 40.0, false, 500.0));
         assert!(!batch.add(0.0, 40.0, false, 500.0));
         let Move::Zoom { factor, anchor } = batch.take(&f) else {

@@ -111,7 +111,10 @@ mod tests {
         };
         let flying = arrows.iter().filter(|a| a.in_flight_at(cursor)).count();
         assert!(flying > 0, "a heartbeat is in the air at any moment");
-        assert_eq!(layer.lanes.matches("<circle class=\"in-air").count(), flying);
+        assert_eq!(
+            layer.lanes.matches("<circle class=\"in-air").count(),
+            flying
+        );
         assert!(layer
             .playhead
             .starts_with(&format!(r#"<line class="playhead" x1="{px:.1}""#)));
@@ -152,6 +155,9 @@ mod tests {
         assert!(!layer.lanes.contains("future-veil"));
         assert!(layer.playhead.contains("playhead"));
         let later = CursorLayer::at(&window, &f, Time(end.0 * 2));
-        assert!(later.playhead.is_empty(), "the playhead is out of the window");
+        assert!(
+            later.playhead.is_empty(),
+            "the playhead is out of the window"
+        );
     }
 }

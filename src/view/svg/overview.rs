@@ -142,7 +142,10 @@ mod tests {
             Time(9_000_000),
             1_000.0,
         );
-        assert_eq!((m.view_x, m.view_width, m.playhead_x), (800.0, 200.0, 900.0));
+        assert_eq!(
+            (m.view_x, m.view_width, m.playhead_x),
+            (800.0, 200.0, 900.0)
+        );
         let narrow = OverviewMarks::at(
             end,
             (Time(5_000_000), Time(5_000_100)),
@@ -150,7 +153,15 @@ mod tests {
             1_000.0,
         );
         assert_eq!(narrow.view_width, 2.0, "a short window stays visible");
-        let later = OverviewMarks::at(end, (Time(9_000_000), Time(12_000_000)), Time(11_000_000), 1_000.0);
-        assert_eq!(later.playhead_x, 1_000.0, "past the strip's end: at its end");
+        let later = OverviewMarks::at(
+            end,
+            (Time(9_000_000), Time(12_000_000)),
+            Time(11_000_000),
+            1_000.0,
+        );
+        assert_eq!(
+            later.playhead_x, 1_000.0,
+            "past the strip's end: at its end"
+        );
     }
 }

@@ -11,7 +11,7 @@
 
 use super::cursor_layer::{CursorLayer, LANES_LAYER, PLAYHEAD_LAYER};
 use crate::raft::{MessageKind, NodeId, Time};
-use crate::view::history::lane_window::{ClientTraffic, LaneWindow, Overview, Traffic};
+use crate::view::history::lane_window::{ClientTraffic, LaneWindow, Traffic};
 use crate::view::history::lanes::{ArrowEnd, LaneMarkKind, LaneRole, OpEnd};
 use std::fmt::Write;
 
@@ -344,7 +344,13 @@ fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame) {
             let mut d = String::with_capacity(counts.len() * 24);
             for (c, n) in counts.iter().enumerate().filter(|(_, n)| **n > 0) {
                 let bar = (*n as f64 / max * full).max(1.0);
-                bar_path(&mut d, GUTTER + c as f64 * col, base - bar, col.max(1.0), bar);
+                bar_path(
+                    &mut d,
+                    GUTTER + c as f64 * col,
+                    base - bar,
+                    col.max(1.0),
+                    bar,
+                );
             }
             if !d.is_empty() {
                 let _ = write!(s, r#"<path class="density" d="{d}"/>"#);
