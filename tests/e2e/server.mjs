@@ -1,7 +1,10 @@
 // A tiny static file server for the built dist/, on a loopback port chosen by
 // the OS. It serves the same files at "/" and under PREFIX, so a test can
 // prove that the build uses relative URLs only. Everything else is a 404.
+// With `{ gzip: true }` it compresses what it sends (gzip -9) to a browser
+// that accepts it, as a static host would: the benchmark's throttled load.
 import http from 'node:http';
+import { gzipSync } from 'node:zlib';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -22,8 +25,9 @@ const TYPES = {
 };
 
 /** Starts the server; resolves to { origin, requests, close() }. */
-export async function startServer(root) {
+export async function startServer(root, { gzip = false } = {}) {
   const requests = [];
+  const compressed = new Map();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     requests.push(url.pathname);
@@ -33,11 +37,17 @@ export async function startServer(root) {
       res.end('not found');
       return;
     }
-    const body = await readFile(file);
-    res.writeHead(200, {
+    let body = await readFile(file);
+    const headers = {
       'content-type': TYPES[path.extname(file)] || 'application/octet-stream',
       'cache-control': 'no-store',
-    });
+    };
+    if (gzip && /\bgzip\b/.test(req.headers['accept-encoding'] || '')) {
+      if (!compressed.has(file)) compressed.set(file, gzipSync(body, { level: 9 }));
+      body = compressed.get(file);
+      headers['content-encoding'] = 'gzip';
+    }
+    res.writeHead(200, headers);
     res.end(body);
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));

@@ -241,29 +241,23 @@ impl Pointers {
 /// The wheel over the lanes at `x`: sideways (or with Shift) pans, up and
 /// down zooms about the pointer, a notch (120) at a time.
 pub fn wheel(frame: &Frame, dx: f64, dy: f64, shift: bool, x: f64) -> Move {
-    if shift || dx.abs() > dy.abs() {
-        let per_px = frame.to.since(frame.from) as f64 / (frame.width - GUTTER).max(1.0);
-        let d = if dx.abs() > dy.abs() { dx } else { dy };
-        Move::Pan((frame.from.0 as f64 + d * per_px).max(0.0) as u64)
-    } else if dy != 0.0 {
-        Move::Zoom {
-            factor: ZOOM_STEP.powf((dy / 120.0).clamp(-2.0, 2.0)),
-            anchor: frame.time_at(x),
-        }
-    } else {
-        Move::None
-    }
+    let mut one = WheelBatch::default();
+    one.add(dx, dy, shift, x);
+    one.take(frame)
 }
 
 /// Wheel events gathered until the next animation frame: a trackpad sends
 /// several per frame, and each one redrawing the lanes made a zoom cost
-/// several drawings per frame. Panning and zooming compose, so the sum of
-/// the deltas moves the view as the events one by one would (but for the
-/// two-notch limit on one zoom).
+/// several drawings per frame. Panning and zooming compose, so the batch
+/// moves the view as its events one by one would.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct WheelBatch {
+    /// Sideways and up-and-down pixels.
     dx: f64,
     dy: f64,
+    /// Zoom notches, each event's at most two either way (a trackpad's
+    /// fling sends deltas of thousands).
+    notches: f64,
     shift: bool,
     x: f64,
     events: u32,
@@ -276,19 +270,29 @@ impl WheelBatch {
         let first = self.events == 0;
         self.dx += dx;
         self.dy += dy;
+        self.notches += (dy / 120.0).clamp(-2.0, 2.0);
         self.shift |= shift;
         self.x = x;
         self.events += 1;
         first
     }
 
-    /// What the batch does to the view of `frame`, emptying it.
+    /// What the batch does to the view of `frame`, emptying it: sideways
+    /// (or with Shift) pans, up and down zooms about the pointer.
     pub fn take(&mut self, frame: &Frame) -> Move {
         let b = std::mem::take(self);
-        if b.events == 0 {
-            return Move::None;
+        if b.shift || b.dx.abs() > b.dy.abs() {
+            let per_px = frame.to.since(frame.from) as f64 / (frame.width - GUTTER).max(1.0);
+            let d = if b.dx.abs() > b.dy.abs() { b.dx } else { b.dy };
+            Move::Pan((frame.from.0 as f64 + d * per_px).max(0.0) as u64)
+        } else if b.notches != 0.0 {
+            Move::Zoom {
+                factor: ZOOM_STEP.powf(b.notches),
+                anchor: frame.time_at(b.x),
+            }
+        } else {
+            Move::None
         }
-        wheel(frame, b.dx, b.dy, b.shift, b.x)
     }
 }
 
