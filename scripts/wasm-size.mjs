@@ -1,5 +1,6 @@
 // What the app's wasm is made of, for the benchmark (scripts/bench.sh):
 //   node scripts/wasm-size.mjs APP_WASM [FLOOR_WASM_OPT]
+// With TOP=N in the environment it also lists the N largest functions.
 // APP_WASM is the release build as rustc links it (before wasm-bindgen and
 // wasm-opt), which still has its name section: every function's code is
 // counted against the crate (and, for this crate, the module) its name
@@ -157,6 +158,7 @@ const firstDefined = imports ? importedFunctions(app, imports) : 0;
 const names = functionNames(app, all.find((s) => s.id === 0 && s.name === 'name'));
 const code = all.find((s) => s.id === 10);
 const totals = new Map();
+const largest = [];
 const add = (key, n) => totals.set(key, (totals.get(key) ?? 0) + n);
 {
   let [count, at] = leb(app, code.start);
@@ -165,6 +167,7 @@ const add = (key, n) => totals.set(key, (totals.get(key) ?? 0) + n);
     at = body + size;
     const name = names.get(firstDefined + i) ?? '(unnamed)';
     if (name.startsWith('__wbindgen_describe') || name.includes('wasm_bindgen..describe')) continue;
+    largest.push([size, name]);
     const [crate, module] = owner(name);
     if (crate === 'raftlab') {
       add(`this crate: ${['ui', 'view'].includes(module) ? 'the app (ui, view)' : 'the model (raft, sim, check, scenario, ...)'}`, size);
@@ -180,6 +183,13 @@ const total = [...totals.values()].reduce((a, b) => a + b, 0);
 console.log(`what ${appPath} is made of (${total} bytes of code and data before wasm-opt):`);
 for (const [what, bytes] of [...totals].sort((a, b) => b[1] - a[1])) {
   console.log(`  ${(100 * bytes / total).toFixed(1).padStart(5)} %  ${String(bytes).padStart(8)}  ${what}`);
+}
+const top = Number(process.env.TOP || 0);
+if (top > 0) {
+  console.log(`the ${top} largest functions:`);
+  for (const [size, name] of largest.sort((a, b) => b[0] - a[0]).slice(0, top)) {
+    console.log(`  ${String(size).padStart(8)}  ${name.slice(0, 160)}`);
+  }
 }
 if (floorPath) {
   const floor = readFileSync(floorPath);
