@@ -36,7 +36,7 @@ pub struct Lab {
     /// The latest key events in words, for the screen reader's live region.
     pub announcement: RwSignal<String>,
 
-    // ---- The panels frame (up to 15 times a second while playing) ----
+    // ---- The panels frame (up to 10 times a second while playing) ----
     /// Global simulated time as the panels show it.
     pub panels_now: RwSignal<Time>,
     /// Steps run up to the cursor.

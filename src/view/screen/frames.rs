@@ -1,6 +1,6 @@
 //! One frame per redraw rate: everything the cluster shows
 //! ([`ClusterFrame`], drawn up to 30 times a second while playing) and
-//! everything the panels show ([`PanelsFrame`], 15 times a second), each
+//! everything the panels show ([`PanelsFrame`], 10 times a second), each
 //! built by one function from the world and its recorder. The shell copies
 //! a frame's fields into its signals, setting only those that changed.
 

@@ -161,7 +161,7 @@ macro_rules! defs {
 /// The patterns and arrow heads of [`defs!`], in an SVG of no size of its
 /// own (and classed `swimlanes`, so the drawing's style applies to them).
 /// The page puts it in once, beside the drawing: re-made with every redraw
-/// (15 times a second while playing), the browser parsed them again and
+/// (10 times a second while playing), the browser parsed them again and
 /// re-resolved every fill and arrow head that uses them.
 pub const SWIMLANE_DEFS: &str = concat!(
     r#"<svg class="swimlanes swimlane-defs" xmlns="http://www.w3.org/2000/svg" width="0" height="0" aria-hidden="true" focusable="false">"#,
