@@ -150,7 +150,7 @@ pub(crate) mod tests {
     pub(crate) fn random_history(rng: &mut Rng) -> Vec<ClientOp> {
         let n = rng.range_inclusive(2, 9) as usize;
         let mut points: Vec<u64> = (0..n).map(|_| rng.range_inclusive(0, 60)).collect();
-        points.sort_unstable();
+        crate::sorting::sort(&mut points);
         let mut state = None;
         let mut seen = vec![None];
         let mut ops: Vec<ClientOp> = points
@@ -212,7 +212,7 @@ pub(crate) mod tests {
                 }
             })
             .collect();
-        ops.sort_by_key(|o| o.invoked_at);
+        crate::sorting::sort_by_key(&mut ops, |o| o.invoked_at);
         for (i, op) in ops.iter_mut().enumerate() {
             op.id = i as OpId;
         }
@@ -289,7 +289,7 @@ pub(crate) mod tests {
             .flat_map(|o| [Some(o.invoked_at), answered_at(o)])
             .flatten()
             .collect();
-        instants.sort_unstable();
+        crate::sorting::sort(&mut instants);
         instants.dedup();
         let mut pinned = PinnedReads::default();
         let mut proven_stale = std::collections::BTreeSet::new();

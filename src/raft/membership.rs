@@ -96,7 +96,7 @@ impl Configuration {
                 large.extend(set.iter().map(|id| value(*id)));
                 &mut large
             };
-            values.sort_unstable_by(|a, b| b.cmp(a));
+            crate::sorting::sort_by(values, |a, b| b.cmp(a));
             values[set.len() / 2]
         };
         if self.voters.is_empty() {

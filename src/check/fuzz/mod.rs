@@ -750,7 +750,7 @@ pub fn run_seeds(
             .flat_map(|w| w.join().unwrap_or_default())
             .collect()
     });
-    reports.sort_by_key(|r| r.seed.wrapping_sub(first));
+    crate::sorting::sort_by_key(&mut reports, |r| r.seed.wrapping_sub(first));
     if stop_at_first {
         if let Some(pos) = reports.iter().position(|r| r.violation.is_some()) {
             reports.truncate(pos + 1);

@@ -50,7 +50,7 @@ pub(super) fn explain(key: &str, ops: &[KeyOp], set: &[usize], refused: &[KeyOp]
             .filter(|&j| j != c && ops[j].may_write(Some(value)))
             .map(|j| &ops[j])
             .collect();
-        writers.sort_by_key(|k| (k.call, k.id));
+        crate::sorting::sort_by_key(&mut writers, |k| (k.call, k.id));
         match writers.first() {
             None => {
                 let note = refused

@@ -121,7 +121,7 @@ pub fn check_history<'a, T: std::borrow::Borrow<ClientOp> + 'a>(
     }
     let mut first_unknown = None;
     for (key, mut history) in keys {
-        history.ops.sort_by_key(|k| (k.call, k.id));
+        crate::sorting::sort_by_key(&mut history.ops, |k| (k.call, k.id));
         if linearizable_in_segments(&history.ops, step_budget) {
             continue;
         }
@@ -196,7 +196,7 @@ pub fn linearizable_from<'a>(
             Prepared::Refused(_) | Prepared::Ignored => None,
         })
         .collect();
-    kept.sort_by_key(|k| (k.call, k.id));
+    crate::sorting::sort_by_key(&mut kept, |k| (k.call, k.id));
     let everything: Vec<usize> = (0..kept.len()).collect();
     let mut budget = step_budget;
     match search(&kept, &everything, initial, &mut budget) {

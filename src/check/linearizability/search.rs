@@ -77,7 +77,7 @@ pub(super) fn search(
             unanswered += 1;
         }
     }
-    events.sort_unstable();
+    crate::sorting::sort(&mut events);
     // For each never-answered write, the previous never-answered write that
     // is the very same operation. Such twins are interchangeable, so they are
     // used in order of invocation (a linearization using a later twin works

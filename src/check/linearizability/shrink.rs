@@ -142,7 +142,7 @@ pub(super) fn close(ops: &[KeyOp], kept: &mut [bool], budget: &mut u64) -> Optio
     let mut shields: Vec<usize> = (0..ops.len())
         .filter(|&i| ops[i].ret.is_some() && matches!(ops[i].written(), Written::Value(_)))
         .collect();
-    shields.sort_by_key(|&i| (ops[i].ret, i));
+    crate::sorting::sort_by_key(&mut shields, |&i| (ops[i].ret, i));
     let mut shield_tree = MaxTree::new(shields.len());
     for (slot, &i) in shields.iter().enumerate() {
         if kept[i] {

@@ -282,7 +282,7 @@ impl Node {
             .copied()
             .filter(|id| *id != self.id)
             .collect();
-        peers.sort_unstable();
+        crate::sorting::sort(&mut peers);
         peers.dedup();
         peers
     }

@@ -48,7 +48,7 @@ pub(super) fn OverviewStrip(state: TimelineState) -> impl IntoView {
             return;
         };
         let at = OverviewMarks::at(end, (f.from, f.to), now, f.width);
-        if marks.get_value() != Some(at) {
+        if !marks.get_value().is_some_and(|drawn| at.same_place(&drawn)) {
             set_attributes(
                 &el,
                 ".ov-view",

@@ -209,7 +209,7 @@ impl Lanes {
             );
         }
         spans.extend(open.into_values().filter(|s| s.to > s.from));
-        spans.sort_by_key(|s| (s.node, s.from));
+        crate::sorting::sort_by_key(&mut spans, |s| (s.node, s.from));
         spans
     }
 
@@ -252,7 +252,7 @@ impl Lanes {
                 .filter(|a| heartbeats || a.kind != crate::raft::MessageKind::Heartbeat)
                 .copied(),
         );
-        arrows.sort_by_key(|a| (a.sent, a.from, a.to));
+        crate::sorting::sort_by_key(&mut arrows, |a| (a.sent, a.from, a.to));
         Traffic::Arrows(arrows)
     }
 
@@ -307,7 +307,7 @@ impl Lanes {
                     words: format!("#{op} waiting for an answer"),
                 }),
         );
-        spans.sort_by_key(|o| (o.invoked, o.op));
+        crate::sorting::sort_by_key(&mut spans, |o| (o.invoked, o.op));
         ClientTraffic::Spans(spans)
     }
 
@@ -392,7 +392,7 @@ impl Lanes {
                 leaderless.push((since, end));
             }
         }
-        reigns.sort_by_key(|r| (r.from, r.node));
+        crate::sorting::sort_by_key(&mut reigns, |r| (r.from, r.node));
         let width = (end.0 / columns.max(1) as u64).max(1);
         let mut columns_seen = BTreeSet::new();
         let mut actions = Vec::new();

@@ -493,7 +493,7 @@ impl Lanes {
 
     fn note_cuts(&mut self, world: &World, at: Time) {
         let mut cut: Vec<(NodeId, NodeId)> = world.links().cuts().collect();
-        cut.sort();
+        crate::sorting::sort(&mut cut);
         if cut != self.last_cut {
             self.last_cut = cut.clone();
             self.cuts.push(CutChange { at, cut });

@@ -128,7 +128,7 @@ impl Recorder {
             .iter()
             .chain(&self.linearizability)
             .collect();
-        all.sort_by_key(|v| v.step);
+        crate::sorting::sort_by_key(&mut all, |v| v.step);
         all
     }
 

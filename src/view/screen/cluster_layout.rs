@@ -193,7 +193,7 @@ fn fan_out(from: (f64, f64), to: &[(NodeId, (f64, f64))]) -> Vec<(NodeId, f64)> 
             (id, unit.1.atan2(unit.0), unit, len / 2.0)
         })
         .collect();
-    order.sort_by(|a, b| a.1.total_cmp(&b.1));
+    crate::sorting::sort_by(&mut order, |a, b| a.1.total_cmp(&b.1));
     let mut placed: Vec<(f64, f64)> = Vec::new();
     let mut starts = Vec::new();
     for (id, _, (ux, uy), half) in order {

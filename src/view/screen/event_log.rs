@@ -358,7 +358,7 @@ pub fn step_line(world: &World, record: &StepRecord, violation: bool) -> EventLi
         _ => {}
     }
     nodes.extend(record.events.iter().map(|(n, _)| *n));
-    nodes.sort_unstable();
+    crate::sorting::sort(&mut nodes);
     nodes.dedup();
     EventLine {
         step: record.index,

@@ -296,7 +296,7 @@ fn was_member(node: &crate::raft::Node) -> bool {
 /// teaching fault can make them) are named together.
 pub fn leader_line(cards: &[NodeCard]) -> String {
     let mut leaders: Vec<&NodeCard> = cards.iter().filter(|c| c.kind == Kind::Leader).collect();
-    leaders.sort_by_key(|c| (std::cmp::Reverse(c.term), c.id));
+    crate::sorting::sort_by_key(&mut leaders, |c| (std::cmp::Reverse(c.term), c.id));
     let Some(newest) = leaders.first().map(|c| c.term) else {
         return "No leader".to_string();
     };

@@ -23,6 +23,15 @@ pub struct OverviewMarks {
 }
 
 impl OverviewMarks {
+    /// Whether the marks stand where `drawn` put them, to half a pixel:
+    /// while playing, a long history's playhead moves by less than that
+    /// between drawings, and the browser then has nothing to redraw.
+    pub fn same_place(&self, drawn: &OverviewMarks) -> bool {
+        (self.view_x - drawn.view_x).abs() < 0.5
+            && (self.view_width - drawn.view_width).abs() < 0.5
+            && (self.playhead_x - drawn.playhead_x).abs() < 0.5
+    }
+
     /// The marks for the lanes' window `view` and the playhead at `cursor`
     /// on a strip `width` pixels wide of a history ending at `end` (while
     /// playing, the strip is redrawn less often than the history grows: a
