@@ -134,6 +134,64 @@ describeLab('time travel', (lab) => {
     await app.context.close();
   });
 
+  test('a step back moves only the playhead, the veil over the known future and the messages in the air: the lanes are not drawn again', T, async () => {
+    const app = await openApp(lab, '/?speed=1');
+    const { page } = app;
+    await firstLeader(page);
+    const lanes = page.locator('.lanes-box');
+    await lanes.scrollIntoViewIfNeeded();
+    // Tag the drawing: a redraw would replace it with an untagged one.
+    await page.evaluate(() => (document.querySelector('.lanes-box > svg.swimlanes').dataset.probe = 'kept'));
+    const playheadX = () => page.evaluate(() => Number(document.querySelector('.lanes-box .playhead').getAttribute('x1')));
+    const atLive = await playheadX();
+    assert.equal(await lanes.locator('.future-veil').count(), 0, 'at the live edge nothing is veiled');
+    for (let i = 0; i < 3; i++) await button(page, 'Step back').click();
+    await untilFrame(page, 'the veil', () => document.querySelector('.lanes-box .future-veil'));
+    const back = await playheadX();
+    assert.ok(back < atLive, `the playhead moved back (${atLive} -> ${back})`);
+    const veil = await page.evaluate(() => Number(document.querySelector('.lanes-box .future-veil').getAttribute('x')));
+    assert.ok(Math.abs(veil - back) < 0.11, `the veil starts at the playhead (${veil} vs ${back})`);
+    assert.equal(
+      await page.evaluate(() => document.querySelector('.lanes-box > svg.swimlanes').dataset.probe),
+      'kept',
+      'the lanes themselves were not drawn again',
+    );
+    await page.getByRole('region', { name: 'Timeline' }).screenshot({ path: await artifact('timeline-step-back-veil.png') });
+    await button(page, 'Go to live').click();
+    await untilFrame(page, 'no veil', () => !document.querySelector('.lanes-box .future-veil'));
+    app.assertClean();
+  });
+
+  test('wheel events in one frame zoom once, as far as all of them', T, async () => {
+    const app = await openApp(lab, '/?speed=1');
+    const { page } = app;
+    await firstLeader(page);
+    const lanes = page.locator('.lanes-box');
+    await lanes.scrollIntoViewIfNeeded();
+    const span = async () => {
+      const label = await lanes.getAttribute('aria-label');
+      const [, from, to] = label.match(/from ([\d.]+) ms to ([\d.]+) ms/);
+      return Number(to) - Number(from);
+    };
+    const before = await span();
+    const redraws = await page.evaluate(async () => {
+      const box = document.querySelector('.lanes-box');
+      let replaced = 0;
+      new MutationObserver((changes) => (replaced += changes.filter((c) => c.target === box).length)).observe(box, { childList: true });
+      const r = box.getBoundingClientRect();
+      for (let i = 0; i < 5; i++) {
+        box.dispatchEvent(new WheelEvent('wheel', { deltaY: -120, clientX: r.left + r.width / 2, clientY: r.top + 40, bubbles: true, cancelable: true }));
+      }
+      await new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok)));
+      await new Promise((ok) => setTimeout(ok, 50));
+      return replaced;
+    });
+    const after = await span();
+    assert.ok(Math.abs(before / after - 1.5 ** 5) < 0.2, `five notches zoom in 1.5^5 times (${before} -> ${after} ms)`);
+    assert.equal(redraws, 1, 'the lanes were drawn once for the five events');
+    app.assertClean();
+  });
+
   test('dragging the playhead somewhere and back, or clicking the lanes, reproduces the same state', T, async () => {
     const app = await openApp(lab, '/?speed=1', { contextOptions: { viewport: { width: 1280, height: 800 } } });
     const { page } = app;

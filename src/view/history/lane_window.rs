@@ -84,6 +84,9 @@ pub struct LaneWindow {
     pub ops: ClientTraffic,
     /// Cut links, per node.
     pub cuts: Vec<CutSpan>,
+    /// The end of the known history: what lies between the playhead and it
+    /// is the known future.
+    pub known_until: Time,
 }
 
 /// One leader's time in office, for the overview strip.
@@ -165,6 +168,7 @@ impl Lanes {
             marks: self.window_marks(from, to, columns),
             ops: self.client_traffic(from, to, columns),
             cuts: self.cut_spans(from, to),
+            known_until: self.end(),
         }
     }
 

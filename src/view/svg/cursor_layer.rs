@@ -32,14 +32,14 @@ impl CursorLayer {
         let (w, h) = (frame.width, frame.height());
         let px = frame.x(cursor);
         let mut lanes = String::new();
-        if px < w {
-            // Everything later than the playhead is the known future: it
-            // happened in this history but not yet at the cursor.
-            let from = px.max(GUTTER);
+        // What the history holds after the playhead is the known future:
+        // it happened in this history but not yet at the cursor.
+        let (from, to) = (px.max(GUTTER), frame.x(window.known_until).min(w));
+        if window.known_until > cursor && to > from {
             let _ = write!(
                 lanes,
                 r#"<rect class="future-veil" x="{from:.1}" y="{RULER}" width="{:.1}" height="{:.1}"/>"#,
-                w - from,
+                to - from,
                 h - RULER
             );
         }
@@ -139,6 +139,7 @@ mod tests {
 
     #[test]
     fn at_the_end_of_the_history_nothing_is_veiled_and_a_playhead_outside_is_not_drawn() {
+        // (The window reaches past the end, as a followed one does.)
         let mut t = Timeline::fresh(WorldConfig::default(), 3, Recorder::new()).unwrap();
         leader_of(&mut t);
         let lanes = t.observer().lanes().clone();
@@ -146,14 +147,23 @@ mod tests {
         let f = Frame {
             width: 800.0,
             from: Time::ZERO,
-            to: end,
+            to: Time(end.0 * 3 / 2),
             nodes: lanes.nodes().to_vec(),
             focus: None,
         };
-        let window = lanes.window(Time::ZERO, end, 744, true);
+        let window = lanes.window(Time::ZERO, f.to, 744, true);
         let layer = CursorLayer::at(&window, &f, end);
         assert!(!layer.lanes.contains("future-veil"));
         assert!(layer.playhead.contains("playhead"));
+        let earlier = CursorLayer::at(&window, &f, Time(end.0 / 2));
+        assert!(
+            earlier.lanes.contains(&format!(
+                r#"width="{:.1}""#,
+                f.x(end) - f.x(Time(end.0 / 2))
+            )),
+            "the veil ends where the history does: {}",
+            earlier.lanes
+        );
         let later = CursorLayer::at(&window, &f, Time(end.0 * 2));
         assert!(
             later.playhead.is_empty(),
