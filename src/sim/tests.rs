@@ -563,6 +563,49 @@ fn stepping_back_after_a_seek_replays_from_a_waypoint_not_a_checkpoint() {
 }
 
 #[test]
+fn a_seek_leaves_waypoints_only_just_behind_where_it_ends() {
+    use super::timeline::SEEK_WAYPOINTS;
+    let mut t = Timeline::fresh(busy_config(), 21, ()).unwrap();
+    // Long enough that checkpoints are several waypoint spacings apart.
+    while t.checkpoint_stats().1 <= 4 * SEEK_WAYPOINTS * t.waypoint_spacing() {
+        t.step();
+    }
+    let spacing = t.waypoint_spacing();
+    let target = t.cursor() / 2 + t.checkpoint_stats().1 - 10;
+    let before = t.waypoint_steps();
+    t.seek(target);
+    let new: Vec<u64> = t
+        .waypoint_steps()
+        .into_iter()
+        .filter(|s| !before.contains(s))
+        .collect();
+    assert!(!new.is_empty(), "a seek leaves waypoints behind it");
+    assert!(
+        new.iter()
+            .all(|s| *s <= target && target - s <= SEEK_WAYPOINTS * spacing),
+        "only the last {SEEK_WAYPOINTS} spacings ({spacing} steps each) before {target}: {new:?}"
+    );
+    // The same by time, elsewhere (give or take the guess of how many
+    // steps are left).
+    let target = target - 3 * t.checkpoint_stats().1;
+    let mut probe = t.clone();
+    probe.seek(target);
+    let at = probe.world().now();
+    let before = t.waypoint_steps();
+    t.seek_time(at);
+    assert_eq!(t.cursor(), target);
+    let new: Vec<u64> = t
+        .waypoint_steps()
+        .into_iter()
+        .filter(|s| !before.contains(s))
+        .collect();
+    assert!(
+        !new.is_empty() && new.len() as u64 <= 2 * SEEK_WAYPOINTS,
+        "{new:?}"
+    );
+}
+
+#[test]
 fn full_checkpoints_thin_to_every_other_one_and_double_their_spacing() {
     use super::timeline::{INITIAL_SPACING, MAX_CHECKPOINTS};
     let mut t = Timeline::fresh(WorldConfig::default(), 4, ()).unwrap();

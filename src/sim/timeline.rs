@@ -7,7 +7,7 @@
 //!
 //! Between checkpoints, a few waypoints (copies every
 //! [`Timeline::waypoint_spacing`] steps) sit where the person is working:
-//! near the live edge, and along the stretch a seek just replayed. Stepping
+//! near the live edge, and just behind where a seek ended. Stepping
 //! back, or the event log asking for the lines just behind the cursor,
 //! then replays a few hundred steps rather than a checkpoint's worth.
 
@@ -41,6 +41,12 @@ pub const MIN_WAYPOINT_SPACING: u64 = 256;
 pub const WAYPOINTS_PER_INTERVAL: u64 = 32;
 /// The most waypoints kept; past it, the one furthest from the cursor goes.
 pub const MAX_WAYPOINTS: usize = 32;
+/// Waypoints a seek leaves behind its target, at most: stepping back from
+/// there, and the event log's lines just behind the cursor, replay from the
+/// nearest. A waypoint at every spacing along the whole replay (up to a
+/// checkpoint interval: thirty-one copies of the world and its recorder,
+/// and as many old ones dropped) was a third of a seek's time in the page.
+pub const SEEK_WAYPOINTS: u64 = 4;
 
 #[derive(Clone, Debug)]
 struct Checkpoint<O> {
@@ -197,6 +203,11 @@ impl<O: Observer> Timeline<O> {
         }
     }
 
+    /// The steps the waypoints are at, in order (for tests and reports).
+    pub fn waypoint_steps(&self) -> Vec<u64> {
+        self.waypoints.iter().map(|w| w.world.steps()).collect()
+    }
+
     /// Steps between waypoints: a thirty-second of the checkpoints'
     /// spacing, and no fewer than [`MIN_WAYPOINT_SPACING`].
     pub fn waypoint_spacing(&self) -> u64 {
@@ -265,13 +276,16 @@ impl<O: Observer> Timeline<O> {
     /// back by restoring the nearest earlier copy and replaying.
     pub fn seek(&mut self, target: u64) {
         self.rewind(|w| w.steps() <= target);
+        let near = target.saturating_sub(SEEK_WAYPOINTS * self.waypoint_spacing());
         while self.cursor() < target {
             let Some(record) = self.world.step() else {
                 break;
             };
             self.observer.observe(&self.world, &record);
             self.world.recycle(record);
-            self.mark_waypoint();
+            if self.cursor() >= near {
+                self.mark_waypoint();
+            }
         }
         self.furthest = self.furthest.max(self.cursor());
     }
@@ -279,10 +293,17 @@ impl<O: Observer> Timeline<O> {
     /// Moves the cursor to the last step at or before global time `t`.
     pub fn seek_time(&mut self, t: Time) {
         self.rewind(|w| w.now() <= t);
+        // The steps left to `t`, guessed from the history's average step:
+        // waypoints only where the seek ends (a wrong guess costs time,
+        // never a different result).
+        let per_step = self.world.now().0 as f64 / self.world.steps().max(1) as f64;
+        let near = (SEEK_WAYPOINTS * self.waypoint_spacing()) as f64 * per_step.max(1.0);
         while let Some(record) = self.world.step_at_or_before(t) {
             self.observer.observe(&self.world, &record);
             self.world.recycle(record);
-            self.mark_waypoint();
+            if (t.since(self.world.now()) as f64) <= near {
+                self.mark_waypoint();
+            }
         }
         self.world.run_until(t);
         self.furthest = self.furthest.max(self.cursor());
