@@ -11,9 +11,9 @@ use leptos::{html, prelude::*};
 use wasm_bindgen::JsCast;
 
 /// What the drawing of a window depends on besides the playhead: the
-/// frame, the heartbeats switch, the pixel columns and the history's
-/// version ([`Lab::live_number`]).
-type BaseKey = (Frame, bool, usize, u64);
+/// frame, the heartbeats switch, the pixel columns, and which history and
+/// how much of it is known ([`Lab::history_number`], [`Lab::live_number`]).
+type BaseKey = (Frame, bool, usize, u64, u64);
 
 /// Puts `markup` in the group of class `class` inside `drawing`.
 fn fill_group(drawing: &web_sys::Element, class: &str, markup: &str) {
@@ -73,7 +73,13 @@ pub(super) fn SwimlaneView(state: TimelineState) -> impl IntoView {
         let now = lab.panels_now.get();
         let beats = state.heartbeats.get();
         let columns = viewport.with(|v| v.columns());
-        let key = (f.clone(), beats, columns, lab.live_number.get());
+        let key = (
+            f.clone(),
+            beats,
+            columns,
+            lab.history_number.get(),
+            lab.live_number.get(),
+        );
         let Some(el) = lanes_box.get() else {
             return;
         };

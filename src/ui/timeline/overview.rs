@@ -19,15 +19,19 @@ const OVERVIEW_EVERY_MS: f64 = 250.0;
 pub(super) fn OverviewStrip(state: TimelineState) -> impl IntoView {
     let lab = expect_context::<Lab>();
     let overview_box = NodeRef::<html::Div>::new();
-    // The strip as drawn: its width (bits), the history's version, and
-    // the end of the history it shows.
-    let strip = StoredValue::new(None::<((u64, u64), Time)>);
+    // The strip as drawn: its width (bits), which history and how much of
+    // it is known, and the end of the history it shows.
+    let strip = StoredValue::new(None::<((u64, u64, u64), Time)>);
     let marks = StoredValue::new(None::<OverviewMarks>);
     let drawn_at = StoredValue::new(f64::NEG_INFINITY);
     Effect::new(move |_| {
         let f = state.frame(lab);
         let now = lab.panels_now.get();
-        let key = (f.width.to_bits(), lab.live_number.get());
+        let key = (
+            f.width.to_bits(),
+            lab.history_number.get(),
+            lab.live_number.get(),
+        );
         let playing = lab.playing.get();
         let Some(el) = overview_box.get() else {
             return;
