@@ -1,7 +1,8 @@
-//! The swimlane diagram and the overview strip as SVG markup, drawn from a
-//! [`LaneWindow`] and an [`Overview`]: plain strings, so what the timeline
-//! shows is tested natively, and the browser parses one string per frame
-//! instead of diffing thousands of elements.
+//! The swimlane diagram as SVG markup, drawn from a [`LaneWindow`]: plain
+//! strings, so what the timeline shows is tested natively, and the browser
+//! parses one string per window instead of diffing thousands of elements.
+//! What depends on the playhead is a separate small layer
+//! ([`CursorLayer`]), so a step inside the window redraws only that.
 //!
 //! Every role has a shape as well as a colour: a follower is a thin bar, a
 //! pre-candidate a dotted bar, a candidate a hatched bar, a leader a thick
