@@ -1,12 +1,24 @@
 //! Helpers the view tests share: running a timeline until something is so.
 
-use crate::raft::NodeId;
+use crate::raft::{NodeId, Time};
 use crate::sim::{Action, Timeline, World};
-use crate::view::{cards_and_rings, NodeCard, Recorder};
+use crate::view::{cards_and_rings, Frame, Lanes, NodeCard, Recorder};
 
 /// The card of every node, in id order (the rings left out).
 pub fn node_cards(world: &World, recorder: &Recorder) -> Vec<NodeCard> {
     cards_and_rings(world, recorder).0
+}
+
+/// A swimlane frame `width` pixels wide from `from` to `to`, with a lane
+/// for each node `lanes` records and no caption's focus.
+pub fn lane_frame(lanes: &Lanes, width: f64, from: Time, to: Time) -> Frame {
+    Frame {
+        width,
+        from,
+        to,
+        nodes: lanes.nodes().to_vec(),
+        focus: None,
+    }
 }
 
 /// Runs `t` for `ms` simulated milliseconds.

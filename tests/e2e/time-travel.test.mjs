@@ -51,6 +51,16 @@ async function firstLeader(page) {
   await button(page, 'Step forward').click();
 }
 
+/** Opens the app, pauses at the first leader and scrolls the lanes into view. */
+async function lanesAtFirstLeader(lab) {
+  const app = await openApp(lab, '/?speed=1');
+  const { page } = app;
+  await firstLeader(page);
+  const lanes = page.locator('.lanes-box');
+  await lanes.scrollIntoViewIfNeeded();
+  return { app, page, lanes };
+}
+
 describeLab('time travel', (lab) => {
 
   test('step back from the first leader into its election, then forward one event at a time until it wins again', T, async () => {
@@ -135,11 +145,7 @@ describeLab('time travel', (lab) => {
   });
 
   test('a step back moves only the playhead, the veil over the known future and the messages in the air: the lanes are not drawn again', T, async () => {
-    const app = await openApp(lab, '/?speed=1');
-    const { page } = app;
-    await firstLeader(page);
-    const lanes = page.locator('.lanes-box');
-    await lanes.scrollIntoViewIfNeeded();
+    const { app, page, lanes } = await lanesAtFirstLeader(lab);
     // Tag the drawing: a redraw would replace it with an untagged one.
     await page.evaluate(() => (document.querySelector('.lanes-box > svg.swimlanes').dataset.probe = 'kept'));
     const playheadX = () => page.evaluate(() => Number(document.querySelector('.lanes-box .playhead').getAttribute('x1')));
@@ -163,11 +169,7 @@ describeLab('time travel', (lab) => {
   });
 
   test('wheel events in one frame zoom once, as far as all of them', T, async () => {
-    const app = await openApp(lab, '/?speed=1');
-    const { page } = app;
-    await firstLeader(page);
-    const lanes = page.locator('.lanes-box');
-    await lanes.scrollIntoViewIfNeeded();
+    const { app, page, lanes } = await lanesAtFirstLeader(lab);
     const span = async () => {
       const label = await lanes.getAttribute('aria-label');
       const [, from, to] = label.match(/from ([\d.]+) ms to ([\d.]+) ms/);

@@ -82,7 +82,7 @@ impl CursorLayer {
 mod tests {
     use super::*;
     use crate::sim::{Timeline, WorldConfig};
-    use crate::view::testing::{leader_of, settle};
+    use crate::view::testing::{lane_frame, leader_of, settle};
     use crate::view::{swimlane_base, swimlane_svg, Recorder};
 
     #[test]
@@ -93,13 +93,7 @@ mod tests {
         let lanes = t.observer().lanes().clone();
         let end = lanes.end();
         let cursor = Time(end.0 - 150_000);
-        let f = Frame {
-            width: 1_000.0,
-            from: Time::ZERO,
-            to: end,
-            nodes: lanes.nodes().to_vec(),
-            focus: None,
-        };
+        let f = lane_frame(&lanes, 1_000.0, Time::ZERO, end);
         let window = lanes.window(Time::ZERO, end, 944, true);
         let layer = CursorLayer::at(&window, &f, cursor);
         let px = f.x(cursor);
@@ -144,13 +138,7 @@ mod tests {
         leader_of(&mut t);
         let lanes = t.observer().lanes().clone();
         let end = lanes.end();
-        let f = Frame {
-            width: 800.0,
-            from: Time::ZERO,
-            to: Time(end.0 * 3 / 2),
-            nodes: lanes.nodes().to_vec(),
-            focus: None,
-        };
+        let f = lane_frame(&lanes, 800.0, Time::ZERO, Time(end.0 * 3 / 2));
         let window = lanes.window(Time::ZERO, f.to, 744, true);
         let layer = CursorLayer::at(&window, &f, end);
         assert!(!layer.lanes.contains("future-veil"));

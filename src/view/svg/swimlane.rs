@@ -624,17 +624,11 @@ mod tests {
     use super::*;
     use crate::raft::NodeId;
     use crate::sim::{Action, Timeline, WorldConfig};
-    use crate::view::testing::{leader_of, settle};
+    use crate::view::testing::{lane_frame, leader_of, settle};
     use crate::view::Recorder;
 
     fn frame(t: &Timeline<Recorder>, from: Time, to: Time) -> Frame {
-        Frame {
-            width: 1_000.0,
-            from,
-            to,
-            nodes: t.observer().lanes().nodes().to_vec(),
-            focus: None,
-        }
+        lane_frame(t.observer().lanes(), 1_000.0, from, to)
     }
 
     /// The whole history so far, drawn with the playhead at its end.
