@@ -66,7 +66,7 @@ pub use screen::results::{
 };
 pub use screen::upcoming::next_event_words;
 pub use screen::viewport::{
-    wheel, Move, Pointers, Viewport, WheelBatch, DEFAULT_SPAN, MIN_SPAN, ZOOM_STEP,
+    Move, Pointers, Viewport, WheelBatch, DEFAULT_SPAN, MIN_SPAN, ZOOM_STEP,
 };
 pub use svg::cursor_layer::{CursorLayer, LANES_LAYER, PLAYHEAD_LAYER};
 pub use svg::overview::{overview_svg, OverviewMarks};

@@ -238,18 +238,12 @@ impl Pointers {
     }
 }
 
-/// The wheel over the lanes at `x`: sideways (or with Shift) pans, up and
-/// down zooms about the pointer, a notch (120) at a time.
-pub fn wheel(frame: &Frame, dx: f64, dy: f64, shift: bool, x: f64) -> Move {
-    let mut one = WheelBatch::default();
-    one.add(dx, dy, shift, x);
-    one.take(frame)
-}
-
-/// Wheel events gathered until the next animation frame: a trackpad sends
-/// several per frame, and each one redrawing the lanes made a zoom cost
-/// several drawings per frame. Panning and zooming compose, so the batch
-/// moves the view as its events one by one would.
+/// Wheel events over the lanes, gathered until the next animation frame:
+/// sideways (or with Shift) pans, up and down zooms about the pointer, a
+/// notch (120) at a time. A trackpad sends several per frame, and each one
+/// redrawing the lanes made a zoom cost several drawings per frame. Panning
+/// and zooming compose, so the batch moves the view as its events one by
+/// one would.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct WheelBatch {
     /// Sideways and up-and-down pixels.
@@ -299,6 +293,13 @@ impl WheelBatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One wheel event at `x`, on its own.
+    fn wheel(frame: &Frame, dx: f64, dy: f64, shift: bool, x: f64) -> Move {
+        let mut one = WheelBatch::default();
+        one.add(dx, dy, shift, x);
+        one.take(frame)
+    }
     use crate::raft::NodeId;
 
     fn frame(from: u64, to: u64) -> Frame {
