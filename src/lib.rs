@@ -14,6 +14,7 @@ pub mod raft;
 pub mod rng;
 pub mod scenario;
 pub mod sim;
+pub mod sorted;
 pub mod sorting;
 pub mod view;
 

@@ -12,7 +12,7 @@ use super::violation::{Violation, ViolationKind};
 use crate::raft::{Event, Log, LogIndex, Node, NodeId, Payload, Role, Term};
 use crate::sim::digest::StableHasher;
 use crate::sim::{Action, Observer, StepRecord, What, World};
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 /// How often (in steps) entries that every node has compacted are pruned.
 const PRUNE_EVERY: u64 = 4_096;
@@ -55,14 +55,14 @@ struct Committed {
 /// [`Invariants::observe`] after every step.
 #[derive(Clone, Debug, Default)]
 pub struct Invariants {
-    nodes: BTreeMap<NodeId, NodeWatch>,
-    leaders: BTreeMap<Term, NodeId>,
+    nodes: SortedMap<NodeId, NodeWatch>,
+    leaders: SortedMap<Term, NodeId>,
     /// index → (term, (payload digest, term of the entry before it)) for the
     /// first entry seen at each index; entries of other terms at the same
     /// index (uncommitted conflicts, rare) are in `other_entries`.
     entries: IndexTable<(Term, (u64, Term))>,
     /// (index, term) → (payload digest, term of the entry before it).
-    other_entries: BTreeMap<(LogIndex, Term), (u64, Term)>,
+    other_entries: SortedMap<(LogIndex, Term), (u64, Term)>,
     /// index → what is known of the entry committed there.
     committed: IndexTable<Committed>,
     /// index → (term, payload digest, first node that applied it).

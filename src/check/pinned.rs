@@ -26,7 +26,7 @@ use super::linearizability::linearizable_from;
 use super::pins::{constraint, Constraint, Scan};
 use crate::chunked::Chunked;
 use crate::sim::{ClientOp, OpId, Outcome};
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 /// The client history's operations by key, each key with the part of its
 /// pin search that can no longer change. Kept beside a growing history (the
@@ -40,7 +40,7 @@ use std::collections::BTreeMap;
 pub struct PinnedReads {
     /// History operations already sorted into `keys`.
     indexed: usize,
-    keys: BTreeMap<String, KeyOps>,
+    keys: SortedMap<String, KeyOps>,
 }
 
 /// One key's operations and the pin search over their settled beginning.
@@ -292,7 +292,7 @@ pub(crate) mod tests {
         crate::sorting::sort(&mut instants);
         instants.dedup();
         let mut pinned = PinnedReads::default();
-        let mut proven_stale = std::collections::BTreeSet::new();
+        let mut proven_stale = crate::sorted::SortedSet::new();
         let mut checked = Vec::new();
         for now in instants {
             let history: Vec<ClientOp> = last

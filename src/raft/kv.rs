@@ -5,8 +5,8 @@
 //! Each write carries `(client, seq)`; a retried write that was already applied
 //! returns the first result instead of applying twice (thesis §6.3).
 
+use crate::sorted::SortedMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Identifies one client session.
 pub type ClientId = u32;
@@ -164,8 +164,8 @@ struct Session {
 /// The key-value store and its client sessions. Part of a snapshot (§7).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct KvStore {
-    data: BTreeMap<String, i64>,
-    sessions: BTreeMap<ClientId, Session>,
+    data: SortedMap<String, i64>,
+    sessions: SortedMap<ClientId, Session>,
 }
 
 impl KvStore {

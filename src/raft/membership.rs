@@ -4,25 +4,25 @@
 //! voters of the outgoing configuration; learners replicate but never count.
 
 use super::time::NodeId;
+use crate::sorted::SortedSet;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use std::fmt;
 
 /// Who is in the cluster, as recorded in a configuration log entry.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Configuration {
     /// Voters of the (incoming) configuration.
-    pub voters: BTreeSet<NodeId>,
+    pub voters: SortedSet<NodeId>,
     /// Voters of the outgoing configuration while a joint change is in
     /// progress (C_old in C_old,new); empty otherwise.
-    pub outgoing: BTreeSet<NodeId>,
+    pub outgoing: SortedSet<NodeId>,
     /// Members that receive the log but do not vote or count toward quorums.
-    pub learners: BTreeSet<NodeId>,
+    pub learners: SortedSet<NodeId>,
     /// Learners an operator asked to make voters: whichever server leads
     /// promotes each one as soon as it has caught up. Kept in the replicated
     /// configuration, so a change of leader does not lose the request.
-    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
-    pub promoting: BTreeSet<NodeId>,
+    #[serde(default, skip_serializing_if = "SortedSet::is_empty")]
+    pub promoting: SortedSet<NodeId>,
 }
 
 impl Configuration {
@@ -56,7 +56,7 @@ impl Configuration {
     }
 
     /// Everyone the leader replicates to: voters of both halves and learners.
-    pub fn members(&self) -> BTreeSet<NodeId> {
+    pub fn members(&self) -> SortedSet<NodeId> {
         self.voters
             .iter()
             .chain(&self.outgoing)
@@ -67,8 +67,8 @@ impl Configuration {
 
     /// Whether the nodes in `yes` form a quorum: a majority of the voters, and
     /// during joint consensus also a majority of the outgoing voters (§6).
-    pub fn has_quorum(&self, yes: &BTreeSet<NodeId>) -> bool {
-        let majority = |set: &BTreeSet<NodeId>| {
+    pub fn has_quorum(&self, yes: &SortedSet<NodeId>) -> bool {
+        let majority = |set: &SortedSet<NodeId>| {
             set.is_empty() || set.iter().filter(|id| yes.contains(id)).count() > set.len() / 2
         };
         !self.voters.is_empty() && majority(&self.voters) && majority(&self.outgoing)
@@ -79,7 +79,7 @@ impl Configuration {
     /// on a quorum (§5.3, §6); with `value = acknowledged round` it is the
     /// newest heartbeat round a quorum answered (§8).
     pub fn quorum_value(&self, value: impl Fn(NodeId) -> u64) -> u64 {
-        let of = |set: &BTreeSet<NodeId>| -> u64 {
+        let of = |set: &SortedSet<NodeId>| -> u64 {
             if set.is_empty() {
                 return u64::MAX;
             }
@@ -120,7 +120,7 @@ impl Configuration {
 
 impl fmt::Display for Configuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let list = |s: &BTreeSet<NodeId>| {
+        let list = |s: &SortedSet<NodeId>| {
             s.iter()
                 .map(|n| n.to_string())
                 .collect::<Vec<_>>()
@@ -167,9 +167,9 @@ pub enum ConfChange {
     /// Move to a new set of voters and learners through joint consensus (§6).
     Joint {
         /// The voters of the target configuration (C_new).
-        voters: BTreeSet<NodeId>,
+        voters: SortedSet<NodeId>,
         /// The learners of the target configuration.
-        learners: BTreeSet<NodeId>,
+        learners: SortedSet<NodeId>,
     },
 }
 
@@ -211,7 +211,7 @@ impl fmt::Display for ConfChange {
 mod tests {
     use super::*;
 
-    fn ids(v: &[u8]) -> BTreeSet<NodeId> {
+    fn ids(v: &[u8]) -> SortedSet<NodeId> {
         v.iter().map(|i| NodeId(*i)).collect()
     }
 

@@ -10,8 +10,9 @@ use super::message::{AppendRejection, Envelope, Message};
 use super::regression::Regression;
 use super::time::{LogIndex, NodeId, Term, Time};
 use crate::rng::Rng;
+use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 mod election;
@@ -143,7 +144,7 @@ pub struct Node {
 
     election_deadline: Time,
     heartbeat_deadline: Time,
-    votes: BTreeMap<NodeId, bool>,
+    votes: SortedMap<NodeId, bool>,
     progress: PeerMap<Progress>,
     term_start_index: LogIndex,
     round: u64,
@@ -167,7 +168,7 @@ pub struct Node {
     /// (thesis §6.4.1). It outlives changes of term and of role.
     promise: Option<(NodeId, Time)>,
     votes_blocked_until: Time,
-    pending_writes: BTreeMap<LogIndex, (RequestId, Term)>,
+    pending_writes: SortedMap<LogIndex, (RequestId, Term)>,
     pending_reads: Vec<PendingRead>,
     transfer: Option<Transfer>,
     last_deferred_commit: LogIndex,
@@ -224,7 +225,7 @@ impl Node {
             membership_index,
             election_deadline: Time::NEVER,
             heartbeat_deadline: Time::NEVER,
-            votes: BTreeMap::new(),
+            votes: SortedMap::new(),
             progress: PeerMap::default(),
             term_start_index: LogIndex::MAX,
             round: 0,
@@ -240,7 +241,7 @@ impl Node {
             // acknowledged a leader whose lease is still running, so with
             // CheckQuorum it refuses votes for one minimum election timeout.
             votes_blocked_until,
-            pending_writes: BTreeMap::new(),
+            pending_writes: SortedMap::new(),
             pending_reads: Vec::new(),
             transfer: None,
             last_deferred_commit: 0,

@@ -1,8 +1,8 @@
 //! The network model: latency, loss, duplication and which links are cut.
 
 use crate::raft::NodeId;
+use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// How messages travel. Probabilities are in parts per thousand so sessions
 /// stay exact and hashable.
@@ -34,8 +34,8 @@ impl Default for NetworkConfig {
 /// whose latency range differs from the network's.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Links {
-    cut: BTreeSet<(NodeId, NodeId)>,
-    latency: BTreeMap<(NodeId, NodeId), (u64, u64)>,
+    cut: SortedSet<(NodeId, NodeId)>,
+    latency: SortedMap<(NodeId, NodeId), (u64, u64)>,
 }
 
 impl Links {

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::raft::{ConfChange, Op, ReadMode, Role, Time};
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 use super::reference::{actions as scripted_faults, config as busy_config, trace as trace_of};
 
@@ -767,7 +767,7 @@ fn acting_in_the_past_forks_and_discards_the_old_future() {
     .unwrap();
     replay.seek(t.cursor());
     assert_eq!(fingerprint(replay.world()), fingerprint(t.world()));
-    let _ = BTreeSet::<u8>::new();
+    let _ = SortedSet::<u8>::new();
 }
 
 #[test]

@@ -14,8 +14,8 @@ use crate::raft::{
     Op, PersistentState, ReadMode, Refusal, RequestId, Role, Term, Time, KEY_RULE,
 };
 use crate::rng::Rng;
+use crate::sorted::{SortedMap, SortedSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -81,7 +81,7 @@ struct Call {
     request: RequestId,
     /// Write requests that reached a live node and got no definite refusal:
     /// each may have been appended, so giving up means "unknown".
-    maybe_effective: BTreeSet<RequestId>,
+    maybe_effective: SortedSet<RequestId>,
     /// The last retry followed a leader hint: if that node refuses too, the
     /// hint was stale, so back off instead of bouncing between nodes.
     redirected: bool,
@@ -113,7 +113,7 @@ pub struct World {
     in_flight: InFlightTable,
     next_message: MessageId,
     clients: Vec<ClientSlot>,
-    calls: BTreeMap<OpId, Call>,
+    calls: SortedMap<OpId, Call>,
     next_request: RequestId,
     /// Operations are shared between checkpoints: a clone of the world
     /// copies a pointer per chunk (see `chunked`), and only an operation
@@ -167,7 +167,7 @@ impl World {
             in_flight: InFlightTable::default(),
             next_message: 1,
             clients: Vec::new(),
-            calls: BTreeMap::new(),
+            calls: SortedMap::new(),
             next_request: 1,
             history: Chunked::default(),
             steps: 0,

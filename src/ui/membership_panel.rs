@@ -7,15 +7,15 @@ use super::lab::{is_done, Lab};
 use super::status_line::StatusLine;
 use crate::raft::{ConfChange, NodeId};
 use crate::sim::Action;
+use crate::sorted::SortedSet;
 use leptos::prelude::*;
-use std::collections::BTreeSet;
 
 /// The membership panel.
 #[component]
 pub fn MembershipPanel() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let status = RwSignal::new(String::new());
-    let target: RwSignal<BTreeSet<NodeId>> = RwSignal::new(BTreeSet::new());
+    let target: RwSignal<SortedSet<NodeId>> = RwSignal::new(SortedSet::new());
     // The boxes show the current voters and follow them, until the person
     // ticks one: from then on they hold that choice until it is sent or a
     // new session starts. (The configuration changes as its entries

@@ -37,7 +37,7 @@
 use super::Run;
 use crate::raft::{Message, NodeId, Role};
 use crate::sim::Action;
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 impl Run {
     /// Restarts a member with a blank disk, if one can lose it safely now.
@@ -102,13 +102,13 @@ impl Run {
             .map(|id| w.node(id).membership().clone())
             .collect();
         configs.push(l.log().config_at(l.commit_index()).1.clone());
-        let voter_sets: Vec<&BTreeSet<NodeId>> = configs
+        let voter_sets: Vec<&SortedSet<NodeId>> = configs
             .iter()
             .flat_map(|c| [&c.voters, &c.outgoing])
             .filter(|s| !s.is_empty())
             .collect();
         let holds_commit = |id: NodeId| w.node(id).log().holds_committed(commit, commit_term);
-        let replying: BTreeSet<NodeId> = w
+        let replying: SortedSet<NodeId> = w
             .in_flight_iter()
             .filter(|m| {
                 matches!(

@@ -12,7 +12,7 @@ use super::lease_race::Breach;
 use super::{Run, Trigger};
 use crate::raft::{ConfChange, NodeId, Role};
 use crate::sim::Action;
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 impl Run {
     /// Chooses and performs one fault. Returns a short pause before the next
@@ -63,7 +63,7 @@ impl Run {
                 }
             }
             20..=37 => {
-                let gone: BTreeSet<NodeId> = self.retired.union(&self.retiring).copied().collect();
+                let gone: SortedSet<NodeId> = self.retired.union(&self.retiring).copied().collect();
                 let down = self.nodes_where(|w, id| !w.is_up(id) && !gone.contains(&id));
                 if let Some(&node) = down.get(self.rng.index(down.len().max(1))) {
                     self.act(Action::Restart { node });
@@ -293,7 +293,7 @@ impl Run {
                     return;
                 }
                 let size = self.rng.range_inclusive(1, pool.len() as u64) as usize;
-                let mut voters = BTreeSet::new();
+                let mut voters = SortedSet::new();
                 while voters.len() < size {
                     let i = self.rng.index(pool.len());
                     voters.insert(pool.swap_remove(i));
@@ -416,7 +416,7 @@ impl Run {
 
     /// The members of the leader's configuration, once that configuration
     /// is committed.
-    pub(super) fn leader_committed_members(&self) -> Option<BTreeSet<NodeId>> {
+    pub(super) fn leader_committed_members(&self) -> Option<SortedSet<NodeId>> {
         let node = self.world.node(self.world.leader()?);
         (node.membership_index() <= node.commit_index()).then(|| node.membership().members())
     }

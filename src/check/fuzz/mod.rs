@@ -32,7 +32,7 @@ use crate::rng::Rng;
 use crate::sim::{
     Action, NetworkConfig, Outcome, Session, StepRecord, TimedAction, Workload, World, WorldConfig,
 };
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 /// What to fuzz.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,17 +210,17 @@ struct Run {
     base_network: NetworkConfig,
     trigger: Option<Trigger>,
     /// Servers whose disk was lost: never restarted or re-added.
-    retired: BTreeSet<NodeId>,
+    retired: SortedSet<NodeId>,
     /// Servers being removed before their disk is lost.
-    retiring: BTreeSet<NodeId>,
+    retiring: SortedSet<NodeId>,
     /// Members that lost their disk and have not caught up yet.
-    wiped: BTreeSet<NodeId>,
+    wiped: SortedSet<NodeId>,
     /// Messages in flight multiplied past [`MAX_IN_FLIGHT`].
     flood: Option<Violation>,
     /// A race against a leader's lease, if one is under way.
     race: Option<lease_race::LeaseRace>,
     /// Link directions given a long delay: old messages on them arrive late.
-    slow_links: BTreeSet<(NodeId, NodeId)>,
+    slow_links: SortedSet<(NodeId, NodeId)>,
     /// The settings the run started with, restored at heal.
     base_raft: Config,
     drift_past_bound: bool,
@@ -484,7 +484,7 @@ impl Run {
         let contained = self.removed_servers_contained();
         let steady_us = STEADY_US.min(window / 3);
         let steady_from = Time(end.as_micros().saturating_sub(steady_us));
-        let mut steady_terms = BTreeSet::new();
+        let mut steady_terms = SortedSet::new();
         while self.world.now() < end && !self.violated() {
             self.run_until(self.world.now().plus(200_000).min(end));
             if !contained {
@@ -615,12 +615,12 @@ pub fn run_seed(seed: u64, options: &FuzzOptions) -> SeedReport {
         rng,
         base_network,
         trigger: None,
-        retired: BTreeSet::new(),
-        retiring: BTreeSet::new(),
-        wiped: BTreeSet::new(),
+        retired: SortedSet::new(),
+        retiring: SortedSet::new(),
+        wiped: SortedSet::new(),
         flood: None,
         race: None,
-        slow_links: BTreeSet::new(),
+        slow_links: SortedSet::new(),
         base_raft: config.raft.clone(),
         drift_past_bound: options.drift_past_bound,
     };
@@ -668,7 +668,7 @@ pub fn run_seed(seed: u64, options: &FuzzOptions) -> SeedReport {
                         .iter()
                         .filter_map(|id| run.world.history().get(*id as usize))
                         .map(|o| o.node)
-                        .collect::<BTreeSet<_>>()
+                        .collect::<SortedSet<_>>()
                         .into_iter()
                         .collect(),
                     index: None,

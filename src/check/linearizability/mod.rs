@@ -53,11 +53,12 @@ use crate::check::pins::{Constraint, Scan};
 use crate::raft::kv::{Op, WriteResult};
 use crate::raft::Time;
 use crate::sim::history::{ClientOp, OpId, OpKind, Outcome};
+use crate::sorted::SortedMap;
 use explain::explain;
 use search::{search, Search};
 use serde::{Deserialize, Serialize};
 use shrink::shrink;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The verdict on a whole history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,7 +110,7 @@ pub fn check_history<'a, T: std::borrow::Borrow<ClientOp> + 'a>(
     ops: impl IntoIterator<Item = &'a T>,
     step_budget: u64,
 ) -> Linearizability {
-    let mut keys: BTreeMap<&str, KeyHistory> = BTreeMap::new();
+    let mut keys: SortedMap<&str, KeyHistory> = SortedMap::new();
     for op in ops {
         let op: &ClientOp = op.borrow();
         let history = keys.entry(op.kind.key()).or_default();

@@ -84,7 +84,7 @@ pub(super) fn search(
     // just as well with the earlier one, whose real-time constraints are
     // weaker): a twin is tried only once its predecessor is used.
     let mut twin_before = vec![None; n];
-    let mut last_twin: BTreeMap<String, usize> = BTreeMap::new();
+    let mut last_twin: SortedMap<String, usize> = SortedMap::new();
     for (pos, &i) in subset.iter().enumerate() {
         if let Check::Write(op, None) = &ops[i].check {
             twin_before[pos] = last_twin.insert(format!("{op:?}"), pos);

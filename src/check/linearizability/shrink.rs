@@ -78,7 +78,7 @@ pub(super) fn shrink(ops: &[KeyOp], budget: &mut u64) -> Vec<usize> {
 /// been written (see [`KeyOp::needs`]), and some other kept operation could
 /// have written it.
 pub(super) fn sourced(ops: &[KeyOp], kept: &[bool]) -> Vec<bool> {
-    let mut writers: BTreeMap<i64, usize> = BTreeMap::new();
+    let mut writers: SortedMap<i64, usize> = SortedMap::new();
     let mut anything = 0usize;
     for (op, _) in ops.iter().zip(kept).filter(|(_, &k)| k) {
         match op.written() {
@@ -125,7 +125,7 @@ pub(super) fn close(ops: &[KeyOp], kept: &mut [bool], budget: &mut u64) -> Optio
     // `ops` is sorted by invocation, so positions in these lists are too.
     // Removed writes per value written, writes of anything, and all writes,
     // each with a tree of the answer times of those removed.
-    let mut by_value: BTreeMap<Option<i64>, (Vec<usize>, MaxTree)> = BTreeMap::new();
+    let mut by_value: SortedMap<Option<i64>, (Vec<usize>, MaxTree)> = SortedMap::new();
     let (mut anything, mut all) = (Vec::new(), Vec::new());
     for (i, op) in ops.iter().enumerate() {
         match op.written() {

@@ -4,7 +4,7 @@
 use super::*;
 use crate::check::pins::constraint;
 use crate::raft::NodeId;
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 fn ms(t: u64) -> Time {
     Time::from_millis(t)
@@ -488,7 +488,7 @@ fn linearizable_history(
     window: u64,
     values: u64,
 ) -> Vec<ClientOp> {
-    let mut store: BTreeMap<String, i64> = BTreeMap::new();
+    let mut store: SortedMap<String, i64> = SortedMap::new();
     let mut ops = Vec::new();
     for i in 0..len {
         let point = 1_000 + 10 * i as u64;
@@ -660,7 +660,7 @@ fn arbitrary_malformed_histories_never_panic() {
 /// An independent reference: try every order of the answered operations
 /// and every subset of the unanswered writes, respecting real time.
 fn brute_force_linearizable(ops: &[ClientOp]) -> bool {
-    let keys: BTreeSet<&str> = ops.iter().map(|o| o.kind.key()).collect();
+    let keys: SortedSet<&str> = ops.iter().map(|o| o.kind.key()).collect();
     keys.into_iter().all(|key| {
         let mine: Vec<&ClientOp> = ops
             .iter()

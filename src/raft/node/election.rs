@@ -135,7 +135,7 @@ impl Node {
     }
 
     pub(super) fn has_vote_quorum(&self) -> bool {
-        let yes: BTreeSet<NodeId> = self
+        let yes: SortedSet<NodeId> = self
             .votes
             .iter()
             .filter(|(_, g)| **g)

@@ -72,7 +72,7 @@ impl Node {
                 if voters.is_empty() {
                     return Err(Refusal::NoVotersLeft);
                 }
-                let learners: BTreeSet<NodeId> = learners.difference(voters).copied().collect();
+                let learners: SortedSet<NodeId> = learners.difference(voters).copied().collect();
                 if *voters == current.voters && learners == current.learners {
                     return Err(Refusal::NoChange);
                 }
@@ -89,7 +89,7 @@ impl Node {
                     voters: voters.clone(),
                     // `naive-membership` skips C_old,new and switches at once.
                     outgoing: if naive {
-                        BTreeSet::new()
+                        SortedSet::new()
                     } else {
                         current.voters.clone()
                     },
@@ -115,7 +115,7 @@ impl Node {
         }
         if self.membership.is_joint() {
             let next = Configuration {
-                outgoing: BTreeSet::new(),
+                outgoing: SortedSet::new(),
                 ..self.membership.clone()
             };
             self.leader_append(Payload::Config(next));

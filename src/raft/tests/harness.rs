@@ -3,8 +3,9 @@
 //! and restart nodes, and fire any timer by hand.
 
 use crate::raft::*;
+use crate::sorted::{SortedMap, SortedSet};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Decides whether a message is lost; it may also edit the message.
@@ -12,11 +13,11 @@ pub(super) type DropRule = Box<dyn Fn(&mut Envelope) -> bool>;
 
 pub(super) struct Cluster {
     pub(super) config: Config,
-    pub(super) nodes: BTreeMap<NodeId, Option<Node>>,
-    pub(super) disks: BTreeMap<NodeId, PersistentState>,
+    pub(super) nodes: SortedMap<NodeId, Option<Node>>,
+    pub(super) disks: SortedMap<NodeId, PersistentState>,
     pub(super) now: Time,
     pub(super) queue: VecDeque<Envelope>,
-    pub(super) cut: BTreeSet<(NodeId, NodeId)>,
+    pub(super) cut: SortedSet<(NodeId, NodeId)>,
     pub(super) drop_rule: Option<DropRule>,
     pub(super) events: Vec<(NodeId, Event)>,
     pub(super) replies: Vec<(NodeId, ClientReply)>,
@@ -27,7 +28,7 @@ pub(super) fn n(i: u8) -> NodeId {
     NodeId(i)
 }
 
-pub(super) fn set(ids: &[u8]) -> BTreeSet<NodeId> {
+pub(super) fn set(ids: &[u8]) -> SortedSet<NodeId> {
     ids.iter().map(|i| NodeId(*i)).collect()
 }
 
@@ -63,14 +64,14 @@ impl Cluster {
         Cluster::from_disks(config, disks)
     }
 
-    pub(super) fn from_disks(config: Config, disks: BTreeMap<NodeId, PersistentState>) -> Cluster {
+    pub(super) fn from_disks(config: Config, disks: SortedMap<NodeId, PersistentState>) -> Cluster {
         let mut c = Cluster {
             config,
-            nodes: BTreeMap::new(),
-            disks: BTreeMap::new(),
+            nodes: SortedMap::new(),
+            disks: SortedMap::new(),
             now: Time::ZERO,
             queue: VecDeque::new(),
-            cut: BTreeSet::new(),
+            cut: SortedSet::new(),
             drop_rule: None,
             events: Vec::new(),
             replies: Vec::new(),

@@ -4,8 +4,8 @@
 //! lets a test cut links, drop chosen messages, crash and restart nodes.
 
 use super::*;
+use crate::sorted::{SortedMap, SortedSet};
 use harness::*;
-use std::collections::{BTreeMap, BTreeSet};
 
 mod harness;
 mod lease;
@@ -462,7 +462,7 @@ fn figure_8_d(c: &mut Cluster) {
     c.heartbeat(n(5));
 }
 
-fn applied_at(c: &Cluster, index: LogIndex) -> BTreeSet<(NodeId, Term)> {
+fn applied_at(c: &Cluster, index: LogIndex) -> SortedSet<(NodeId, Term)> {
     c.events
         .iter()
         .filter_map(|(id, e)| {
@@ -1071,7 +1071,7 @@ fn a_joint_change_goes_through_c_old_new_then_c_new() {
             now,
             ConfChange::Joint {
                 voters: set(&[1, 2, 3]),
-                learners: BTreeSet::new(),
+                learners: SortedSet::new(),
             },
         )
         .unwrap();
@@ -1094,7 +1094,7 @@ fn naive_membership_switches_straight_to_the_new_configuration() {
     let now = c.now;
     let to_145 = ConfChange::Joint {
         voters: set(&[1, 4, 5]),
-        learners: BTreeSet::new(),
+        learners: SortedSet::new(),
     };
     assert_eq!(
         c.node_mut(n(1)).change_membership(now, to_145),
@@ -1192,7 +1192,7 @@ fn single_server_changes_wait_for_a_commit_in_the_leaders_term_and_go_one_at_a_t
 fn a_new_voter_catches_up_as_a_learner_and_is_then_promoted() {
     // Reference: thesis §4.2.1 and §4.1.
     let members = Configuration::of_voters([n(1), n(2), n(3)]);
-    let mut disks: BTreeMap<NodeId, PersistentState> = (1..=3)
+    let mut disks: SortedMap<NodeId, PersistentState> = (1..=3)
         .map(|i| (n(i), PersistentState::bootstrap(members.clone())))
         .collect();
     disks.insert(n(4), PersistentState::blank());
@@ -1225,7 +1225,7 @@ fn an_accepted_promotion_survives_a_change_of_leader() {
     // voter is part of the replicated configuration, so the next leader
     // promotes it once it has caught up.
     let members = Configuration::of_voters([n(1), n(2), n(3)]);
-    let mut disks: BTreeMap<NodeId, PersistentState> = (1..=3)
+    let mut disks: SortedMap<NodeId, PersistentState> = (1..=3)
         .map(|i| (n(i), PersistentState::bootstrap(members.clone())))
         .collect();
     disks.insert(n(4), PersistentState::blank());
@@ -1270,7 +1270,7 @@ fn a_new_leader_promotes_only_after_a_commit_in_its_own_term() {
     // Reference: thesis §4.1 and Ongaro's 2015 correction: a configuration
     // change waits for an entry of the leader's term to commit.
     let members = Configuration::of_voters([n(1), n(2), n(3)]);
-    let mut disks: BTreeMap<NodeId, PersistentState> = (1..=3)
+    let mut disks: SortedMap<NodeId, PersistentState> = (1..=3)
         .map(|i| (n(i), PersistentState::bootstrap(members.clone())))
         .collect();
     disks.insert(n(4), PersistentState::blank());
@@ -1466,7 +1466,7 @@ fn a_server_with_a_blank_disk_does_not_vote_until_it_joins() {
     // configuration still lists; counting its vote there could elect a
     // leader that lacks committed entries.
     let members = Configuration::of_voters([n(1), n(2), n(3)]);
-    let mut disks: BTreeMap<NodeId, PersistentState> =
+    let mut disks: SortedMap<NodeId, PersistentState> =
         [(n(1), PersistentState::bootstrap(members.clone()))]
             .into_iter()
             .collect();

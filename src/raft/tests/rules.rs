@@ -8,7 +8,7 @@
 
 use super::harness::*;
 use crate::raft::*;
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 /// Sections cited anywhere, with their titles in the extended paper
 /// (Ongaro & Ousterhout 2014) and in Ongaro's thesis (2014).
@@ -72,8 +72,8 @@ const RULE_SECTIONS: &[(Rule, &str)] = &[
 
 #[test]
 fn every_rule_cites_its_section_of_the_paper_or_thesis() {
-    let listed: BTreeSet<Rule> = RULE_SECTIONS.iter().map(|(r, _)| *r).collect();
-    let all: BTreeSet<Rule> = Rule::CORRECT.into_iter().collect();
+    let listed: SortedSet<Rule> = RULE_SECTIONS.iter().map(|(r, _)| *r).collect();
+    let all: SortedSet<Rule> = Rule::CORRECT.into_iter().collect();
     assert_eq!(listed, all, "every correct rule has an expected section");
     for (rule, section) in RULE_SECTIONS {
         assert_eq!(rule.section(), *section, "{rule:?}");
@@ -450,7 +450,7 @@ fn variant(e: &Event) -> usize {
 #[test]
 fn every_event_names_the_rule_that_decided_it_and_cites_its_section() {
     let events = every_event();
-    let covered: BTreeSet<usize> = events.iter().map(|(e, _)| variant(e)).collect();
+    let covered: SortedSet<usize> = events.iter().map(|(e, _)| variant(e)).collect();
     assert_eq!(covered, (0..=27).collect(), "one sample of every variant");
     for (event, rule) in &events {
         assert_eq!(event.rule(), *rule, "{event:?}");

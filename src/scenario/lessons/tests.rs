@@ -96,7 +96,7 @@ fn split_vote_has_three_candidates_in_term_1_and_then_livelocks_under_fixed_time
     let lines = script(&lesson);
     assert!(lines.contains("candidate for term 1.\n"), "{lines}");
     assert!(lines.contains("won term 2"), "{lines}");
-    let candidates: std::collections::BTreeSet<_> = stops[..3].iter().map(|s| s.node).collect();
+    let candidates: crate::sorted::SortedSet<_> = stops[..3].iter().map(|s| s.node).collect();
     assert_eq!(candidates.len(), 3, "three different candidates");
     assert!(
         candidates.contains(&stops[3].node),
@@ -402,7 +402,7 @@ fn stale_read_shows_an_unchecked_stale_read_a_safe_read_index_and_a_lease_that_d
 #[test]
 fn every_lesson_has_a_unique_slug_an_intro_and_valid_stops_in_order() {
     let lessons = all();
-    let slugs: std::collections::BTreeSet<_> = lessons.iter().map(|l| l.slug).collect();
+    let slugs: crate::sorted::SortedSet<_> = lessons.iter().map(|l| l.slug).collect();
     assert_eq!(slugs.len(), lessons.len());
     for l in &lessons {
         assert!(l.session.validate().is_ok(), "{}", l.slug);
@@ -422,7 +422,7 @@ fn every_lesson_is_found_by_its_slug_and_a_link_to_a_caption_round_trips() {
     use crate::scenario::{from_fragment, to_fragment};
     use crate::sim::LessonRef;
     let all = all();
-    let slugs: std::collections::BTreeSet<&str> = all.iter().map(|l| l.slug).collect();
+    let slugs: crate::sorted::SortedSet<&str> = all.iter().map(|l| l.slug).collect();
     assert_eq!(slugs.len(), all.len(), "slugs are distinct");
     for lesson in &all {
         assert_eq!(by_slug(lesson.slug).as_ref(), Some(lesson));

@@ -48,7 +48,7 @@ impl World {
                 target: node,
                 attempt: 1,
                 request,
-                maybe_effective: BTreeSet::new(),
+                maybe_effective: SortedSet::new(),
                 redirected: false,
                 round_robin: node,
             },

@@ -9,11 +9,12 @@
 //! broken properties.
 
 use crate::raft::{NodeId, Term, Time};
+use crate::sorted::{SortedMap, SortedSet};
 use crate::view::history::chunks::Chunks;
 use crate::view::history::lanes::{
     Arrow, ArrowEnd, LaneMark, LaneMarkKind, LaneRole, Lanes, OpEnd, OpSpan, Packed,
 };
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::HashSet;
 
 /// The most arrows a window draws; more become a density.
 pub const MAX_ARROWS: usize = 1_500;
@@ -176,7 +177,7 @@ impl Lanes {
         let end = to.min(self.now.max(from));
         // Each node's state at `from`: its last change at or before it.
         let start = first_after(&self.roles, from, |r| r.at);
-        let mut open: BTreeMap<NodeId, RoleSpan> = BTreeMap::new();
+        let mut open: SortedMap<NodeId, RoleSpan> = SortedMap::new();
         let mut i = start;
         while i > 0 && open.len() < self.nodes.len() {
             i -= 1;
@@ -352,7 +353,7 @@ impl Lanes {
     pub fn overview(&self, columns: usize) -> Overview {
         let end = self.now;
         let mut reigns: Vec<Reign> = Vec::new();
-        let mut leading: BTreeMap<NodeId, (Term, Time)> = BTreeMap::new();
+        let mut leading: SortedMap<NodeId, (Term, Time)> = SortedMap::new();
         let mut leaderless = Vec::new();
         let mut no_leader_since = Some(Time::ZERO);
         for r in self.roles.iter_from(0) {
@@ -398,7 +399,7 @@ impl Lanes {
         }
         crate::sorting::sort_by_key(&mut reigns, |r| (r.from, r.node));
         let width = (end.0 / columns.max(1) as u64).max(1);
-        let mut columns_seen = BTreeSet::new();
+        let mut columns_seen = SortedSet::new();
         let mut actions = Vec::new();
         let mut violations = Vec::new();
         for m in self.marks.iter_from(0) {
@@ -478,7 +479,7 @@ mod tests {
         assert_eq!(spans.first().unwrap().role, LaneRole::Follower);
         assert_eq!(spans.first().unwrap().from, Time::ZERO);
         let a = arrows(&w);
-        let asks: BTreeSet<NodeId> = a
+        let asks: SortedSet<NodeId> = a
             .iter()
             .filter(|m| m.kind == MessageKind::RequestVote && m.from == leader)
             .map(|m| m.to)

@@ -13,8 +13,8 @@
 
 use crate::raft::{Event, MessageKind, NodeId, Role, Term, Time};
 use crate::sim::{Action, MessageId, OpId, Outcome, StepRecord, What, World};
+use crate::sorted::SortedMap;
 use crate::view::history::chunks::Chunks;
-use std::collections::BTreeMap;
 
 /// What a node is doing over a stretch of its lane.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -244,16 +244,16 @@ pub struct Lanes {
     pub(crate) beats: Chunks<Packed>,
     /// The longest time any message was in flight.
     pub(crate) max_flight: u64,
-    in_flight: BTreeMap<MessageId, Arrow>,
+    in_flight: SortedMap<MessageId, Arrow>,
     pub(crate) marks: Chunks<LaneMark>,
     pub(crate) ops: Chunks<OpSpan>,
     /// The longest time any operation took.
     pub(crate) max_op: u64,
-    open_ops: BTreeMap<OpId, Time>,
+    open_ops: SortedMap<OpId, Time>,
     ops_seen: usize,
     pub(crate) cuts: Chunks<CutChange>,
     last_cut: Vec<(NodeId, NodeId)>,
-    last_roles: BTreeMap<NodeId, (LaneRole, Term)>,
+    last_roles: SortedMap<NodeId, (LaneRole, Term)>,
     pub(crate) now: Time,
     pub(crate) steps: u64,
 }

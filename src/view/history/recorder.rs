@@ -12,10 +12,10 @@ use crate::check::pinned::PinnedReads;
 use crate::check::{check_history, Invariants, Linearizability, Violation, ViolationKind};
 use crate::raft::{Answer, Event, MessageKind, NodeId, Refusal, Term, Time};
 use crate::sim::{ClientOp, Observer, OpId, OpKind, Outcome, StepRecord, What, World};
+use crate::sorted::{SortedMap, SortedSet};
 use crate::view::history::lanes::{Lanes, StepFacts};
 use crate::view::history::marks::{StepMark, StepMarks};
 use crate::view::screen::event_log::LineKind;
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
 /// How many search steps the linearizability checker may spend on one key
@@ -49,7 +49,7 @@ pub struct StaleRead {
 struct StaleMemo(Arc<Mutex<Verdicts>>);
 
 /// (read, trace hash at its answer) → the read's proof of staleness, if any.
-type Verdicts = BTreeMap<(OpId, u64), Option<StaleRead>>;
+type Verdicts = SortedMap<(OpId, u64), Option<StaleRead>>;
 
 impl StaleMemo {
     fn get(&self, key: (OpId, u64)) -> Option<Option<StaleRead>> {
@@ -68,22 +68,22 @@ impl StaleMemo {
 struct Ballot {
     term: Term,
     pre_vote: bool,
-    from: BTreeSet<NodeId>,
+    from: SortedSet<NodeId>,
 }
 
 /// The observer the app's timeline runs after every step.
 #[derive(Clone, Debug, Default)]
 pub struct Recorder {
     invariants: Invariants,
-    ballots: BTreeMap<NodeId, Ballot>,
+    ballots: SortedMap<NodeId, Ballot>,
     /// Votes granted but not yet delivered: (voter, candidate, term, pre-vote).
-    granted: BTreeSet<(NodeId, NodeId, Term, bool)>,
+    granted: SortedSet<(NodeId, NodeId, Term, bool)>,
     /// Per node: its election deadline and the local time it was set at.
-    timers: BTreeMap<NodeId, (Time, Time)>,
+    timers: SortedMap<NodeId, (Time, Time)>,
     /// The last refusal of each operation not yet answered otherwise: a
     /// failed operation says why; an answered one no longer needs it.
-    refusals: BTreeMap<OpId, Refusal>,
-    stale: BTreeMap<OpId, StaleRead>,
+    refusals: SortedMap<OpId, Refusal>,
+    stale: SortedMap<OpId, StaleRead>,
     /// The client history by key, for checking each read from the end of
     /// its key's history.
     pinned: PinnedReads,
@@ -193,7 +193,7 @@ impl Recorder {
             Ballot {
                 term,
                 pre_vote,
-                from: BTreeSet::from([node]),
+                from: SortedSet::from([node]),
             },
         );
         // Grants for an older round can no longer count.

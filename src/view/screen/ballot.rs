@@ -3,7 +3,7 @@
 //! *and* a majority of C_new (§6), so "3 of 3" in C_new alone is not a win.
 
 use crate::raft::{Configuration, NodeId};
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 
 /// The votes of one majority the candidate needs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub struct Ballot {
 impl Ballot {
     /// The votes `from`, counted by the candidate's own `config`.
     pub fn count(from: Vec<NodeId>, config: &Configuration) -> Ballot {
-        let tally = |half, voters: &BTreeSet<NodeId>| Tally {
+        let tally = |half, voters: &SortedSet<NodeId>| Tally {
             half,
             got: from.iter().filter(|n| voters.contains(n)).count(),
             needed: voters.len() / 2 + 1,

@@ -4,12 +4,12 @@
 use crate::check::Violation;
 use crate::raft::{LogIndex, NodeId, Term};
 use crate::sim::World;
+use crate::sorted::SortedSet;
 use crate::view::history::recorder::Recorder;
 use crate::view::screen::nodes::cluster_configuration;
 use crate::view::text::words::capitalised;
-use std::collections::BTreeSet;
 
-fn names(set: &BTreeSet<NodeId>) -> String {
+fn names(set: &SortedSet<NodeId>) -> String {
     if set.is_empty() {
         return "none".to_string();
     }
@@ -29,12 +29,12 @@ pub struct ConfigurationView {
     /// The configuration in words.
     pub text: String,
     /// Voters (both halves during joint consensus).
-    pub voters: BTreeSet<NodeId>,
+    pub voters: SortedSet<NodeId>,
     /// Learners.
-    pub learners: BTreeSet<NodeId>,
+    pub learners: SortedSet<NodeId>,
     /// During joint consensus: the voters of C_old and of C_new (empty
     /// otherwise), so each node can say which quorums it counts in.
-    pub halves: Option<(BTreeSet<NodeId>, BTreeSet<NodeId>)>,
+    pub halves: Option<(SortedSet<NodeId>, SortedSet<NodeId>)>,
 }
 
 impl ConfigurationView {
@@ -73,7 +73,7 @@ impl ConfigurationView {
 
     /// The learners that stay learners when `voters` become the voters: a
     /// learner chosen as a voter is promoted, the others keep learning.
-    pub fn learners_besides(&self, voters: &BTreeSet<NodeId>) -> BTreeSet<NodeId> {
+    pub fn learners_besides(&self, voters: &SortedSet<NodeId>) -> SortedSet<NodeId> {
         self.learners.difference(voters).copied().collect()
     }
 }
@@ -183,7 +183,7 @@ pub fn violation(recorder: &Recorder) -> Option<ViolationView> {
 fn violation_view(v: &Violation) -> ViolationView {
     let mut place = Vec::new();
     if !v.nodes.is_empty() {
-        let n: BTreeSet<NodeId> = v.nodes.iter().copied().collect();
+        let n: SortedSet<NodeId> = v.nodes.iter().copied().collect();
         place.push(format!("nodes {}", names(&n)));
     }
     if let Some(i) = v.index {
@@ -223,7 +223,7 @@ mod tests {
 
     #[test]
     fn the_spare_node_and_the_learners_left_come_from_the_configuration() {
-        let ids = |ns: &[u8]| ns.iter().copied().map(NodeId).collect::<BTreeSet<_>>();
+        let ids = |ns: &[u8]| ns.iter().copied().map(NodeId).collect::<SortedSet<_>>();
         let c = ConfigurationView {
             phase: "Configuration",
             text: String::new(),
@@ -281,7 +281,7 @@ mod tests {
         )
         .unwrap();
         settle(&mut t, 1_000);
-        let voters: BTreeSet<NodeId> = [1, 4, 5].into_iter().map(NodeId).collect();
+        let voters: SortedSet<NodeId> = [1, 4, 5].into_iter().map(NodeId).collect();
         // Bring N4 and N5 in as learners first so they can vote (catch-up rule).
         for n in [4, 5] {
             t.act(Action::ChangeMembership {
@@ -292,7 +292,7 @@ mod tests {
         t.act(Action::ChangeMembership {
             change: ConfChange::Joint {
                 voters: voters.clone(),
-                learners: BTreeSet::new(),
+                learners: SortedSet::new(),
             },
         });
         let mut seen_joint = false;

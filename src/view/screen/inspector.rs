@@ -568,7 +568,7 @@ mod tests {
             MessageKind::SnapshotResponse,
             MessageKind::TimeoutNow,
         ];
-        let mut texts = std::collections::BTreeSet::new();
+        let mut texts = crate::sorted::SortedSet::new();
         for kind in kinds {
             let a = on_arrival(kind);
             assert!(texts.insert(a.what), "{kind:?} repeats another kind's text");

@@ -6,9 +6,9 @@
 //! does what they say; every sum is here, tested natively.
 
 use crate::raft::Time;
+use crate::sorted::SortedMap;
 use crate::view::Frame;
 use crate::view::GUTTER;
-use std::collections::BTreeMap;
 
 /// Narrowest window: a fifth of a millisecond.
 pub const MIN_SPAN: u64 = 200;
@@ -153,7 +153,7 @@ pub enum Move {
 #[derive(Clone, Debug, Default)]
 pub struct Pointers {
     /// Each pressed pointer's x, by pointer id.
-    fingers: BTreeMap<i32, f64>,
+    fingers: SortedMap<i32, f64>,
     gesture: Option<Gesture>,
 }
 

@@ -232,7 +232,7 @@ fn fault_texts(fault: Fault) -> (&'static str, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeSet;
+    use crate::sorted::SortedSet;
 
     fn every_rule() -> Vec<Rule> {
         let mut all = Rule::CORRECT.to_vec();
@@ -242,7 +242,7 @@ mod tests {
 
     #[test]
     fn every_rule_has_its_own_paragraph_with_something_in_each_part() {
-        let mut seen = BTreeSet::new();
+        let mut seen = SortedSet::new();
         for rule in every_rule() {
             let e = explain_rule(rule);
             for (part, text) in [
@@ -266,8 +266,8 @@ mod tests {
                 "{rule:?} repeats another rule's paragraph"
             );
         }
-        let says: BTreeSet<&str> = every_rule().iter().map(|r| explain_rule(*r).says).collect();
-        let without: BTreeSet<&str> = every_rule()
+        let says: SortedSet<&str> = every_rule().iter().map(|r| explain_rule(*r).says).collect();
+        let without: SortedSet<&str> = every_rule()
             .iter()
             .map(|r| explain_rule(*r).without_it)
             .collect();
