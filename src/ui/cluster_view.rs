@@ -12,6 +12,7 @@ use crate::app::Selection;
 use crate::raft::{NodeId, Time};
 use crate::scenario::Focus;
 use crate::sim::MessageId;
+use crate::view::fixed;
 use crate::view::{
     self, ring_style, ClusterLayout, Kind, Link, MessageDot, MessagePath, NodeCard, Place, ARC_R,
     CLUSTER_HEIGHT, CLUSTER_WIDTH, LABEL_LINE, NODE_R,
@@ -205,7 +206,7 @@ fn message_view(lab: Lab, stage: MessageStage, m: MessageDot, path: MessagePath)
             } else {
                 path.at(m.progress(now.get()))
             };
-            format!("translate({x:.1} {y:.1})")
+            format!("translate({x} {y})", x = fixed(x, 1), y = fixed(y, 1))
         }
     };
     let class = format!(
@@ -317,7 +318,7 @@ fn NodeGlyph(
             data-node=id.to_string()
             data-role=move || kind().class().to_string()
             data-term=read(|c| c.term.to_string())
-            transform={format!("translate({x:.1} {y:.1})")}
+            transform={format!("translate({x} {y})", x = fixed(x, 1), y = fixed(y, 1))}
             on:click=move |_| select()
         >
             // The button holds the disc and its role letter only: its name

@@ -30,6 +30,7 @@ mod timeline;
 
 pub use page::Page;
 
+use crate::view::fixed;
 use std::time::Duration;
 
 /// Installs the panic banner, mounts [`Page`] into `<body>`, and runs the
@@ -77,10 +78,11 @@ fn measure_speed() {
             let run = crate::check::throughput::steady_run(nodes, SPEED_SIM_SECONDS, 1);
             let wall = (performance.now() - started) / 1000.0;
             format!(
-                "nodes={nodes} sim_seconds={:.1} steps={} wall_seconds={wall:.3} sim_per_wall={:.0} checks={}",
-                run.sim_time.0 as f64 / 1e6,
+                "nodes={nodes} sim_seconds={} steps={} wall_seconds={} sim_per_wall={} checks={}",
+                fixed(run.sim_time.0 as f64 / 1e6, 1),
                 run.steps,
-                run.speed(wall),
+                fixed(wall, 3),
+                fixed(run.speed(wall), 0),
                 if run.verdict.is_ok() { "passed" } else { "FAILED" }
             )
         })

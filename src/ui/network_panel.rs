@@ -8,6 +8,7 @@ use super::status_line::StatusLine;
 use crate::app::App;
 use crate::raft::NodeId;
 use crate::sim::{Action, NetworkConfig};
+use crate::view::fixed;
 use leptos::prelude::*;
 
 /// The two groups of a split: the first `k` nodes, and the rest.
@@ -74,7 +75,7 @@ pub fn NetworkPanel() -> impl IntoView {
             </div>
             <p class="hint">"To cut a single link, one way or both, select it in the drawing."</p>
             <label class="slider">
-                <span>"Message loss " <output>{move || format!("{:.0} %", f64::from(loss()) / 10.0)}</output></span>
+                <span>"Message loss " <output>{move || format!("{} %", fixed(f64::from(loss()) / 10.0, 0))}</output></span>
                 <input type="range" min="0" max="500" step="10" aria-label="Message loss"
                     prop:value=move || loss().to_string()
                     on:change=move |ev| {
@@ -83,7 +84,7 @@ pub fn NetworkPanel() -> impl IntoView {
                     } />
             </label>
             <label class="slider">
-                <span>"Duplication " <output>{move || format!("{:.0} %", f64::from(dup()) / 10.0)}</output></span>
+                <span>"Duplication " <output>{move || format!("{} %", fixed(f64::from(dup()) / 10.0, 0))}</output></span>
                 <input type="range" min="0" max="500" step="10" aria-label="Duplication"
                     prop:value=move || dup().to_string()
                     on:change=move |ev| {

@@ -11,6 +11,7 @@ use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
 use crate::app::{App, Shared};
 use crate::sim::Session;
+use crate::view::fixed;
 use leptos::{html, prelude::*, task::spawn_local};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -71,8 +72,8 @@ fn import(lab: Lab, file: web_sys::File, status: RwSignal<String>) {
     let name = file.name();
     if file.size() > MAX_FILE_BYTES {
         status.set(format!(
-            "“{name}” is {:.0} KiB; a session file is at most 1,024 KiB. Nothing was changed.",
-            file.size() / 1024.0
+            "“{name}” is {} KiB; a session file is at most 1,024 KiB. Nothing was changed.",
+            fixed(file.size() / 1024.0, 0)
         ));
         return;
     }

@@ -81,6 +81,7 @@ pub use text::address::{
 pub use text::client_form::{
     checked_key, leader_choice_words, node_choice, node_id, write_op, LEADER_CHOICE, READ_MODES,
 };
+pub use text::fixed::{fixed, Fixed};
 pub use text::numbers::decimal;
 pub use text::rules::{explain_rule, RuleExplanation};
 pub use text::settings_form::{fault_line, typed_ms, typed_seed, typed_timing};

@@ -4,6 +4,7 @@
 use super::{Lab, TimelineState};
 use crate::raft::Time;
 use crate::ui::frame_loop;
+use crate::view::fixed;
 use crate::view::{self, OverviewMarks};
 use leptos::{html, prelude::*};
 
@@ -91,7 +92,7 @@ pub(super) fn OverviewStrip(state: TimelineState) -> impl IntoView {
 fn set_attributes(root: &web_sys::Element, selector: &str, attributes: &[(&str, f64)]) {
     if let Ok(Some(el)) = root.query_selector(selector) {
         for (name, value) in attributes {
-            let _ = el.set_attribute(name, &format!("{value:.1}"));
+            let _ = el.set_attribute(name, &fixed(*value, 1).to_string());
         }
     }
 }

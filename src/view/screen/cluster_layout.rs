@@ -6,6 +6,7 @@
 //! Also the drawing's caption in words.
 
 use crate::raft::NodeId;
+use crate::view::fixed;
 use crate::view::{groups_text, Link, LinkState};
 
 /// Width of the drawing, in SVG units.
@@ -385,7 +386,7 @@ impl MessagePath {
 /// `pathLength="1"`, or hides it when there is nothing to show.
 pub fn ring_style(fraction: Option<f64>) -> String {
     match fraction.filter(|f| *f > 0.0) {
-        Some(f) => format!("stroke-dashoffset:{:.4}", 1.0 - f.min(1.0)),
+        Some(f) => format!("stroke-dashoffset:{}", fixed(1.0 - f.min(1.0), 4)),
         None => "display:none".to_string(),
     }
 }

@@ -10,6 +10,7 @@
 
 use crate::raft::{LogIndex, MessageKind, NoLeaseReason, NodeId, PendingRead, Role, Rule, Time};
 use crate::sim::World;
+use crate::view::fixed;
 
 use crate::view::screen::results::mode_words;
 
@@ -157,8 +158,8 @@ pub fn node_details(world: &World, id: NodeId) -> Option<NodeDetails> {
             "drift",
             match drift {
                 0 => "0 ppm: keeps time exactly".to_string(),
-                d if d > 0 => format!("+{d} ppm: runs {:.3} % fast", d as f64 / 10_000.0),
-                d => format!("{d} ppm: runs {:.3} % slow", -d as f64 / 10_000.0),
+                d if d > 0 => format!("+{d} ppm: runs {} % fast", fixed(d as f64 / 10_000.0, 3)),
+                d => format!("{d} ppm: runs {} % slow", fixed(-d as f64 / 10_000.0, 3)),
             },
         ),
     ];

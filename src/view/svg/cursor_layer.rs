@@ -7,6 +7,7 @@
 
 use super::swimlane::{family, Frame, GUTTER, RULER};
 use crate::raft::Time;
+use crate::view::fixed;
 use crate::view::history::lane_window::{LaneWindow, Traffic};
 use std::fmt::Write;
 
@@ -38,9 +39,10 @@ impl CursorLayer {
         if window.known_until > cursor && to > from {
             let _ = write!(
                 lanes,
-                r#"<rect class="future-veil" x="{from:.1}" y="{RULER}" width="{:.1}" height="{:.1}"/>"#,
-                to - from,
-                h - RULER
+                r#"<rect class="future-veil" x="{from}" y="{RULER}" width="{}" height="{}"/>"#,
+                fixed(to - from, 1),
+                fixed(h - RULER, 1),
+                from = fixed(from, 1)
             );
         }
         if let Traffic::Arrows(arrows) = &window.traffic {
@@ -55,10 +57,10 @@ impl CursorLayer {
                 let (x2, y2) = (frame.x(a.end), frame.lane_y(a.to));
                 let _ = write!(
                     lanes,
-                    r#"<circle class="in-air {}" cx="{:.1}" cy="{:.1}" r="3.5"><title>{} {} → {}, sent {}, in the air</title></circle>"#,
+                    r#"<circle class="in-air {}" cx="{}" cy="{}" r="3.5"><title>{} {} → {}, sent {}, in the air</title></circle>"#,
                     family(a.kind),
-                    x1 + (x2 - x1) * f,
-                    y1 + (y2 - y1) * f,
+                    fixed(x1 + (x2 - x1) * f, 1),
+                    fixed(y1 + (y2 - y1) * f, 1),
                     a.kind.label(),
                     a.from,
                     a.to,
@@ -70,8 +72,10 @@ impl CursorLayer {
         if (GUTTER..=w).contains(&px) {
             let _ = write!(
                 playhead,
-                r#"<line class="playhead" x1="{px:.1}" y1="0" x2="{px:.1}" y2="{h:.0}"/><path class="playhead-grip" d="M{:.1} 0 h12 l-6 8 z"/>"#,
-                px - 6.0
+                r#"<line class="playhead" x1="{px}" y1="0" x2="{px}" y2="{h}"/><path class="playhead-grip" d="M{} 0 h12 l-6 8 z"/>"#,
+                fixed(px - 6.0, 1),
+                px = fixed(px, 1),
+                h = fixed(h, 0)
             );
         }
         CursorLayer { lanes, playhead }
@@ -97,9 +101,10 @@ mod tests {
         let window = lanes.window(Time::ZERO, end, 944, true);
         let layer = CursorLayer::at(&window, &f, cursor);
         let px = f.x(cursor);
-        assert!(layer
-            .lanes
-            .starts_with(&format!(r#"<rect class="future-veil" x="{px:.1}""#)));
+        assert!(layer.lanes.starts_with(&format!(
+            r#"<rect class="future-veil" x="{px}""#,
+            px = fixed(px, 1)
+        )));
         let Traffic::Arrows(arrows) = &window.traffic else {
             panic!("300 ms fit as arrows");
         };
@@ -109,9 +114,10 @@ mod tests {
             layer.lanes.matches("<circle class=\"in-air").count(),
             flying
         );
-        assert!(layer
-            .playhead
-            .starts_with(&format!(r#"<line class="playhead" x1="{px:.1}""#)));
+        assert!(layer.playhead.starts_with(&format!(
+            r#"<line class="playhead" x1="{px}""#,
+            px = fixed(px, 1)
+        )));
 
         // The rest of the drawing does not depend on the playhead: the
         // whole drawing is the base with this layer in its two groups.
@@ -146,8 +152,8 @@ mod tests {
         let earlier = CursorLayer::at(&window, &f, Time(end.0 / 2));
         assert!(
             earlier.lanes.contains(&format!(
-                r#"width="{:.1}""#,
-                f.x(end) - f.x(Time(end.0 / 2))
+                r#"width="{}""#,
+                fixed(f.x(end) - f.x(Time(end.0 / 2)), 1)
             )),
             "the veil ends where the history does: {}",
             earlier.lanes

@@ -6,6 +6,7 @@
 
 use super::swimlane::short_time;
 use crate::raft::Time;
+use crate::view::fixed;
 use crate::view::history::lane_window::Overview;
 use crate::view::OVERVIEW;
 use std::fmt::Write;
@@ -55,49 +56,51 @@ pub fn overview_svg(o: &Overview, marks: OverviewMarks, width: f64) -> String {
     let mut s = String::with_capacity(8 * 1024);
     let _ = write!(
         s,
-        r#"<svg class="overview" xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{OVERVIEW}" viewBox="0 0 {width:.0} {OVERVIEW}" aria-hidden="true"><rect class="ov-bg" x="0" y="0" width="{width:.0}" height="{OVERVIEW}"/>"#
+        r#"<svg class="overview" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{OVERVIEW}" viewBox="0 0 {width} {OVERVIEW}" aria-hidden="true"><rect class="ov-bg" x="0" y="0" width="{width}" height="{OVERVIEW}"/>"#,
+        width = fixed(width, 0)
     );
     for (a, b) in &o.leaderless {
         let _ = write!(
             s,
-            r#"<rect class="ov-election" x="{:.1}" y="6" width="{:.1}" height="20"><title>no leader from {a} to {b}</title></rect>"#,
-            x(*a),
-            (x(*b) - x(*a)).max(1.5)
+            r#"<rect class="ov-election" x="{}" y="6" width="{}" height="20"><title>no leader from {a} to {b}</title></rect>"#,
+            fixed(x(*a), 1),
+            fixed((x(*b) - x(*a)).max(1.5), 1)
         );
     }
     for r in &o.reigns {
         let (x1, x2) = (x(r.from), x(r.to));
         let _ = write!(
             s,
-            r#"<rect class="ov-reign n{}" x="{x1:.1}" y="8" width="{:.1}" height="16"><title>{} led term {} from {} to {}</title></rect>"#,
+            r#"<rect class="ov-reign n{}" x="{x1}" y="8" width="{}" height="16"><title>{} led term {} from {} to {}</title></rect>"#,
             r.node.0 % 9,
-            (x2 - x1).max(1.0),
+            fixed((x2 - x1).max(1.0), 1),
             r.node,
             r.term,
             r.from,
-            r.to
+            r.to,
+            x1 = fixed(x1, 1)
         );
         let label = format!("{} · T{}", r.node, r.term);
         if x2 - x1 > 8.0 * label.chars().count() as f64 {
             let _ = write!(
                 s,
-                r#"<text class="ov-label" x="{:.1}" y="20">{label}</text>"#,
-                x1 + 4.0
+                r#"<text class="ov-label" x="{}" y="20">{label}</text>"#,
+                fixed(x1 + 4.0, 1)
             );
         }
     }
     for a in &o.actions {
         let _ = write!(
             s,
-            r#"<path class="ov-action" d="M{:.1} 0 h8 l-4 6 z"/>"#,
-            x(*a) - 4.0
+            r#"<path class="ov-action" d="M{} 0 h8 l-4 6 z"/>"#,
+            fixed(x(*a) - 4.0, 1)
         );
     }
     for v in &o.violations {
         let _ = write!(
             s,
-            r#"<rect class="ov-violation" x="{:.1}" y="2" width="3" height="28"/>"#,
-            x(*v) - 1.5
+            r#"<rect class="ov-violation" x="{}" y="2" width="3" height="28"/>"#,
+            fixed(x(*v) - 1.5, 1)
         );
     }
     let OverviewMarks {
@@ -107,11 +110,14 @@ pub fn overview_svg(o: &Overview, marks: OverviewMarks, width: f64) -> String {
     } = marks;
     let _ = write!(
         s,
-        r#"<rect class="ov-view" x="{view_x:.1}" y="1" width="{view_width:.1}" height="{:.0}"/><line class="ov-playhead" x1="{playhead_x:.1}" y1="0" x2="{playhead_x:.1}" y2="{OVERVIEW}"/><text class="ov-end" x="{:.1}" y="{:.0}" text-anchor="end">{}</text></svg>"#,
-        OVERVIEW - 2.0,
-        width - 2.0,
-        OVERVIEW - 3.0,
-        short_time(o.end.0)
+        r#"<rect class="ov-view" x="{view_x}" y="1" width="{view_width}" height="{}"/><line class="ov-playhead" x1="{playhead_x}" y1="0" x2="{playhead_x}" y2="{OVERVIEW}"/><text class="ov-end" x="{}" y="{}" text-anchor="end">{}</text></svg>"#,
+        fixed(OVERVIEW - 2.0, 0),
+        fixed(width - 2.0, 1),
+        fixed(OVERVIEW - 3.0, 0),
+        short_time(o.end.0),
+        view_x = fixed(view_x, 1),
+        view_width = fixed(view_width, 1),
+        playhead_x = fixed(playhead_x, 1)
     );
     s
 }
@@ -139,7 +145,7 @@ mod tests {
         assert!(svg.contains(&format!("{leader} · T1")));
         assert!(svg.contains(r#"class="ov-election""#));
         let x1 = 1_000_000.0 / o.end.0 as f64 * 800.0;
-        assert!(svg.contains(&format!(r#"class="ov-view" x="{x1:.1}""#)));
+        assert!(svg.contains(&format!(r#"class="ov-view" x="{x1}""#, x1 = fixed(x1, 1))));
     }
 
     #[test]

@@ -12,6 +12,7 @@
 
 use super::cursor_layer::{CursorLayer, LANES_LAYER, PLAYHEAD_LAYER};
 use crate::raft::{MessageKind, NodeId, Time};
+use crate::view::fixed;
 use crate::view::history::lane_window::{ClientTraffic, LaneWindow, Traffic};
 use crate::view::history::lanes::{ArrowEnd, LaneMarkKind, LaneRole, OpEnd};
 use std::fmt::Write;
@@ -86,9 +87,9 @@ pub fn short_time(us: u64) -> String {
     } else if us < 1_000 {
         format!("{us} µs")
     } else if us < 1_000_000 {
-        trim(format!("{:.3}", us as f64 / 1_000.0)) + " ms"
+        trim(fixed(us as f64 / 1_000.0, 3).to_string()) + " ms"
     } else if us < 60_000_000 {
-        trim(format!("{:.3}", us as f64 / 1_000_000.0)) + " s"
+        trim(fixed(us as f64 / 1_000_000.0, 3).to_string()) + " s"
     } else {
         let s = us / 1_000_000;
         match s % 60 {
@@ -198,7 +199,9 @@ fn drawing(window: &LaneWindow, frame: &Frame, layer: &CursorLayer) -> String {
     let (w, h) = (frame.width, frame.height());
     let _ = write!(
         s,
-        r#"<svg class="swimlanes" xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" aria-hidden="true">"#
+        r#"<svg class="swimlanes" xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" aria-hidden="true">"#,
+        w = fixed(w, 0),
+        h = fixed(h, 0)
     );
     ruler(&mut s, frame);
     lanes(&mut s, frame);
@@ -207,9 +210,10 @@ fn drawing(window: &LaneWindow, frame: &Frame, layer: &CursorLayer) -> String {
         let (x1, x2) = (frame.x(a), frame.x(b));
         let _ = write!(
             s,
-            r#"<rect class="focus-span" x="{x1:.1}" y="{RULER}" width="{:.1}" height="{:.1}"><title>what the caption is about: {a} to {b}</title></rect>"#,
-            (x2 - x1).max(2.0),
-            h - RULER
+            r#"<rect class="focus-span" x="{x1}" y="{RULER}" width="{}" height="{}"><title>what the caption is about: {a} to {b}</title></rect>"#,
+            fixed((x2 - x1).max(2.0), 1),
+            fixed(h - RULER, 1),
+            x1 = fixed(x1, 1)
         );
     }
     for c in &window.cuts {
@@ -217,10 +221,12 @@ fn drawing(window: &LaneWindow, frame: &Frame, layer: &CursorLayer) -> String {
         let y = frame.lane_y(c.node) - LANE / 2.0;
         let _ = write!(
             s,
-            r#"<rect class="cut" x="{x1:.1}" y="{y:.1}" width="{:.1}" height="{LANE}"><title>{} cut off from {} link(s)</title></rect>"#,
-            (x2 - x1).max(1.0),
+            r#"<rect class="cut" x="{x1}" y="{y}" width="{}" height="{LANE}"><title>{} cut off from {} link(s)</title></rect>"#,
+            fixed((x2 - x1).max(1.0), 1),
             c.node,
-            c.links
+            c.links,
+            x1 = fixed(x1, 1),
+            y = fixed(y, 1)
         );
     }
     for r in &window.roles {
@@ -230,18 +236,20 @@ fn drawing(window: &LaneWindow, frame: &Frame, layer: &CursorLayer) -> String {
         if r.role == LaneRole::Down {
             let _ = write!(
                 s,
-                r#"<g class="crash"><line x1="{x1:.1}" y1="{:.1}" x2="{x2:.1}" y2="{:.1}" class="crash-gap"/><path d="M{:.1} {:.1} l8 8 m0 -8 l-8 8" class="crash-cross"/></g>"#,
-                y,
-                y,
-                x1 - 4.0,
-                y - 4.0
+                r#"<g class="crash"><line x1="{x1}" y1="{}" x2="{x2}" y2="{}" class="crash-gap"/><path d="M{} {} l8 8 m0 -8 l-8 8" class="crash-cross"/></g>"#,
+                fixed(y, 1),
+                fixed(y, 1),
+                fixed(x1 - 4.0, 1),
+                fixed(y - 4.0, 1),
+                x1 = fixed(x1, 1),
+                x2 = fixed(x2, 1)
             );
             if width > 70.0 {
                 let _ = write!(
                     s,
-                    r#"<text class="lane-note" x="{:.1}" y="{:.1}">crashed</text>"#,
-                    x1 + 10.0,
-                    y - 4.0
+                    r#"<text class="lane-note" x="{}" y="{}">crashed</text>"#,
+                    fixed(x1 + 10.0, 1),
+                    fixed(y - 4.0, 1)
                 );
             }
             continue;
@@ -249,19 +257,21 @@ fn drawing(window: &LaneWindow, frame: &Frame, layer: &CursorLayer) -> String {
         let bar = role_height(r.role);
         let _ = write!(
             s,
-            r#"<rect class="role {}" x="{x1:.1}" y="{:.1}" width="{width:.1}" height="{bar}"><title>{} {} in term {}</title></rect>"#,
+            r#"<rect class="role {}" x="{x1}" y="{}" width="{width}" height="{bar}"><title>{} {} in term {}</title></rect>"#,
             role_class(r.role),
-            y - bar / 2.0,
+            fixed(y - bar / 2.0, 1),
             r.node,
             r.role.words(),
-            r.term
+            r.term,
+            x1 = fixed(x1, 1),
+            width = fixed(width, 1)
         );
         if width > 34.0 && r.role != LaneRole::Outside {
             let _ = write!(
                 s,
-                r#"<text class="term" x="{:.1}" y="{:.1}">T{}</text>"#,
-                x1 + 3.0,
-                y - bar / 2.0 - 2.0,
+                r#"<text class="term" x="{}" y="{}">T{}</text>"#,
+                fixed(x1 + 3.0, 1),
+                fixed(y - bar / 2.0 - 2.0, 1),
                 r.term
             );
         }
@@ -285,7 +295,9 @@ fn clip_open(s: &mut String, frame: &Frame) {
     let (w, h) = (frame.width - GUTTER, frame.height());
     let _ = write!(
         s,
-        r#"<svg class="lanes-clip" x="{GUTTER}" y="0" width="{w:.1}" height="{h:.1}" viewBox="{GUTTER} 0 {w:.1} {h:.1}">"#
+        r#"<svg class="lanes-clip" x="{GUTTER}" y="0" width="{w}" height="{h}" viewBox="{GUTTER} 0 {w} {h}">"#,
+        w = fixed(w, 1),
+        h = fixed(h, 1)
     );
 }
 
@@ -295,19 +307,20 @@ fn ruler(s: &mut String, frame: &Frame) {
     let first = frame.from.0.div_ceil(step) * step;
     let _ = write!(
         s,
-        r#"<rect class="ruler" x="0" y="0" width="{:.0}" height="{RULER}"/>"#,
-        frame.width
+        r#"<rect class="ruler" x="0" y="0" width="{}" height="{RULER}"/>"#,
+        fixed(frame.width, 0)
     );
     let mut t = first;
     while t <= frame.to.0 {
         let x = frame.x(Time(t));
         let _ = write!(
             s,
-            r#"<line class="tick" x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}"/><text class="tick-label" x="{:.1}" y="15">{}</text>"#,
-            RULER - 6.0,
-            frame.height(),
-            x + 3.0,
-            short_time(t)
+            r#"<line class="tick" x1="{x}" y1="{}" x2="{x}" y2="{}"/><text class="tick-label" x="{}" y="15">{}</text>"#,
+            fixed(RULER - 6.0, 1),
+            fixed(frame.height(), 1),
+            fixed(x + 3.0, 1),
+            short_time(t),
+            x = fixed(x, 1)
         );
         t += step;
     }
@@ -318,18 +331,20 @@ fn lanes(s: &mut String, frame: &Frame) {
         let y = RULER + LANE * i as f64;
         let _ = write!(
             s,
-            r#"<rect class="lane {}" x="0" y="{y:.1}" width="{:.0}" height="{LANE}"/><text class="lane-label" x="8" y="{:.1}">{node}</text>"#,
+            r#"<rect class="lane {}" x="0" y="{y}" width="{}" height="{LANE}"/><text class="lane-label" x="8" y="{}">{node}</text>"#,
             if i % 2 == 0 { "even" } else { "odd" },
-            frame.width,
-            y + LANE / 2.0 + 5.0
+            fixed(frame.width, 0),
+            fixed(y + LANE / 2.0 + 5.0, 1),
+            y = fixed(y, 1)
         );
     }
     let y = RULER + LANE * frame.nodes.len() as f64;
     let _ = write!(
         s,
-        r#"<rect class="lane client" x="0" y="{y:.1}" width="{:.0}" height="{LANE}"/><text class="lane-label" x="8" y="{:.1}">Client</text>"#,
-        frame.width,
-        y + LANE / 2.0 + 5.0
+        r#"<rect class="lane client" x="0" y="{y}" width="{}" height="{LANE}"/><text class="lane-label" x="8" y="{}">Client</text>"#,
+        fixed(frame.width, 0),
+        fixed(y + LANE / 2.0 + 5.0, 1),
+        y = fixed(y, 1)
     );
 }
 
@@ -359,9 +374,9 @@ fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame) {
             let total: u64 = counts.iter().map(|c| u64::from(*c)).sum();
             let _ = write!(
                 s,
-                r#"<text class="density-note" x="{:.1}" y="{:.1}">{total} messages, drawn as density: zoom in to see each one</text>"#,
-                GUTTER + 8.0,
-                RULER + 12.0
+                r#"<text class="density-note" x="{}" y="{}">{total} messages, drawn as density: zoom in to see each one</text>"#,
+                fixed(GUTTER + 8.0, 1),
+                fixed(RULER + 12.0, 1)
             );
         }
         Traffic::Arrows(arrows) => {
@@ -391,7 +406,7 @@ fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame) {
                 };
                 let _ = write!(
                     s,
-                    r#"<line class="{class}" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}"{head}><title>{} {} → {}, sent {}{}</title></line>"#,
+                    r#"<line class="{class}" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"{head}><title>{} {} → {}, sent {}{}</title></line>"#,
                     a.kind.label(),
                     a.from,
                     a.to,
@@ -400,7 +415,11 @@ fn traffic(s: &mut String, window: &LaneWindow, frame: &Frame) {
                         ArrowEnd::Delivered => format!(", arrived {}", a.end),
                         ArrowEnd::Lost => format!(", lost {}", a.end),
                         ArrowEnd::InFlight => format!(", due {}", a.end),
-                    }
+                    },
+                    x1 = fixed(x1, 1),
+                    y1 = fixed(y1, 1),
+                    x2 = fixed(x2, 1),
+                    y2 = fixed(y2, 1)
                 );
             }
             bulk.write(s);
@@ -428,7 +447,14 @@ impl BulkArrows {
 
     fn add(&mut self, flying: bool, head: bool, (x1, y1): (f64, f64), (x2, y2): (f64, f64)) {
         let (line, heads) = &mut self.looks[usize::from(flying)];
-        let _ = write!(line, "M{x1:.1} {y1:.1}L{x2:.1} {y2:.1}");
+        let _ = write!(
+            line,
+            "M{x1} {y1}L{x2} {y2}",
+            x1 = fixed(x1, 1),
+            y1 = fixed(y1, 1),
+            x2 = fixed(x2, 1),
+            y2 = fixed(y2, 1)
+        );
         let len = (x2 - x1).hypot(y2 - y1);
         if head && len >= 1.0 {
             // The markers' triangle: 6 long, 6 wide, tip just past the end.
@@ -436,13 +462,13 @@ impl BulkArrows {
             let (bx, by) = (x2 - 5.5 * ux, y2 - 5.5 * uy);
             let _ = write!(
                 heads,
-                "M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z",
-                x2 + 0.5 * ux,
-                y2 + 0.5 * uy,
-                bx - 3.0 * uy,
-                by + 3.0 * ux,
-                bx + 3.0 * uy,
-                by - 3.0 * ux
+                "M{} {}L{} {}L{} {}Z",
+                fixed(x2 + 0.5 * ux, 1),
+                fixed(y2 + 0.5 * uy, 1),
+                fixed(bx - 3.0 * uy, 1),
+                fixed(by + 3.0 * ux, 1),
+                fixed(bx + 3.0 * uy, 1),
+                fixed(by - 3.0 * ux, 1)
             );
         }
     }
@@ -457,9 +483,9 @@ impl BulkArrows {
         };
         let _ = write!(
             self.crosses[at].1,
-            "M{:.1} {:.1}l6 6m0 -6l-6 6",
-            x - 3.0,
-            y - 3.0
+            "M{} {}l6 6m0 -6l-6 6",
+            fixed(x - 3.0, 1),
+            fixed(y - 3.0, 1)
         );
     }
 
@@ -495,10 +521,11 @@ fn client(s: &mut String, window: &LaneWindow, frame: &Frame) {
                 if *stale > 0 {
                     let _ = write!(
                         s,
-                        r#"<rect class="op stale" x="{x:.1}" y="{:.1}" width="{:.2}" height="{:.1}"><title>{stale} stale read(s)</title></rect>"#,
-                        y - LANE / 2.0 + 2.0,
-                        col.max(2.0),
-                        LANE - 4.0
+                        r#"<rect class="op stale" x="{x}" y="{}" width="{}" height="{}"><title>{stale} stale read(s)</title></rect>"#,
+                        fixed(y - LANE / 2.0 + 2.0, 1),
+                        fixed(col.max(2.0), 2),
+                        fixed(LANE - 4.0, 1),
+                        x = fixed(x, 1)
                     );
                 }
             }
@@ -519,17 +546,18 @@ fn client(s: &mut String, window: &LaneWindow, frame: &Frame) {
                 };
                 let _ = write!(
                     s,
-                    r#"<rect class="op {class}" x="{x1:.1}" y="{:.1}" width="{:.1}" height="8"><title>{}</title></rect>"#,
-                    y + row - 4.0,
-                    (x2 - x1).max(2.0),
-                    esc(&o.words)
+                    r#"<rect class="op {class}" x="{x1}" y="{}" width="{}" height="8"><title>{}</title></rect>"#,
+                    fixed(y + row - 4.0, 1),
+                    fixed((x2 - x1).max(2.0), 1),
+                    esc(&o.words),
+                    x1 = fixed(x1, 1)
                 );
                 if x2 - x1 > 7.0 * o.words.chars().count() as f64 {
                     let _ = write!(
                         s,
-                        r#"<text class="op-label" x="{:.1}" y="{:.1}">{}</text>"#,
-                        x1 + 2.0,
-                        y + row - 5.0,
+                        r#"<text class="op-label" x="{}" y="{}">{}</text>"#,
+                        fixed(x1 + 2.0, 1),
+                        fixed(y + row - 5.0, 1),
                         esc(&o.words)
                     );
                 }
@@ -540,16 +568,18 @@ fn client(s: &mut String, window: &LaneWindow, frame: &Frame) {
                         .unwrap_or(GUTTER);
                     let _ = write!(
                         s,
-                        r#"<path class="missed" d="M{x1:.1} {:.1} C{:.1} {:.1} {:.1} {:.1} {target:.1} {:.1}"><title>this read missed write #{}</title></path><text class="stale-label" x="{:.1}" y="{:.1}">stale</text>"#,
-                        y + row,
-                        (x1 + target) / 2.0,
-                        y - LANE / 2.0,
-                        (x1 + target) / 2.0,
-                        y - LANE / 2.0,
-                        y + row,
+                        r#"<path class="missed" d="M{x1} {} C{} {} {} {} {target} {}"><title>this read missed write #{}</title></path><text class="stale-label" x="{}" y="{}">stale</text>"#,
+                        fixed(y + row, 1),
+                        fixed((x1 + target) / 2.0, 1),
+                        fixed(y - LANE / 2.0, 1),
+                        fixed((x1 + target) / 2.0, 1),
+                        fixed(y - LANE / 2.0, 1),
+                        fixed(y + row, 1),
                         missed.map_or("?".to_string(), |m| m.to_string()),
-                        x2 + 3.0,
-                        y + row + 4.0
+                        fixed(x2 + 3.0, 1),
+                        fixed(y + row + 4.0, 1),
+                        x1 = fixed(x1, 1),
+                        target = fixed(target, 1)
                     );
                 }
             }
@@ -559,7 +589,14 @@ fn client(s: &mut String, window: &LaneWindow, frame: &Frame) {
 
 /// Adds a bar (a closed rectangle) to the path data `d`.
 fn bar_path(d: &mut String, x: f64, y: f64, width: f64, height: f64) {
-    let _ = write!(d, "M{x:.1} {y:.1}h{width:.2}v{height:.1}h-{width:.2}z");
+    let _ = write!(
+        d,
+        "M{x} {y}h{width}v{height}h-{width}z",
+        x = fixed(x, 1),
+        y = fixed(y, 1),
+        width = fixed(width, 2),
+        height = fixed(height, 1)
+    );
 }
 
 fn marks(s: &mut String, window: &LaneWindow, frame: &Frame) {
@@ -570,9 +607,9 @@ fn marks(s: &mut String, window: &LaneWindow, frame: &Frame) {
             LaneMarkKind::TimerFired { forced } => {
                 let _ = write!(
                     s,
-                    r#"<path class="mark timer" d="M{:.1} {:.1} l4 -7 l4 7 z"><title>{} election timer {}</title></path>"#,
-                    x - 4.0,
-                    y - 9.0,
+                    r#"<path class="mark timer" d="M{} {} l4 -7 l4 7 z"><title>{} election timer {}</title></path>"#,
+                    fixed(x - 4.0, 1),
+                    fixed(y - 9.0, 1),
                     m.node.map(|n| n.to_string()).unwrap_or_default(),
                     if *forced { "forced" } else { "fired" }
                 );
@@ -580,39 +617,42 @@ fn marks(s: &mut String, window: &LaneWindow, frame: &Frame) {
             LaneMarkKind::ElectedLeader { term } => {
                 let _ = write!(
                     s,
-                    r#"<text class="mark won" x="{:.1}" y="{:.1}">★<title>{} won the election for term {term}</title></text>"#,
-                    x - 6.0,
-                    y - 6.0,
+                    r#"<text class="mark won" x="{}" y="{}">★<title>{} won the election for term {term}</title></text>"#,
+                    fixed(x - 6.0, 1),
+                    fixed(y - 6.0, 1),
                     m.node.map(|n| n.to_string()).unwrap_or_default()
                 );
             }
             LaneMarkKind::Membership { config } => {
                 let _ = write!(
                     s,
-                    r#"<path class="mark membership" d="M{x:.1} {:.1} l5 5 l-5 5 l-5 -5 z"><title>new configuration: {}</title></path><text class="mark-label" x="{:.1}" y="{:.1}">{}</text>"#,
-                    y - 5.0,
+                    r#"<path class="mark membership" d="M{x} {} l5 5 l-5 5 l-5 -5 z"><title>new configuration: {}</title></path><text class="mark-label" x="{}" y="{}">{}</text>"#,
+                    fixed(y - 5.0, 1),
                     esc(config),
-                    x + 7.0,
-                    y + 12.0,
-                    esc(config)
+                    fixed(x + 7.0, 1),
+                    fixed(y + 12.0, 1),
+                    esc(config),
+                    x = fixed(x, 1)
                 );
             }
             LaneMarkKind::UserAction { words } => {
                 let _ = write!(
                     s,
-                    r#"<path class="mark action" d="M{:.1} {:.1} h10 l-5 7 z"><title>your action: {}</title></path>"#,
-                    x - 5.0,
-                    y - LANE / 2.0 + 1.0,
+                    r#"<path class="mark action" d="M{} {} h10 l-5 7 z"><title>your action: {}</title></path>"#,
+                    fixed(x - 5.0, 1),
+                    fixed(y - LANE / 2.0 + 1.0, 1),
                     esc(words)
                 );
             }
             LaneMarkKind::Violation { words } => {
                 let _ = write!(
                     s,
-                    r#"<g class="mark violation"><circle cx="{x:.1}" cy="{y:.1}" r="7"/><text x="{:.1}" y="{:.1}">!</text><title>{} broken</title></g>"#,
-                    x - 2.0,
-                    y + 4.0,
-                    esc(words)
+                    r#"<g class="mark violation"><circle cx="{x}" cy="{y}" r="7"/><text x="{}" y="{}">!</text><title>{} broken</title></g>"#,
+                    fixed(x - 2.0, 1),
+                    fixed(y + 4.0, 1),
+                    esc(words),
+                    x = fixed(x, 1),
+                    y = fixed(y, 1)
                 );
             }
         }

@@ -5,6 +5,7 @@
 pub(in crate::view) mod action_words;
 pub(in crate::view) mod address;
 pub(in crate::view) mod client_form;
+pub(in crate::view) mod fixed;
 pub(in crate::view) mod numbers;
 pub(in crate::view) mod rules;
 pub(in crate::view) mod settings_form;
