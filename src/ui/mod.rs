@@ -18,6 +18,7 @@ mod lessons_panel;
 mod logs_panel;
 mod membership_panel;
 mod network_panel;
+mod on_screen;
 mod page;
 mod panic_banner;
 mod present;
@@ -71,13 +72,14 @@ fn measure_speed() {
         return;
     };
     crate::check::throughput::steady_run(5, 20, 2);
-    let lines: Vec<String> = [5u8, 9]
-        .into_iter()
-        .map(|nodes| {
-            let started = performance.now();
-            let run = crate::check::throughput::steady_run(nodes, SPEED_SIM_SECONDS, 1);
-            let wall = (performance.now() - started) / 1000.0;
-            format!(
+    let lines: Vec<String> =
+        [5u8, 9]
+            .into_iter()
+            .map(|nodes| {
+                let started = performance.now();
+                let run = crate::check::throughput::steady_run(nodes, SPEED_SIM_SECONDS, 1);
+                let wall = (performance.now() - started) / 1000.0;
+                format!(
                 "nodes={nodes} sim_seconds={} steps={} wall_seconds={} sim_per_wall={} checks={}",
                 fixed(run.sim_time.0 as f64 / 1e6, 1),
                 run.steps,
@@ -85,8 +87,8 @@ fn measure_speed() {
                 fixed(run.speed(wall), 0),
                 if run.verdict.is_ok() { "passed" } else { "FAILED" }
             )
-        })
-        .collect();
+            })
+            .collect();
     let _ = js_sys::Reflect::set(&window, &"raftlabSpeed".into(), &lines.join("\n").into());
 }
 

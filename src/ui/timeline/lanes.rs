@@ -4,6 +4,7 @@
 
 use super::{Lab, TimelineState};
 use crate::ui::frame_loop;
+use crate::ui::on_screen::on_screen;
 use crate::view::{
     self, CursorLayer, Frame, LaneWindow, Move, Pointers, WheelBatch, LANES_LAYER, PLAYHEAD_LAYER,
 };
@@ -66,9 +67,15 @@ pub(super) fn SwimlaneView(state: TimelineState) -> impl IntoView {
     // The window is drawn once (`swimlane_base`) and again only when what
     // it shows changes; a step or a seek inside it changes the cursor layer
     // alone, a handful of elements.
+    // Out of view (scrolled away), nothing is drawn: the effect then
+    // follows nothing but the view, and draws the present when it returns.
     let base = StoredValue::new(None::<(BaseKey, LaneWindow)>);
     let layer = StoredValue::new(CursorLayer::default());
+    let seen = on_screen(lanes_box);
     Effect::new(move |_| {
+        if !seen.get() {
+            return;
+        }
         let f = state.frame(lab);
         let now = lab.panels_now.get();
         let beats = state.heartbeats.get();
