@@ -7,24 +7,26 @@ use crate::raft::Time;
 use crate::view::{self, Cadence, ClusterFrame, NodeCard, PanelsFrame};
 
 /// While playing, the cluster is drawn this often (wall-clock milliseconds):
-/// 30 times a second, the rate of video. The simulation still runs every
-/// frame; only the drawing waits. Without a GPU, any change to the page
-/// costs the browser's main thread a frame's worth of style, layout, paint
-/// and compositing (about 2 ms with this page on the benchmark machine), so
-/// drawing on every frame of a 60 Hz screen kept it busy 22 to 29 % of the
-/// time, where every other frame takes 17.6 to 20.7 % (README, "Benchmarks").
-/// Letting the browser's compositor glide the messages instead costs more:
-/// every animation started takes the main thread several milliseconds.
-pub const CLUSTER_EVERY_MS: f64 = 1000.0 / 30.0;
+/// 20 times a second, every third frame of a 60 Hz screen. The simulation
+/// still runs every frame; only the drawing waits. Without a GPU, any change
+/// to the page costs the browser's main thread a frame's worth of style,
+/// layout, paint and compositing (about 2 to 3 ms with this page on the
+/// benchmark machine): drawing on every frame of a 60 Hz screen kept it busy
+/// 22 to 29 % of the time, every other frame 15 to 17 %, every third frame
+/// 12 to 14 % (issue 25: at most 15 % while five nodes play; alternated runs
+/// in the README). What moves between drawings is slow at the speeds a
+/// class watches (an election timer's ring, a message's dot), and even
+/// steps of three frames keep it smooth. Letting the browser's compositor
+/// glide the messages instead costs more: every animation started takes
+/// the main thread several milliseconds.
+pub const CLUSTER_EVERY_MS: f64 = 1000.0 / 20.0;
 
 /// While playing, the heavier panels (the timeline, the event log, the
-/// logs, the results, the step counter) are drawn this often: on every
-/// third drawing of the cluster, 10 times a second, as often as anyone
-/// reads a changing line, and smooth enough for the timeline at the
-/// speeds a class watches. Every other drawing (15 a second) kept the main
-/// thread 1 to 3 points busier (issue 25: at most 15 % while five nodes
-/// play).
-pub const PANELS_EVERY_MS: f64 = 3.0 * CLUSTER_EVERY_MS;
+/// logs, the results, the step counter) are drawn this often: with every
+/// other drawing of the cluster, 10 times a second, as often as anyone
+/// reads a changing line, and smooth enough for the timeline at the speeds
+/// a class watches. 15 a second kept the main thread 1 to 3 points busier.
+pub const PANELS_EVERY_MS: f64 = 2.0 * CLUSTER_EVERY_MS;
 
 /// What to draw now. Empty when nothing is due.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -24,7 +24,7 @@ use leptos::prelude::*;
 pub struct Lab {
     app: StoredValue<App, LocalStorage>,
 
-    // ---- The cluster frame (up to 30 times a second while playing) ----
+    // ---- The cluster frame (up to 20 times a second while playing) ----
     /// Global simulated time as the cluster shows it.
     pub now: RwSignal<Time>,
     /// Node cards, in id order.

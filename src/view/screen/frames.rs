@@ -1,5 +1,5 @@
 //! One frame per redraw rate: everything the cluster shows
-//! ([`ClusterFrame`], drawn up to 30 times a second while playing) and
+//! ([`ClusterFrame`], drawn up to 20 times a second while playing) and
 //! everything the panels show ([`PanelsFrame`], 10 times a second), each
 //! built by one function from the world and its recorder. The shell copies
 //! a frame's fields into its signals, setting only those that changed.
