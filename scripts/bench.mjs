@@ -7,11 +7,14 @@
 //   - time from navigation to the first frame and to the first leader, on
 //     loopback and over a throttled network (10 Mbit/s, 40 ms round trip);
 //   - the simulation's speed in wasm (?selftest=speed);
-//   - 5 nodes playing at the default speed with the timeline shown: main
-//     thread busy % (DevTools Performance.getMetrics TaskDuration) and
-//     requestAnimationFrame frame times;
+//   - 5 nodes playing at the default speed, the page as it opens at
+//     1920x1080 (the swimlane starts just below the fold), then with the
+//     swimlane scrolled into view: main thread busy % (DevTools
+//     Performance.getMetrics TaskDuration) and requestAnimationFrame frame
+//     times;
 //   - 9 nodes after HISTORY_MINUTES of history built in the page: frame
-//     times while playing, seek and step-back latency, JS heap + wasm memory;
+//     times while playing, seek and step-back latency (seeks also with the
+//     swimlane in view), JS heap + wasm memory;
 //   - the timeline's frame times while zooming and panning that history;
 //   - where a step back's and a seek's main-thread time goes (a DevTools
 //     timeline trace of 20 step backs and 10 seeks, per action).
@@ -174,12 +177,14 @@ function printTable() {
     ['Simulation, wasm in Chromium, 9 nodes (sim s per wall s)', f(figures.wasm_sim_9, 0), '', undefined],
     ['First load, gzip -9, every file transferred (KB)', f(figures.load_total / 1000), '<= 500', figures.load_total <= 500_000],
     ['  of it, the least possible: the model alone, nothing drawn (wasm, gzip KB)', f(floor / 1000), '', undefined],
-    ['Playing 5 nodes at the default speed, timeline shown: main thread busy (%)', f(figures.play5_busy_percent), '<= 15', figures.play5_busy_percent <= 15],
+    ['Playing 5 nodes at the default speed, the page as it opens at 1920x1080: main thread busy (%)', f(figures.play5_busy_percent), '<= 15', figures.play5_busy_percent <= 15],
     ['  the same: frame time p95 (ms)', f(figures.play5_frames), '<= 16.7', onTime(figures.play5_frames)],
+    ['  the same with the swimlane scrolled into view: main thread busy (%)', f(figures.play5_in_view_busy_percent), '', undefined],
     [`Playing 9 nodes after ${minutes} min of history: frame time p95 (ms)`, f(figures.play9_history_frames), '<= 16.7', onTime(figures.play9_history_frames)],
     ['  the same: main thread busy (%)', f(figures.play9_history_busy_percent), '', undefined],
     [`Zooming and panning ${minutes} min of history: frame time p95 (ms)`, f(figures.timeline_gestures_frames), '<= 16.7', onTime(figures.timeline_gestures_frames)],
     [`Seek to any point of ${minutes} min (9 nodes), slowest of 30 (ms)`, f(figures.seek_ms), '< 40', figures.seek_ms < 40],
+    ['  the same with the swimlane scrolled into view (ms)', f(figures.seek_in_view_ms), '', undefined],
     ['One step back, slowest of 20 (ms)', f(figures.step_back_ms), '< 10', figures.step_back_ms < 10],
     [`Memory after ${minutes} min (9 nodes): JS heap + wasm (MB)`, f(figures.memory_mb), '< 100', figures.memory_mb < 100],
     ['First leader on screen after navigation, at 1x speed (ms)', f(figures.first_leader_ms_speed_1x, 0), '<= 1,000', figures.first_leader_ms_speed_1x <= 1_000],
@@ -260,7 +265,7 @@ try {
     await context.close();
   }
 
-  // 3. Five nodes playing at the default speed with the timeline shown.
+  // 3. Five nodes playing at the default speed, the page as it opens.
   {
     const { context, page } = await open(browser);
     await page.goto(server.origin + '/');
@@ -268,6 +273,11 @@ try {
     const { busy, frames } = await watch(page, 10);
     say('play5_busy_percent', busy.toFixed(1), busy);
     say('play5_frames', frameLine(frames), pct(frames, 95));
+    // The swimlane starts just below the fold at this size and is not drawn
+    // out of view; scrolled into view it is drawn 10 times a second.
+    await page.locator('.lanes-box').scrollIntoViewIfNeeded();
+    const inView = await watch(page, 10);
+    say('play5_in_view_busy_percent', `${inView.busy.toFixed(1)} (frame p95 ${ms(pct(inView.frames, 95))} ms)`, inView.busy);
     await context.close();
   }
 
@@ -285,16 +295,11 @@ try {
     await cdp.detach();
 
     const max = Number(await page.getByRole('slider', { name: 'Playhead' }).getAttribute('max'));
+    const seekSource = `const s = document.querySelector('input[aria-label="Playhead"]'); s.value = String(arg); s.dispatchEvent(new Event('input', { bubbles: true }));`;
     const seeks = [];
     for (let i = 0; i < 30; i++) {
       const to = Math.floor(((i * 7919) % 30) / 30 * max + max / 60);
-      seeks.push(
-        await settleTime(
-          page,
-          `const s = document.querySelector('input[aria-label="Playhead"]'); s.value = String(arg); s.dispatchEvent(new Event('input', { bubbles: true }));`,
-          to,
-        ),
-      );
+      seeks.push(await settleTime(page, seekSource, to));
     }
     say('seek_ms', `p50 ${ms(pct(seeks, 50))}, p95 ${ms(pct(seeks, 95))}, max ${ms(pct(seeks, 100))} over ${seeks.length} points spread over the history`, pct(seeks, 100));
     const backs = [];
@@ -302,6 +307,18 @@ try {
       backs.push(await settleTime(page, `document.querySelector('button[aria-label="Step back"]').click();`));
     }
     say('step_back_ms', `p50 ${ms(pct(backs, 50))}, p95 ${ms(pct(backs, 95))}, max ${ms(pct(backs, 100))} over ${backs.length} steps`, pct(backs, 100));
+    // The same seeks with the swimlane scrolled into view: at this window
+    // size it starts just below the fold, and a drawing out of view waits
+    // until it is scrolled to (src/ui/on_screen.rs), so the figures above
+    // leave its drawing out. Reported, not a target.
+    await page.locator('.lanes-box').scrollIntoViewIfNeeded();
+    const seeksInView = [];
+    for (let i = 0; i < 30; i++) {
+      const to = Math.floor(((i * 7919) % 30) / 30 * max + max / 60);
+      seeksInView.push(await settleTime(page, seekSource, to));
+    }
+    say('seek_in_view_ms', `p50 ${ms(pct(seeksInView, 50))}, p95 ${ms(pct(seeksInView, 95))}, max ${ms(pct(seeksInView, 100))} over ${seeksInView.length} points, swimlane in view`, pct(seeksInView, 100));
+    await page.evaluate(() => window.scrollTo(0, 0));
     await profile(browser, page, 'step_back', 20, () => page.evaluate(() => document.querySelector('button[aria-label="Step back"]').click()));
     await profile(browser, page, 'seek', 10, (i) =>
       page.evaluate((to) => {
