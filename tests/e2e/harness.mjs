@@ -112,6 +112,19 @@ export async function untilFrame(page, what, check, arg, timeout) {
   }
 }
 
+/**
+ * Scrolls the swimlane into view, as a person would, and waits until it has
+ * caught up: out of view it is not drawn (src/ui/on_screen.rs), and the
+ * browser reports it in view after the next frame, when it is drawn.
+ * Returns its locator.
+ */
+export async function lanesInView(page) {
+  const lanes = page.locator('.lanes-box');
+  await lanes.scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(ok, 0)))));
+  return lanes;
+}
+
 /** Opens the collapsible group of controls headed `name`, if it is closed. */
 export async function openGroup(page, name) {
   const details = page.locator('details', { has: page.getByRole('heading', { name, exact: true }) });

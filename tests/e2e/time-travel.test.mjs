@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, openApp, saveScreenshot, untilFrame, describeLab } from './harness.mjs';
+import { ARTIFACTS, lanesInView, openApp, saveScreenshot, untilFrame, describeLab } from './harness.mjs';
 
 /** A path under test-artifacts/ for a screenshot of one element. */
 async function artifact(name) {
@@ -56,8 +56,7 @@ async function lanesAtFirstLeader(lab) {
   const app = await openApp(lab, '/?speed=1');
   const { page } = app;
   await firstLeader(page);
-  const lanes = page.locator('.lanes-box');
-  await lanes.scrollIntoViewIfNeeded();
+  const lanes = await lanesInView(page);
   return { app, page, lanes };
 }
 
@@ -199,10 +198,13 @@ describeLab('time travel', (lab) => {
     const { page } = app;
     await firstLeader(page);
     for (let i = 0; i < 40; i++) await page.keyboard.press('.');
-    const before = await screen(page);
-    const at = await steps(page);
+    // The swimlane in view first: out of view it is not drawn, and the
+    // same state must give the same markup.
+    await lanesInView(page);
     const slider = page.getByRole('slider', { name: 'Playhead' });
     await slider.scrollIntoViewIfNeeded();
+    const before = await screen(page);
+    const at = await steps(page);
     await page.getByRole('region', { name: 'Timeline' }).screenshot({ path: await artifact('timeline-1280x800.png') });
     assert.match(await slider.getAttribute('aria-valuetext'), /^\d+\.\d{3} ms$/, 'the playhead says the simulated time');
     const box = await slider.boundingBox();
@@ -250,10 +252,9 @@ describeLab('time travel', (lab) => {
       const [from, to] = [...(await lanes.getAttribute('aria-label')).matchAll(/([\d.]+) ms/g)].map((m) => Number(m[1]));
       return to - from;
     };
-    await lanes.scrollIntoViewIfNeeded();
+    await lanesInView(page);
     const perPx = (await windowMs()) / ((await page.locator('.lanes-box > svg').boundingBox()).width - 56);
     // The grip is a small triangle whose left corner is on the playhead line.
-    await lanes.scrollIntoViewIfNeeded();
     const grip = await page.locator('.lanes-box .playhead-grip').boundingBox();
     const y0 = (await lanes.boundingBox()).y + 40;
     const t0 = ms(await slider.getAttribute('aria-valuetext'));
@@ -283,6 +284,7 @@ describeLab('time travel', (lab) => {
     await firstLeader(page);
     const timeline = page.getByRole('region', { name: 'Timeline' });
     await timeline.scrollIntoViewIfNeeded();
+    await lanesInView(page);
     await timeline.screenshot({ path: await artifact('timeline-1920x1080.png') });
     await saveScreenshot(page, 'timeline-page-1920x1080.png');
     for (let i = 0; i < 12; i++) {
