@@ -10,6 +10,13 @@ use leptos::prelude::*;
 #[component]
 pub(super) fn Playhead(state: TimelineState) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    // Follows the panels' clock (a max moving every frame would repaint
+    // the page every frame), and is set only when the live edge moved: a
+    // step back, paused, leaves it alone.
+    let live = Memo::new(move |_| {
+        lab.panels_now.track();
+        lab.live_time().0
+    });
     view! {
         <input
             class="playhead-slider"
@@ -17,12 +24,7 @@ pub(super) fn Playhead(state: TimelineState) -> impl IntoView {
             aria-label="Playhead"
             min="0"
             step="any"
-            // Follows the panels' clock: a max moving every frame would
-            // repaint the page every frame.
-            prop:max=move || {
-                lab.panels_now.track();
-                lab.live_time().0.to_string()
-            }
+            prop:max=move || live.get().to_string()
             prop:value=move || lab.panels_now.get().0.to_string()
             aria-valuetext=move || lab.panels_now.get().to_string()
             on:input=move |ev| {
