@@ -72,12 +72,20 @@ impl Frame {
     }
 }
 
-/// Text made safe for SVG markup.
+/// Text made safe for SVG and HTML markup, in one pass (every log cell's
+/// title and text goes through here on a seek).
 pub fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut safe = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => safe.push_str("&amp;"),
+            '<' => safe.push_str("&lt;"),
+            '>' => safe.push_str("&gt;"),
+            '"' => safe.push_str("&quot;"),
+            c => safe.push(c),
+        }
+    }
+    safe
 }
 
 /// A time as a short tick label: `0`, `250 ms`, `1.5 s`, `2 min 30 s`.
@@ -666,6 +674,13 @@ mod tests {
     use crate::sim::{Action, Timeline, WorldConfig};
     use crate::view::testing::{lane_frame, leader_of, settle};
     use crate::view::Recorder;
+
+    #[test]
+    fn text_is_escaped_for_markup_once() {
+        assert_eq!(esc(r#"a<b & "c">"#), "a&lt;b &amp; &quot;c&quot;&gt;");
+        assert_eq!(esc("&amp;"), "&amp;amp;", "an entity in the text is text");
+        assert_eq!(esc("N1 → N2 · ✓"), "N1 → N2 · ✓");
+    }
 
     fn frame(t: &Timeline<Recorder>, from: Time, to: Time) -> Frame {
         lane_frame(t.observer().lanes(), 1_000.0, from, to)
