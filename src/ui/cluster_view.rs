@@ -12,10 +12,9 @@ use crate::app::Selection;
 use crate::raft::{NodeId, Time};
 use crate::scenario::Focus;
 use crate::sim::MessageId;
-use crate::view::fixed;
 use crate::view::{
-    self, ring_style, ClusterLayout, Kind, Link, MessageDot, MessagePath, NodeCard, Place, ARC_R,
-    CLUSTER_HEIGHT, CLUSTER_WIDTH, LABEL_LINE, NODE_R,
+    self, fixed, ring_style, ClusterLayout, Kind, Link, MessageDot, MessagePath, NodeCard, Place,
+    ARC_R, CLUSTER_HEIGHT, CLUSTER_WIDTH, LABEL_LINE, NODE_R,
 };
 use leptos::prelude::*;
 

@@ -72,23 +72,22 @@ fn measure_speed() {
         return;
     };
     crate::check::throughput::steady_run(5, 20, 2);
-    let lines: Vec<String> =
-        [5u8, 9]
-            .into_iter()
-            .map(|nodes| {
-                let started = performance.now();
-                let run = crate::check::throughput::steady_run(nodes, SPEED_SIM_SECONDS, 1);
-                let wall = (performance.now() - started) / 1000.0;
-                format!(
-                "nodes={nodes} sim_seconds={} steps={} wall_seconds={} sim_per_wall={} checks={}",
+    let lines: Vec<String> = [5u8, 9]
+        .into_iter()
+        .map(|nodes| {
+            let started = performance.now();
+            let run = crate::check::throughput::steady_run(nodes, SPEED_SIM_SECONDS, 1);
+            let wall = (performance.now() - started) / 1000.0;
+            let checks = if run.verdict.is_ok() { "passed" } else { "FAILED" };
+            format!(
+                "nodes={nodes} sim_seconds={} steps={} wall_seconds={} sim_per_wall={} checks={checks}",
                 fixed(run.sim_time.0 as f64 / 1e6, 1),
                 run.steps,
                 fixed(wall, 3),
                 fixed(run.speed(wall), 0),
-                if run.verdict.is_ok() { "passed" } else { "FAILED" }
             )
-            })
-            .collect();
+        })
+        .collect();
     let _ = js_sys::Reflect::set(&window, &"raftlabSpeed".into(), &lines.join("\n").into());
 }
 

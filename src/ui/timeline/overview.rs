@@ -4,8 +4,7 @@
 use super::{Lab, TimelineState};
 use crate::raft::Time;
 use crate::ui::frame_loop;
-use crate::view::fixed;
-use crate::view::{self, OverviewMarks};
+use crate::view::{self, fixed, OverviewMarks};
 use leptos::{html, prelude::*};
 
 /// While playing, the overview strip redraws at most this often (wall-clock

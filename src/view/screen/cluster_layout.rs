@@ -6,8 +6,7 @@
 //! Also the drawing's caption in words.
 
 use crate::raft::NodeId;
-use crate::view::fixed;
-use crate::view::{groups_text, Link, LinkState};
+use crate::view::{fixed, groups_text, Link, LinkState};
 
 /// Width of the drawing, in SVG units.
 pub const CLUSTER_WIDTH: f64 = 900.0;

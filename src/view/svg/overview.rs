@@ -6,9 +6,8 @@
 
 use super::swimlane::short_time;
 use crate::raft::Time;
-use crate::view::fixed;
 use crate::view::history::lane_window::Overview;
-use crate::view::OVERVIEW;
+use crate::view::{fixed, OVERVIEW};
 use std::fmt::Write;
 
 /// Where the overview strip's moving marks are, in its pixels: the bracket
