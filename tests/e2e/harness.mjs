@@ -142,7 +142,14 @@ export async function openGroup(page, name) {
 export async function saveScreenshot(page, name, options = {}) {
   await mkdir(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, name);
+  // Panels out of view skip rendering (content-visibility: auto) until
+  // scrolled near, which a whole-page capture never does: render them for
+  // it, so the picture shows the page a person scrolling through sees.
+  const whole = options.fullPage
+    ? await page.addStyleTag({ content: '* { content-visibility: visible !important; }' })
+    : null;
   await page.screenshot({ path: file, ...options });
+  await whole?.evaluate((style) => style.remove());
   return file;
 }
 
