@@ -13,8 +13,10 @@ use web_sys::{IntersectionObserver, IntersectionObserverEntry, IntersectionObser
 /// An observer and the callback it calls, kept alive together.
 type Watcher = (IntersectionObserver, Closure<dyn FnMut(js_sys::Array)>);
 
-/// How far outside the window an element still counts as on screen, so
-/// that it is drawn just before it scrolls in.
+/// How far outside the window an element still counts as on screen: not at
+/// all, so that a drawing just below the fold (the swimlane, at 1920×1080)
+/// waits too. Scrolled in, it shows its last drawing for the one frame
+/// before the browser reports it in view.
 const MARGIN: &str = "0px";
 
 /// Whether `target` is within [`MARGIN`] of the window; true until the
