@@ -16,6 +16,7 @@ pub mod scenario;
 pub mod sim;
 pub mod sorted;
 pub mod sorting;
+pub mod trace;
 pub mod view;
 
 #[cfg(all(target_arch = "wasm32", feature = "ui"))]

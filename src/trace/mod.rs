@@ -1,0 +1,191 @@
+//! Traces of real Raft implementations, read and checked.
+//!
+//! A trace is a file of events, one per line, written by someone else's
+//! Raft as it ran: etcd's Raft library writes one for its TLA+ trace
+//! validation ([`etcd`]). Each line becomes a [`TraceEvent`]: which node,
+//! what happened (it became a role, sent or received a message,
+//! committed, ...) and, where the trace gives it, the node's state after
+//! it. [`TraceChecker`] then checks Raft's safety rules over the events as
+//! they stream by, pointing at the line where a rule broke, with memory
+//! for the nodes and the messages in flight, not for the file.
+//!
+//! Native only: no web crate, so `raftlab-trace check` runs in an
+//! implementer's CI (`src/bin/raftlab-trace.rs`).
+
+pub mod etcd;
+mod rules;
+
+pub use rules::{TraceChecker, TraceRule, TraceViolation};
+
+use std::fmt;
+
+/// A node's name as the trace spells it (`"1"`, `"n3"`), numbered in the
+/// order the trace first names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TraceNode(pub usize);
+
+/// The names of a trace's nodes, numbered as they first appear.
+#[derive(Clone, Debug, Default)]
+pub struct NodeNames {
+    names: Vec<String>,
+}
+
+impl NodeNames {
+    /// The number of `name`, numbering it if it is new.
+    pub fn node(&mut self, name: &str) -> TraceNode {
+        match self.names.iter().position(|n| n == name) {
+            Some(i) => TraceNode(i),
+            None => {
+                self.names.push(name.to_owned());
+                TraceNode(self.names.len() - 1)
+            }
+        }
+    }
+    /// The name of `node`, as the trace spells it.
+    pub fn name(&self, node: TraceNode) -> &str {
+        self.names.get(node.0).map_or("?", String::as_str)
+    }
+    /// How many nodes the trace has named.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+    /// Whether the trace has named no node yet.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// A node's role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceRole {
+    Follower,
+    PreCandidate,
+    Candidate,
+    Leader,
+}
+
+/// What a trace says of a node's state after an event.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NodeState {
+    /// Its current term.
+    pub term: u64,
+    /// Whom it voted for in that term, if anyone.
+    pub vote: Option<TraceNode>,
+    /// Its commit index, if the trace gives it.
+    pub commit: Option<u64>,
+    /// Its role, if the trace gives it.
+    pub role: Option<TraceRole>,
+    /// The index of its last log entry, if the trace gives it.
+    pub last_index: Option<u64>,
+}
+
+/// A message as a trace describes it; two descriptions of the same message
+/// (its sending and its receipt) are equal.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TraceMessage {
+    /// Its kind as the trace names it (`MsgApp`, `MsgVoteResp`, ...).
+    pub kind: String,
+    pub term: u64,
+    pub from: TraceNode,
+    pub to: TraceNode,
+    /// The fields the trace gives beyond those, in its own order (index,
+    /// log term, entry count, commit, vote, rejection), to tell apart two
+    /// messages of one kind between the same nodes in one term.
+    pub details: Vec<u64>,
+}
+
+/// What happened in one event.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TraceWhat {
+    /// The node started (or restarted) with the state given.
+    Start,
+    /// The node took a role.
+    Became(TraceRole),
+    /// The node sent a message.
+    Sent(TraceMessage),
+    /// The node received a message.
+    Received(TraceMessage),
+    /// The node advanced its commit index.
+    Committed,
+    /// Anything else the trace records (etcd's `Ready`, `Replicate`, a
+    /// configuration change), by its name: its state still counts.
+    Other(String),
+}
+
+/// One event of a trace: the line it came from, the node, what happened and
+/// the node's state after it where the trace gives it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TraceEvent {
+    /// Its line in the file, from 1.
+    pub line: u64,
+    pub node: TraceNode,
+    pub what: TraceWhat,
+    pub state: Option<NodeState>,
+}
+
+/// Why a line could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TraceError {
+    /// Not text: the bytes are not UTF-8.
+    NotText { line: u64 },
+    /// Longer than a trace line can be.
+    TooLong { line: u64, bytes: usize },
+    /// Not a JSON object, or a field of the wrong kind (serde's words).
+    Malformed { line: u64, why: String },
+    /// A field the event needs is missing.
+    Missing { line: u64, field: &'static str },
+    /// An event name this reader does not know.
+    UnknownEvent { line: u64, name: String },
+    /// A role name this reader does not know.
+    UnknownRole { line: u64, role: String },
+}
+
+/// The longest line read (1 MiB): a trace line is a few hundred bytes, and
+/// a file without line breaks is not a trace.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
+impl TraceError {
+    /// The line the error is on.
+    pub fn line(&self) -> u64 {
+        match self {
+            TraceError::NotText { line }
+            | TraceError::TooLong { line, .. }
+            | TraceError::Malformed { line, .. }
+            | TraceError::Missing { line, .. }
+            | TraceError::UnknownEvent { line, .. }
+            | TraceError::UnknownRole { line, .. } => *line,
+        }
+    }
+}
+
+impl fmt::Display for TraceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TraceError::NotText { line } => write!(f, "line {line}: not text (the bytes are not UTF-8): is this a trace file?"),
+            TraceError::TooLong { line, bytes } => write!(
+                f,
+                "line {line}: {bytes} bytes without a line break, over the {} KiB a trace line may have",
+                MAX_LINE_BYTES / 1024
+            ),
+            TraceError::Malformed { line, why } => write!(f, "line {line}: not a trace event: {why}"),
+            TraceError::Missing { line, field } => write!(f, "line {line}: the event has no `{field}`"),
+            TraceError::UnknownEvent { line, name } => write!(f, "line {line}: unknown event `{name}`"),
+            TraceError::UnknownRole { line, role } => write!(f, "line {line}: unknown role `{role}`"),
+        }
+    }
+}
+
+impl std::error::Error for TraceError {}
+
+/// Splits `bytes` (a whole line, without its line break) into text, or says
+/// why it is not a trace line.
+pub fn line_text(bytes: &[u8], line: u64) -> Result<&str, TraceError> {
+    if bytes.len() > MAX_LINE_BYTES {
+        return Err(TraceError::TooLong {
+            line,
+            bytes: bytes.len(),
+        });
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| TraceError::NotText { line })?;
+    Ok(text.strip_suffix('\r').unwrap_or(text))
+}
