@@ -295,16 +295,22 @@ try {
     await cdp.detach();
 
     const max = Number(await page.getByRole('slider', { name: 'Playhead' }).getAttribute('max'));
+    // Each action once, as page source: timed by settleTime, traced by profile.
     const seekSource = `const s = document.querySelector('input[aria-label="Playhead"]'); s.value = String(arg); s.dispatchEvent(new Event('input', { bubbles: true }));`;
-    const seeks = [];
-    for (let i = 0; i < 30; i++) {
-      const to = Math.floor(((i * 7919) % 30) / 30 * max + max / 60);
-      seeks.push(await settleTime(page, seekSource, to));
-    }
+    const stepBackSource = `document.querySelector('button[aria-label="Step back"]').click();`;
+    const perform = (source, arg) => page.evaluate(([source, arg]) => new Function('arg', source)(arg), [source, arg]);
+    /** The i-th of 30 seek targets spread over the history. */
+    const seekPoint = (i) => Math.floor((((i * 7919) % 30) / 30) * max + max / 60);
+    const timeSeeks = async () => {
+      const times = [];
+      for (let i = 0; i < 30; i++) times.push(await settleTime(page, seekSource, seekPoint(i)));
+      return times;
+    };
+    const seeks = await timeSeeks();
     say('seek_ms', `p50 ${ms(pct(seeks, 50))}, p95 ${ms(pct(seeks, 95))}, max ${ms(pct(seeks, 100))} over ${seeks.length} points spread over the history`, pct(seeks, 100));
     const backs = [];
     for (let i = 0; i < 20; i++) {
-      backs.push(await settleTime(page, `document.querySelector('button[aria-label="Step back"]').click();`));
+      backs.push(await settleTime(page, stepBackSource));
     }
     say('step_back_ms', `p50 ${ms(pct(backs, 50))}, p95 ${ms(pct(backs, 95))}, max ${ms(pct(backs, 100))} over ${backs.length} steps`, pct(backs, 100));
     // The same seeks with the swimlane scrolled into view: at this window
@@ -312,21 +318,11 @@ try {
     // until it is scrolled to (src/ui/on_screen.rs), so the figures above
     // leave its drawing out. Reported, not a target.
     await page.locator('.lanes-box').scrollIntoViewIfNeeded();
-    const seeksInView = [];
-    for (let i = 0; i < 30; i++) {
-      const to = Math.floor(((i * 7919) % 30) / 30 * max + max / 60);
-      seeksInView.push(await settleTime(page, seekSource, to));
-    }
+    const seeksInView = await timeSeeks();
     say('seek_in_view_ms', `p50 ${ms(pct(seeksInView, 50))}, p95 ${ms(pct(seeksInView, 95))}, max ${ms(pct(seeksInView, 100))} over ${seeksInView.length} points, swimlane in view`, pct(seeksInView, 100));
     await page.evaluate(() => window.scrollTo(0, 0));
-    await profile(browser, page, 'step_back', 20, () => page.evaluate(() => document.querySelector('button[aria-label="Step back"]').click()));
-    await profile(browser, page, 'seek', 10, (i) =>
-      page.evaluate((to) => {
-        const s = document.querySelector('input[aria-label="Playhead"]');
-        s.value = String(to);
-        s.dispatchEvent(new Event('input', { bubbles: true }));
-      }, Math.floor((((i * 7919) % 30) / 30) * max + max / 60)),
-    );
+    await profile(browser, page, 'step_back', 20, () => perform(stepBackSource));
+    await profile(browser, page, 'seek', 10, (i) => perform(seekSource, seekPoint(i)));
 
     await page.getByRole('button', { name: 'Go to live', exact: true }).click();
     await page.getByRole('button', { name: 'Play', exact: true }).click();
