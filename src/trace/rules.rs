@@ -7,7 +7,7 @@
 //! others could not.
 
 use super::{NodeNames, TraceEvent, TraceMessage, TraceNode, TraceRole, TraceWhat};
-use crate::sorted::SortedMap;
+use crate::sorted::{SortedMap, SortedSet};
 use std::collections::HashMap;
 
 /// A rule checked over a trace.
@@ -98,7 +98,7 @@ pub struct TraceChecker {
     /// Messages sent and not yet received, counted.
     in_flight: HashMap<TraceMessage, u32>,
     /// Which rules had something to check.
-    ran: [bool; TraceRule::ALL.len()],
+    ran: SortedSet<TraceRule>,
     events: u64,
 }
 
@@ -231,24 +231,14 @@ impl TraceChecker {
     }
 
     fn ran(&mut self, rule: TraceRule) {
-        if let Some(i) = TraceRule::ALL.iter().position(|r| *r == rule) {
-            self.ran[i] = true;
-        }
+        self.ran.insert(rule);
     }
 
     /// The rules that had something to check, and those that had not.
     pub fn coverage(&self) -> (Vec<TraceRule>, Vec<TraceRule>) {
-        TraceRule::ALL.iter().zip(self.ran).fold(
-            (Vec::new(), Vec::new()),
-            |(mut ran, mut not), (rule, did)| {
-                if did {
-                    ran.push(*rule)
-                } else {
-                    not.push(*rule)
-                }
-                (ran, not)
-            },
-        )
+        TraceRule::ALL
+            .iter()
+            .partition(|rule| self.ran.contains(*rule))
     }
 
     /// Events checked.
