@@ -16,9 +16,14 @@ fn run(name: &str, lines: &[String]) -> (i32, String, String) {
     std::fs::create_dir_all(&dir).expect("a temp dir");
     let file = dir.join(name);
     std::fs::write(&file, lines.join("\n")).expect("writes");
+    run_on(&file.to_string_lossy())
+}
+
+/// Runs `raftlab-trace check FILE`: exit code and output.
+fn run_on(file: &str) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_raftlab-trace"))
         .arg("check")
-        .arg(&file)
+        .arg(file)
         .output()
         .expect("runs");
     let text = |b: Vec<u8>| String::from_utf8(b).expect("text");
@@ -40,7 +45,10 @@ fn a_clean_trace_exits_0_with_a_summary() {
     );
     assert_eq!(code, 0, "{out}");
     let last = out.lines().last().expect("a summary");
-    assert!(last.starts_with("2 events from 2 lines"), "{last}");
+    assert!(
+        last.starts_with("etcd Raft trace: 2 events from 2 lines"),
+        "{last}"
+    );
     assert!(last.ends_with("nothing broke"), "{last}");
     assert!(
         last.contains(
@@ -81,7 +89,60 @@ fn unreadable_input_exits_2_with_the_line() {
         .output()
         .expect("runs");
     assert_eq!(usage.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&usage.stderr)
+        .contains("unknown format `zipkin` (known: etcd, raftlab)"));
+}
+
+/// etcd's own example trace (`tests/data/etcd`, Apache-2.0, from
+/// etcd-io/raft's `tla/example.ndjson`).
+const ETCD_EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/etcd/example.ndjson"
+);
+
+#[test]
+fn etcds_example_trace_checks_clean() {
+    let (code, out, err) = run_on(ETCD_EXAMPLE);
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(out.lines().count(), 1, "only the summary: {out}");
     assert!(
-        String::from_utf8_lossy(&usage.stderr).contains("unknown format `zipkin` (known: etcd)")
+        out.starts_with("etcd Raft trace: 4888 events from 4888 lines (0 other log records skipped, 0 blank), 10 nodes"),
+        "{out}"
     );
+    assert!(out.trim_end().ends_with("nothing broke"), "{out}");
+}
+
+// Reference: §5.2 (Election Safety).
+#[test]
+fn etcds_example_with_a_second_leader_of_term_2_is_caught_at_that_line() {
+    let text = std::fs::read_to_string(ETCD_EXAMPLE).expect("the example");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    // Line 2020: N3, a follower in term 2 (N2 leads it from line 102).
+    assert!(
+        lines[2019].contains(r#""nid":"3","state":{"term":2"#),
+        "{}",
+        lines[2019]
+    );
+    lines[2019] = lines[2019].replace("StateFollower", "StateLeader");
+    let (code, out, _) = run("etcd-two-leaders.ndjson", &lines);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        out.lines().next(),
+        Some("line 2020: Election Safety (one leader per term): 3 leads term 2, which 2 led from line 102")
+    );
+}
+
+#[test]
+fn the_documented_raftlab_example_checks_clean_with_every_rule() {
+    let (code, out, err) = run_on(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/example.raftlab.ndjson"
+    ));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.starts_with("Raftlab trace: 67 events from 67 lines"),
+        "{out}"
+    );
+    assert!(out.contains("a committed index keeps one term; every message received was sent; could not check: none"), "{out}");
+    assert!(out.trim_end().ends_with("nothing broke"), "{out}");
 }

@@ -1,19 +1,20 @@
-//! `raftlab-trace check FILE [--format etcd]`: checks Raft's safety rules
+//! `raftlab-trace check FILE [--format etcd|raftlab]`: checks Raft's safety rules
 //! over a trace written by a real implementation (`raftlab::trace`), for an
 //! implementer's CI. Prints each broken rule with its line and the rule in
 //! words, then one summary line; exits 0 when nothing broke, 1 when a rule
 //! broke, 2 when the input cannot be read. Reads the file a line at a time:
 //! memory grows with the nodes and the messages in flight, not the file.
 
-use raftlab::trace::etcd::EtcdReader;
-use raftlab::trace::{TraceChecker, TraceError, MAX_LINE_BYTES};
+use raftlab::trace::{TraceChecker, TraceError, TraceFormat, TraceReader, MAX_LINE_BYTES};
 use std::io::{BufRead, BufReader, Read};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: raftlab-trace check FILE [--format etcd]
+const USAGE: &str = "usage: raftlab-trace check FILE [--format etcd|raftlab]
 
 Checks Raft's safety rules over a trace a Raft implementation wrote:
-  etcd    etcd's Raft trace (newline-delimited JSON from its trace logger)
+  etcd     etcd's Raft trace (newline-delimited JSON from its trace logger)
+  raftlab  the Raftlab trace format (docs/TRACE-FORMAT.md)
+Without --format, the first line with text tells which.
 Exit status: 0 nothing broke, 1 a rule broke, 2 the input could not be read.";
 
 fn main() -> ExitCode {
@@ -29,10 +30,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if format != "etcd" {
-        eprintln!("raftlab-trace: unknown format `{format}` (known: etcd)");
-        return ExitCode::from(2);
-    }
+    let format = match format.as_deref().map(TraceFormat::named) {
+        None => None,
+        Some(Some(f)) => Some(f),
+        Some(None) => {
+            eprintln!(
+                "raftlab-trace: unknown format `{}` (known: etcd, raftlab)",
+                format.unwrap_or_default()
+            );
+            return ExitCode::from(2);
+        }
+    };
     let input = match std::fs::File::open(&file) {
         Ok(f) => f,
         Err(e) => {
@@ -40,7 +48,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match check(BufReader::new(input)) {
+    match check(BufReader::new(input), format) {
         Ok(false) => ExitCode::SUCCESS,
         Ok(true) => ExitCode::from(1),
         Err(why) => {
@@ -50,9 +58,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// `check FILE [--format F]`: the file and the format (etcd unless given);
-/// `None` for `--help`.
-fn parse_args(args: &[String]) -> Result<Option<(String, String)>, String> {
+/// `check FILE [--format F]`: the file and the format, if given; `None`
+/// for `--help`.
+fn parse_args(args: &[String]) -> Result<Option<(String, Option<String>)>, String> {
     if args.iter().any(|a| a == "--help" || a == "-h") {
         return Ok(None);
     }
@@ -62,10 +70,10 @@ fn parse_args(args: &[String]) -> Result<Option<(String, String)>, String> {
         Some(other) => return Err(format!("unknown command `{other}`")),
         None => return Err("no command".into()),
     }
-    let (mut file, mut format) = (None, "etcd".to_string());
+    let (mut file, mut format) = (None, None);
     while let Some(a) = rest.next() {
         match a.as_str() {
-            "--format" => format = rest.next().ok_or("--format needs a value")?.clone(),
+            "--format" => format = Some(rest.next().ok_or("--format needs a value")?.clone()),
             _ if a.starts_with('-') => return Err(format!("unknown option `{a}`")),
             _ if file.is_none() => file = Some(a.clone()),
             _ => return Err(format!("one file at a time (`{a}`)")),
@@ -74,10 +82,10 @@ fn parse_args(args: &[String]) -> Result<Option<(String, String)>, String> {
     Ok(Some((file.ok_or("no file")?, format)))
 }
 
-/// Checks an etcd trace, printing what broke and a summary; whether
-/// anything broke.
-fn check(mut input: impl BufRead) -> Result<bool, String> {
-    let mut reader = EtcdReader::default();
+/// Checks a trace, printing what broke and a summary; whether anything
+/// broke.
+fn check(mut input: impl BufRead, format: Option<TraceFormat>) -> Result<bool, String> {
+    let mut reader = TraceReader::new(format);
     let mut checker = TraceChecker::default();
     let mut broken = 0u64;
     let mut bytes = Vec::new();
@@ -93,11 +101,15 @@ fn check(mut input: impl BufRead) -> Result<bool, String> {
         let line = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
         let event = reader.read(line).map_err(|e: TraceError| e.to_string())?;
         if let Some(event) = event {
-            for v in checker.observe(&event, &reader.names) {
+            for v in checker.observe(&event, reader.names()) {
                 broken += 1;
                 println!("line {}: {}: {}", v.line, v.rule.name(), v.words);
             }
         }
+    }
+    let (lines, skipped, blank) = reader.counts();
+    if checker.events() == 0 {
+        return Err(TraceError::NoEvents { lines }.to_string());
     }
     let (ran, not) = checker.coverage();
     let list = |rules: Vec<String>| {
@@ -108,12 +120,13 @@ fn check(mut input: impl BufRead) -> Result<bool, String> {
         }
     };
     println!(
-        "{} events from {} lines ({} other log records skipped, {} blank), {} nodes, {} messages never received; rules checked: {}; could not check: {}; {}",
+        "{}: {} events from {} lines ({} other log records skipped, {} blank), {} nodes, {} messages never received; rules checked: {}; could not check: {}; {}",
+        reader.format().map_or("trace".to_string(), |f| f.to_string()),
         checker.events(),
-        reader.lines,
-        reader.skipped,
-        reader.blank,
-        reader.names.len(),
+        lines,
+        skipped,
+        blank,
+        reader.names().len(),
         checker.unreceived(),
         list(ran.iter().map(|r| r.name().to_string()).collect()),
         list(not.iter().map(|r| format!("{} ({})", r.name(), r.needs())).collect()),

@@ -16,6 +16,8 @@ use serde::Deserialize;
 /// One log record; only the fields read.
 #[derive(Deserialize)]
 struct Record {
+    /// Seconds since 1970.
+    ts: Option<f64>,
     tag: Option<String>,
     event: Option<Event>,
 }
@@ -113,7 +115,7 @@ impl EtcdReader {
             "BecomePreCandidate" => TraceWhat::Became(TraceRole::PreCandidate),
             "BecomeCandidate" => TraceWhat::Became(TraceRole::Candidate),
             "BecomeLeader" => TraceWhat::Became(TraceRole::Leader),
-            "Commit" => TraceWhat::Committed,
+            "Commit" => TraceWhat::Committed { terms: Vec::new() },
             "SendAppendEntriesRequest"
             | "SendAppendEntriesResponse"
             | "SendRequestVoteRequest"
@@ -131,6 +133,7 @@ impl EtcdReader {
         };
         Ok(Some(TraceEvent {
             line,
+            time_ms: record.ts.map(|s| s * 1000.0),
             node,
             what,
             state,

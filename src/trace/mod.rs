@@ -13,8 +13,13 @@
 //! implementer's CI (`src/bin/raftlab-trace.rs`).
 
 pub mod etcd;
+mod format;
+pub mod raftlab;
+mod recorded;
 mod rules;
 
+pub use format::{TraceFormat, TraceReader};
+pub use recorded::{Recorded, Recording, TraceArrow};
 pub use rules::{TraceChecker, TraceRule, TraceViolation};
 
 use std::fmt;
@@ -105,8 +110,20 @@ pub enum TraceWhat {
     Sent(TraceMessage),
     /// The node received a message.
     Received(TraceMessage),
-    /// The node advanced its commit index.
-    Committed,
+    /// The node advanced its commit index; the entries newly committed,
+    /// as (index, term), where the trace gives entry terms.
+    Committed { terms: Vec<(u64, u64)> },
+    /// The node wrote entries to its log from `index` on (dropping any
+    /// after `index - 1` first), with their terms.
+    Appended { index: u64, terms: Vec<u64> },
+    /// The node applied its log up to `index` to its state machine.
+    Applied { index: u64 },
+    /// The node crashed (it stops until it starts again).
+    Crashed,
+    /// A client asked the node for `op`.
+    Invoked { client: String, op: String },
+    /// The node answered a client.
+    Answered { client: String, result: String },
     /// Anything else the trace records (etcd's `Ready`, `Replicate`, a
     /// configuration change), by its name: its state still counts.
     Other(String),
@@ -118,6 +135,9 @@ pub enum TraceWhat {
 pub struct TraceEvent {
     /// Its line in the file, from 1.
     pub line: u64,
+    /// When it happened, in milliseconds on the trace's own clock, if the
+    /// trace says.
+    pub time_ms: Option<f64>,
     pub node: TraceNode,
     pub what: TraceWhat,
     pub state: Option<NodeState>,
@@ -138,6 +158,11 @@ pub enum TraceError {
     UnknownEvent { line: u64, name: String },
     /// A role name this reader does not know.
     UnknownRole { line: u64, role: String },
+    /// A field whose value cannot be (an index of 0, an entry term above
+    /// the node's term, ...).
+    Invalid { line: u64, why: String },
+    /// The file ended without one event.
+    NoEvents { lines: u64 },
 }
 
 /// The longest line read (1 MiB): a trace line is a few hundred bytes, and
@@ -153,7 +178,9 @@ impl TraceError {
             | TraceError::Malformed { line, .. }
             | TraceError::Missing { line, .. }
             | TraceError::UnknownEvent { line, .. }
-            | TraceError::UnknownRole { line, .. } => *line,
+            | TraceError::UnknownRole { line, .. }
+            | TraceError::Invalid { line, .. }
+            | TraceError::NoEvents { lines: line } => *line,
         }
     }
 }
@@ -171,6 +198,8 @@ impl fmt::Display for TraceError {
             TraceError::Missing { line, field } => write!(f, "line {line}: the event has no `{field}`"),
             TraceError::UnknownEvent { line, name } => write!(f, "line {line}: unknown event `{name}`"),
             TraceError::UnknownRole { line, role } => write!(f, "line {line}: unknown role `{role}`"),
+            TraceError::Invalid { line, why } => write!(f, "line {line}: {why}"),
+            TraceError::NoEvents { lines } => write!(f, "line {lines}: the file ended without a trace event (is it a trace?)"),
         }
     }
 }

@@ -97,6 +97,10 @@ pub struct TraceChecker {
     leaders: SortedMap<u64, (TraceNode, u64)>,
     /// Messages sent and not yet received, counted.
     in_flight: HashMap<TraceMessage, u32>,
+    /// The term of every index committed, by whom and at which line: as
+    /// long as the longest log, and kept only where a trace gives entry
+    /// terms.
+    committed: SortedMap<u64, (u64, TraceNode, u64)>,
     /// Which rules had something to check.
     ran: SortedSet<TraceRule>,
     events: u64,
@@ -134,6 +138,27 @@ impl TraceChecker {
                             m.term
                         ),
                     }),
+                }
+            }
+            TraceWhat::Committed { terms } if !terms.is_empty() => {
+                self.ran(TraceRule::CommittedEntries);
+                for &(index, term) in terms {
+                    match self.committed.get(&index) {
+                        Some(&(before, by, line)) if before != term => {
+                            broken.push(TraceViolation {
+                                line: e.line,
+                                rule: TraceRule::CommittedEntries,
+                                words: format!(
+                                    "{who} committed index {index} with term {term}, which {} committed with term {before} (line {line})",
+                                    name(by)
+                                ),
+                            })
+                        }
+                        Some(_) => {}
+                        None => {
+                            self.committed.insert(index, (term, e.node, e.line));
+                        }
+                    }
                 }
             }
             _ => {}
