@@ -137,9 +137,26 @@ impl Inner {
     }
 }
 
+/// Whether a file named `name` is a trace rather than a Raftlab session
+/// (by its ending: sessions are `.json`, traces `.ndjson`, `.jsonl`, `.log`,
+/// `.trace` or `.txt`), for a file dropped on the page.
+pub fn is_trace_file_name(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [".ndjson", ".jsonl", ".log", ".trace", ".txt"]
+        .iter()
+        .any(|end| name.ends_with(end))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trace_files_are_told_from_sessions_by_their_ending() {
+        assert!(is_trace_file_name("example.ndjson"));
+        assert!(is_trace_file_name("RUN.JSONL"));
+        assert!(!is_trace_file_name("raftlab-seed1-step40.json"));
+    }
 
     #[test]
     fn the_first_line_tells_the_formats_apart() {

@@ -17,8 +17,10 @@ mod format;
 pub mod raftlab;
 mod recorded;
 mod rules;
+pub mod screen;
+pub mod swimlane;
 
-pub use format::{TraceFormat, TraceReader};
+pub use format::{is_trace_file_name, TraceFormat, TraceReader};
 pub use recorded::{Recorded, Recording, TraceArrow};
 pub use rules::{TraceChecker, TraceRule, TraceViolation};
 

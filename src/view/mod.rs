@@ -71,7 +71,7 @@ pub use screen::viewport::{
 pub use svg::cursor_layer::{CursorLayer, LANES_LAYER, PLAYHEAD_LAYER};
 pub use svg::overview::{overview_svg, OverviewMarks};
 pub use svg::swimlane::{
-    family as message_family, short_time, swimlane_base, swimlane_file, swimlane_svg, Frame,
+    esc, family as message_family, short_time, swimlane_base, swimlane_file, swimlane_svg, Frame,
     GUTTER, LANE, OVERVIEW, RULER, SWIMLANE_DEFS,
 };
 pub use text::action_words::done_words;
