@@ -85,6 +85,21 @@ pub fn after(delay: Duration, f: impl FnOnce() + 'static) {
     gloo_timers::callback::Timeout::new(ms, f).forget();
 }
 
+/// Resolves once the browser has had a turn (a zero timeout): long work
+/// split into pieces awaits this between them, so the page can draw a
+/// progress line and stay responsive.
+pub async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        // Without a window there is no turn to wait for: go on at once.
+        let waited = web_sys::window()
+            .map(|w| w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0));
+        if !matches!(waited, Some(Ok(_))) {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Whether the user asked the system for reduced motion; follows changes.
 pub fn prefers_reduced_motion() -> ReadSignal<bool> {
     media_query("(prefers-reduced-motion: reduce)")

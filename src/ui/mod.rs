@@ -28,6 +28,7 @@ mod share_panel;
 mod status_line;
 mod theme;
 mod timeline;
+mod trace;
 
 pub use page::Page;
 

@@ -22,6 +22,7 @@ use super::{
     share_panel::{open_from_address, saved_session, SharePanel},
     theme::ThemeSwitch,
     timeline::TimelinePanel,
+    trace::{TraceLab, TraceShell},
 };
 use crate::app::{App, SessionSettings};
 use crate::view;
@@ -93,6 +94,10 @@ pub fn Page() -> impl IntoView {
     let size = query.size.unwrap_or(5);
     let lab = Lab::new(SessionSettings { size, seed }, speed);
     provide_context(lab);
+    // A trace from another implementation, shown over the lab (which
+    // waits, paused and untouched, until the trace is closed).
+    let trace = TraceShell::new();
+    provide_context(trace);
     // Read the last visit's session before this one saves over it.
     let saved = saved_session();
     let opened = open_from_address(lab);
@@ -118,11 +123,27 @@ pub fn Page() -> impl IntoView {
         lab.run(|a| a.build_history(minutes));
     }
     let reduced_motion = frame_loop::prefers_reduced_motion();
-    frame_loop::start(move |elapsed_ms, frame_ms| lab.frame(elapsed_ms, frame_ms));
+    frame_loop::start(move |elapsed_ms, frame_ms| {
+        if trace.shown.get_untracked() {
+            trace.frame(elapsed_ms);
+        } else {
+            lab.frame(elapsed_ms, frame_ms);
+        }
+    });
 
     let in_lesson = move || lab.lesson.with_untracked(Option::is_some);
     let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        if trace.shown.get_untracked() {
+            match ev.key().as_str() {
+                " " if !typing_target(&ev, true) => trace.toggle_play(),
+                "." if !typing_target(&ev, false) => trace.step_forward(),
+                "," if !typing_target(&ev, false) => trace.step_back(),
+                _ => return,
+            }
+            ev.prevent_default();
             return;
         }
         match ev.key().as_str() {
@@ -166,6 +187,10 @@ pub fn Page() -> impl IntoView {
         <p class="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
             {move || lab.announcement.get()}
         </p>
+        <Show when=move || trace.shown.get()>
+            <TraceLab />
+        </Show>
+        <div class="lab-screen" hidden=move || trace.shown.get()>
         <div class="sticky-top">
             <Controls />
             <Show when=move || lab.building.get().is_some()>
@@ -200,6 +225,7 @@ pub fn Page() -> impl IntoView {
                 <SettingsPanel />
             </div>
         </main>
+        </div>
     }
 }
 

@@ -9,6 +9,7 @@
 use super::files::{download, storage};
 use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
+use super::trace::{open_trace, TraceOpener, TraceShell};
 use crate::app::{App, Shared};
 use crate::sim::Session;
 use crate::view::fixed;
@@ -212,7 +213,9 @@ pub fn SharePanel(
     saved: Option<(String, u64)>,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let trace = expect_context::<TraceShell>();
     let status = RwSignal::new(opened.unwrap_or_default());
+    let trace_status = RwSignal::new(String::new());
     let offer = RwSignal::new(saved);
     autosave(lab);
     let picker = NodeRef::<html::Input>::new();
@@ -237,8 +240,13 @@ pub fn SharePanel(
             .and_then(|d| d.files())
             .and_then(|f| f.get(0));
         match file {
+            Some(file) if crate::trace::is_trace_file_name(&file.name()) => {
+                open_trace(trace, file, trace_status)
+            }
             Some(file) => import(lab, file, status),
-            None => status.set("Drop a session file (.json) here to open it".to_string()),
+            None => status.set(
+                "Drop a session file (.json) or a trace (.ndjson) here to open it".to_string(),
+            ),
         }
     };
     view! {
@@ -269,8 +277,9 @@ pub fn SharePanel(
                 node_ref=picker
                 on:change=on_file
             />
-            <p class="hint">"A link or file holds the whole run: settings, seed, every action and the current step. Drop a session file here to open it."</p>
+            <p class="hint">"A link or file holds the whole run: settings, seed, every action and the current step. Drop a session file (.json) or a trace (.ndjson) here to open it."</p>
             <StatusLine text=status testid="share-status"/>
+            <TraceOpener status=trace_status />
         </section>
     }
 }
