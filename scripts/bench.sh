@@ -9,7 +9,9 @@
 #   - then in headless Chromium (scripts/bench.mjs): what
 #     the first load transfers (gzip), time to the first leader, the
 #     simulation in wasm, main-thread busy % and frame times while playing,
-#     seek and step-back latency, and memory after HISTORY_MINUTES of history.
+#     seek and step-back latency, and memory after HISTORY_MINUTES of history;
+#   - traces (scripts/bench-trace.mjs): raftlab-trace check's MB/s and memory,
+#     and how long the page takes to open etcd's example and a 20 MB trace.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 minutes="${1:-60}"
@@ -47,3 +49,7 @@ node scripts/wasm-size.mjs target/wasm32-unknown-unknown/release/raftlab.wasm ta
 
 echo "== browser (headless Chromium, 1920x1080)"
 BENCH_NATIVE="$native" BENCH_SIZE="$size" node scripts/bench.mjs "$minutes"
+
+echo "== traces from other implementations (raftlab-trace natively, Open a trace in the page)"
+cargo build --quiet --profile native --bin raftlab-trace
+node scripts/bench-trace.mjs
