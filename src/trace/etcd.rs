@@ -311,26 +311,7 @@ pub(crate) mod tests {
         let (mut read, mut refused) = (0u32, 0u32);
         for _ in 0..100_000 {
             let mut bytes = good[rng.index(good.len())].clone().into_bytes();
-            for _ in 0..=rng.index(3) {
-                let at = rng.index(bytes.len().max(1));
-                match rng.index(6) {
-                    0 if !bytes.is_empty() => bytes[at] = rng.next_u64() as u8,
-                    1 => bytes.truncate(at),
-                    2 => {
-                        let end = (at + rng.index(40)).min(bytes.len());
-                        let piece = bytes[at..end].to_vec();
-                        bytes.splice(at..at, piece);
-                    }
-                    3 => {
-                        bytes.splice(at..at, b"99999999999999999999999".iter().copied());
-                    }
-                    4 => bytes.insert(at.min(bytes.len()), b"\"{}[],:\xff"[rng.index(8)]),
-                    _ => {
-                        let end = (at + rng.index(20)).min(bytes.len());
-                        bytes.drain(at..end);
-                    }
-                }
-            }
+            crate::trace::tests::mutate(&mut rng, &mut bytes);
             match reader.read(&bytes) {
                 Ok(Some(event)) => {
                     read += 1;

@@ -201,6 +201,7 @@ impl fmt::Display for TraceError {
             TraceError::UnknownEvent { line, name } => write!(f, "line {line}: unknown event `{name}`"),
             TraceError::UnknownRole { line, role } => write!(f, "line {line}: unknown role `{role}`"),
             TraceError::Invalid { line, why } => write!(f, "line {line}: {why}"),
+            TraceError::NoEvents { lines: 0 } => write!(f, "the file is empty"),
             TraceError::NoEvents { lines } => write!(f, "line {lines}: the file ended without a trace event (is it a trace?)"),
         }
     }
@@ -219,4 +220,35 @@ pub fn line_text(bytes: &[u8], line: u64) -> Result<&str, TraceError> {
     }
     let text = std::str::from_utf8(bytes).map_err(|_| TraceError::NotText { line })?;
     Ok(text.strip_suffix('\r').unwrap_or(text))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use crate::rng::Rng;
+
+    /// Mutates a trace line the ways a broken or hostile file would: bytes
+    /// flipped, the line cut, a piece repeated, a huge number or a stray
+    /// JSON character inserted, a piece dropped (one to three of these).
+    pub(crate) fn mutate(rng: &mut Rng, bytes: &mut Vec<u8>) {
+        for _ in 0..=rng.index(3) {
+            let at = rng.index(bytes.len().max(1));
+            match rng.index(6) {
+                0 if !bytes.is_empty() => bytes[at] = rng.next_u64() as u8,
+                1 => bytes.truncate(at),
+                2 => {
+                    let end = (at + rng.index(40)).min(bytes.len());
+                    let piece = bytes[at..end].to_vec();
+                    bytes.splice(at..at, piece);
+                }
+                3 => {
+                    bytes.splice(at..at, b"99999999999999999999999".iter().copied());
+                }
+                4 => bytes.insert(at.min(bytes.len()), b"\"{}[],:\xff"[rng.index(8)]),
+                _ => {
+                    let end = (at + rng.index(20)).min(bytes.len());
+                    bytes.drain(at..end);
+                }
+            }
+        }
+    }
 }

@@ -146,14 +146,14 @@ pub struct TraceLogRow {
 pub const TRACE_CELLS: usize = 24;
 
 /// The cluster drawing's size, and a node's radius in it.
-pub const TRACE_CLUSTER_W: f64 = 640.0;
+pub const TRACE_CLUSTER_W: f64 = 480.0;
 pub const TRACE_CLUSTER_H: f64 = 380.0;
 pub const TRACE_NODE_R: f64 = 30.0;
 
 /// Where each of `n` nodes sits in the cluster drawing: on a ring, the
 /// first at the top, clockwise.
 pub fn positions(n: usize) -> Vec<(f64, f64)> {
-    let (rx, ry) = (TRACE_CLUSTER_W / 2.0 - 60.0, TRACE_CLUSTER_H / 2.0 - 45.0);
+    let (rx, ry) = (TRACE_CLUSTER_W / 2.0 - 45.0, TRACE_CLUSTER_H / 2.0 - 45.0);
     (0..n)
         .map(|i| {
             let angle = std::f64::consts::TAU * i as f64 / n.max(1) as f64;

@@ -7,35 +7,14 @@
 // pinch the timeline).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import path from 'node:path';
-import { ROOT, openApp, openGroup, saveScreenshot, untilFrame, describeLab } from './harness.mjs';
+import { assertAxeClean, openApp, openGroup, saveScreenshot, untilFrame, describeLab } from './harness.mjs';
 
 const T = { timeout: 120_000 };
-const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
 const leaderShown = (page) =>
   untilFrame(page, 'a leader', () => document.querySelector('[data-testid="node"][data-role="leader"]'), null, 20_000);
-
-/**
- * Runs axe-core on the whole page and fails on any serious or critical
- * violation, naming the rule, the elements and axe's advice.
- */
-async function assertAxeClean(page, where) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({
-        rule: v.id,
-        impact: v.impact,
-        nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.split('\n')[1]?.trim()}`),
-      }));
-  });
-  assert.deepEqual(violations, [], `${where}: axe-core found serious or critical violations`);
-}
 
 /** Opens every collapsed group of controls. */
 async function openAllGroups(page) {

@@ -153,4 +153,25 @@ export async function saveScreenshot(page, name, options = {}) {
   return file;
 }
 
+const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+
+/**
+ * Runs axe-core on the whole page and fails on any serious or critical
+ * violation, naming the rule, the elements and axe's advice.
+ */
+export async function assertAxeClean(page, where) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        rule: v.id,
+        impact: v.impact,
+        nodes: v.nodes.slice(0, 5).map((n) => `${n.target.join(' ')}: ${n.failureSummary.split('\n')[1]?.trim()}`),
+      }));
+  });
+  assert.deepEqual(violations, [], `${where}: axe-core found serious or critical violations`);
+}
+
 export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));

@@ -5,10 +5,11 @@
 // format dropped on the Share panel; bad files refused next to the button
 // with the lab's session untouched.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, open as openFile, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { ROOT, openApp, describeLab, saveScreenshot } from './harness.mjs';
+import { ROOT, assertAxeClean, openApp, describeLab, saveScreenshot } from './harness.mjs';
 
 const T = { timeout: 120_000 };
 const ETCD = path.join(ROOT, 'tests', 'data', 'etcd', 'example.ndjson');
@@ -97,6 +98,7 @@ describeLab('a trace from another Raft implementation', (lab) => {
     assert.match(why, /recording of what a real implementation did \(etcd Raft trace\), and the past cannot be changed/);
     assert.ok((await page.getByRole('region', { name: 'Logs' }).locator('.log-row').count()) === 10);
     await saveScreenshot(page, 'trace-etcd-1920x1080.png');
+    await assertAxeClean(page, "etcd's trace, N2 in the inspector");
 
     // Closing brings the lab back exactly as it was.
     await button(page, 'Close the trace').click();
@@ -127,8 +129,10 @@ describeLab('a trace from another Raft implementation', (lab) => {
     await app.context.close();
   });
 
-  test('a Raftlab trace dropped on the Share panel opens, with its logs entry by entry', T, async () => {
-    const app = await openApp(lab, '/?speed=1');
+  test('a Raftlab trace dropped on the Share panel opens, with its logs entry by entry (phone, dark theme)', T, async () => {
+    const app = await openApp(lab, '/?speed=1', {
+      contextOptions: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark' },
+    });
     const { page } = app;
     const text = await readFile(RAFTLAB, 'utf8');
     const drop = await page.evaluateHandle((body) => {
@@ -151,6 +155,8 @@ describeLab('a trace from another Raft implementation', (lab) => {
     for (let i = 0; i < 43; i++) await page.keyboard.press('.');
     assert.equal(await event(page), 43);
     assert.match(await page.getByRole('button', { name: /^n2:/ }).getAttribute('aria-label'), /^n2: crashed/);
+    await assertAxeClean(page, 'a Raftlab trace on a phone, dark theme');
+    await saveScreenshot(page, 'trace-raftlab-phone-dark.png', { fullPage: true });
     app.assertClean();
     await app.context.close();
   });
@@ -164,10 +170,21 @@ describeLab('a trace from another Raft implementation', (lab) => {
       ['broken.ndjson', [good[0], good[1], '{"node":"n1","ev":'].join('\n'), /line 3: not a trace event/],
       ['dance.ndjson', [good[0], '{"node":"n1","ev":"dance"}'].join('\n'), /line 2: unknown event `dance`/],
       ['huge.ndjson', '{"node":"n1","ev":"state","term":99999999999999999999999}', /line 1: not a trace event/],
-      ['empty.ndjson', '\n\n', /the file ended without a trace event/],
+      ['blank.ndjson', '\n\n', /line 2: the file ended without a trace event/],
+      ['empty.ndjson', '', /the file is empty/],
       ['photo.ndjson', '\u0089PNG\r\n\u001a\n\u0000\u00ff', /line 1: not a trace event|not text/],
     ];
     const status = page.getByTestId('trace-status');
+    // A file of hundreds of MB is refused before it is read (a sparse file: no disk used).
+    const huge = `${await mkdtemp(path.join(tmpdir(), 'raftlab-'))}/huge.ndjson`;
+    const handle = await openFile(huge, 'w');
+    await handle.truncate(300 * 1024 * 1024);
+    await handle.close();
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), button(page, 'Open a trace').click()]);
+    await chooser.setFiles(huge);
+    await status.filter({ hasText: 'huge.ndjson' }).waitFor();
+    await rm(path.dirname(huge), { recursive: true });
+    assert.match(await status.textContent(), /“huge\.ndjson” is 314\.6 MB; the page opens traces up to 41\.9 MB \(check a larger one with raftlab-trace check, which streams any size\)\. Nothing was changed\./);
     for (const [name, body, says] of cases) {
       await openTrace(page, name, Buffer.from(body, 'latin1'));
       await status.filter({ hasText: name }).waitFor();

@@ -147,23 +147,29 @@ fn TraceCluster() -> impl IntoView {
                     .update(|s| *s = if *s == Some(i) { None } else { Some(i) })
             };
             view! {
-                <g class=class role="button" tabindex="0"
-                    aria-pressed=move || (shell.selected.get() == Some(i)).to_string()
-                    aria-label=move || card().map(|c| c.describe()).unwrap_or_default()
-                    on:click=move |_| select()
-                    on:keydown=move |ev| {
-                        if ev.key() == "Enter" || ev.key() == " " {
-                            ev.prevent_default();
-                            select();
-                        }
-                    }>
-                    <circle cx=fixed(x, 1).to_string() cy=fixed(y, 1).to_string() r=TRACE_NODE_R.to_string() />
-                    <text class="tr-node-name" x=fixed(x, 1).to_string() y=fixed(y - 4.0, 1).to_string()>
-                        {move || card().map(|c| c.label).unwrap_or_default()}
-                    </text>
-                    <text class="tr-node-state" x=fixed(x, 1).to_string() y=fixed(y + 14.0, 1).to_string()>
-                        {move || card().map(|c| format!("{} T{}", c.letter(), c.term)).unwrap_or_default()}
-                    </text>
+                <g class=class on:click=move |_| select()>
+                    // The button is the disc alone; the labels beside it
+                    // are hidden from the accessibility tree, since its
+                    // name says all they show (WCAG 2.5.3).
+                    <g class="tr-node-button" role="button" tabindex="0"
+                        aria-pressed=move || (shell.selected.get() == Some(i)).to_string()
+                        aria-label=move || card().map(|c| c.describe()).unwrap_or_default()
+                        on:keydown=move |ev| {
+                            if ev.key() == "Enter" || ev.key() == " " {
+                                ev.prevent_default();
+                                select();
+                            }
+                        }>
+                        <circle cx=fixed(x, 1).to_string() cy=fixed(y, 1).to_string() r=TRACE_NODE_R.to_string() />
+                    </g>
+                    <g aria-hidden="true">
+                        <text class="tr-node-name" x=fixed(x, 1).to_string() y=fixed(y - 4.0, 1).to_string()>
+                            {move || card().map(|c| c.label).unwrap_or_default()}
+                        </text>
+                        <text class="tr-node-state" x=fixed(x, 1).to_string() y=fixed(y + 14.0, 1).to_string()>
+                            {move || card().map(|c| format!("{} T{}", c.letter(), c.term)).unwrap_or_default()}
+                        </text>
+                    </g>
                 </g>
             }
         })
@@ -245,7 +251,7 @@ fn TraceTimeline() -> impl IntoView {
     view! {
         <section class="panel trace-timeline" role="region" aria-label="Timeline">
             <h2>"Timeline"</h2>
-            <div class="trace-lanes-box" on:click=on_click inner_html=svg></div>
+            <div class="trace-lanes-box" tabindex="0" role="group" aria-label="Swimlane (scrolls sideways on a narrow screen)" on:click=on_click inner_html=svg></div>
             <p class="hint">"One column per event, in the trace's order; arrows go from sending to receipt (dashed: the other end is outside this window; × never received). Faint: still to come. Click a column to go there."</p>
         </section>
     }
@@ -443,7 +449,7 @@ fn TraceInspector() -> impl IntoView {
         shell.with(|t| t.format.to_string()).unwrap_or_default()
     };
     view! {
-        <section class="panel inspector trace-inspector" aria-label="Inspector">
+        <section class="panel trace-inspector" aria-label="Inspector">
             <h2>"Inspector"</h2>
             {move || match card() {
                 None => view! { <p class="hint">"Select a node in the cluster to see its state here."</p> }.into_any(),
