@@ -146,3 +146,43 @@ fn the_documented_raftlab_example_checks_clean_with_every_rule() {
     assert!(out.contains("a committed index keeps one term; every message received was sent; could not check: none"), "{out}");
     assert!(out.trim_end().ends_with("nothing broke"), "{out}");
 }
+
+#[path = "../examples/trace_emitter.rs"]
+mod emitter;
+
+/// The documentation's Rust emitter (compiled as `examples/trace_emitter.rs`)
+/// writes a trace the checker reads clean with every rule, and the example
+/// holds the documentation's emitter to the byte.
+#[test]
+fn the_documented_rust_emitter_writes_a_clean_trace() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/TRACE-FORMAT.md"))
+        .expect("the format's documentation");
+    let example = include_str!("../examples/trace_emitter.rs");
+    let block = doc
+        .split("```rust\n")
+        .nth(1)
+        .and_then(|b| b.split("```\n").next())
+        .expect("a Rust block");
+    assert!(
+        example.contains(block),
+        "examples/trace_emitter.rs holds the documented emitter"
+    );
+
+    let out = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    struct Shared(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Shared {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("not poisoned").write(b)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    emitter::election(&emitter::Tracer::new(Shared(out.clone())));
+    let text = String::from_utf8(out.lock().expect("not poisoned").clone()).expect("text");
+    let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 18);
+    let (code, out, err) = run("emitted.ndjson", &lines);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("could not check: none"), "{out}");
+}
