@@ -64,6 +64,11 @@ describeLab('a trace from another Raft implementation', (lab) => {
     assert.equal(await event(page), 4);
     const current = page.locator('.trace-line.current');
     assert.match(await current.textContent(), /^line 4 /);
+    assert.equal(
+      await page.getByTestId('trace-announcer').textContent(),
+      (await current.locator('button').textContent()).replace(/^line 4 /, '').replace(/ §.*$/, ''),
+      'a screen reader hears the event stepped to',
+    );
     // Key events: to N2 becoming leader of term 2 and back.
     let leader = '';
     for (let i = 0; i < 20 && !/became leader/.test(leader); i++) {

@@ -111,6 +111,15 @@ fn TraceBar() -> impl IntoView {
             <p class="clock">
                 <output role="timer" aria-label="Trace time" data-testid="trace-time">{time}</output>
             </p>
+            // The event just stepped to, for screen readers.
+            <p class="visually-hidden" role="status" aria-live="polite" data-testid="trace-announcer">
+                {move || {
+                    let c = shell.cursor.get();
+                    c.checked_sub(1)
+                        .and_then(|i| shell.with(|t| event_words(t, i).0))
+                        .unwrap_or_default()
+                }}
+            </p>
             <button type="button" on:click=move |_| shell.close()>"Close the trace"</button>
         </section>
     }
