@@ -20,7 +20,8 @@ import { startServer } from '../tests/e2e/server.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const EXAMPLE = path.join(ROOT, 'tests', 'data', 'etcd', 'example.ndjson');
 const CLI = path.join(ROOT, 'target', 'native', 'raftlab-trace');
-for (const needed of [path.join(ROOT, 'dist', 'index.html'), CLI]) {
+const DIST = path.resolve(ROOT, process.env.RAFTLAB_DIST || 'dist');
+for (const needed of [path.join(DIST, 'index.html'), CLI]) {
   if (!existsSync(needed)) {
     console.error(`${path.relative(ROOT, needed)} is missing: run ./scripts/bench.sh (it builds first)`);
     process.exit(2);
@@ -74,7 +75,7 @@ if (time.status === 0) {
 }
 
 // 2. In the browser.
-const server = await startServer(path.join(ROOT, 'dist'), { gzip: true });
+const server = await startServer(DIST, { gzip: true });
 const browser = await launchBrowser();
 const errors = [];
 /** Opens `file` with `Open a trace`; ms from the choice to the trace drawn, and whether a progress line showed. */

@@ -2,7 +2,7 @@
 // The browser half of the benchmark (scripts/bench.sh runs it after the
 // native half and a release build; on demand, never in CI):
 //   node scripts/bench.mjs [HISTORY_MINUTES]     (default 60)
-// Prints `key: value` lines that bench.sh turns into the README's table:
+// Prints `key: value` lines that bench.sh turns into the table in docs/BENCHMARKS.md:
 //   - what the first load transfers, per file, and its gzip -9 size;
 //   - time from navigation to the first frame and to the first leader, on
 //     loopback and over a throttled network (10 Mbit/s, 40 ms round trip);
@@ -27,7 +27,7 @@ import { launchBrowser } from '../tests/e2e/browser.mjs';
 import { startServer } from '../tests/e2e/server.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = path.join(ROOT, 'dist');
+const DIST = path.resolve(ROOT, process.env.RAFTLAB_DIST || 'dist');
 const minutes = Number(process.argv[2] || 60);
 if (!existsSync(path.join(DIST, 'index.html'))) {
   console.error('dist/ is missing: run ./scripts/bench.sh (it builds first)');

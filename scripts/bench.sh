@@ -2,7 +2,7 @@
 # The benchmark, run on demand (never in CI, never a timed assertion):
 #   ./scripts/bench.sh [HISTORY_MINUTES]      (default 60; takes about half an hour)
 # Describes the machine, then prints every figure of the speed, size and
-# memory targets as one table (see README, "Speed, size and memory"):
+# memory targets as one table (see docs/BENCHMARKS.md):
 #   - the simulation natively (examples/sim_speed.rs, one core);
 #   - a release build, what its wasm is made of and the model's own size
 #     (scripts/wasm-size.mjs, examples/wasm_floor.rs);
@@ -34,8 +34,9 @@ mkdir -p target
 native="target/bench-native.txt"
 cargo run --quiet --profile native --example sim_speed -- 600 | tee "$native"
 
-echo "== release build"
-trunk build --release --offline >/dev/null
+echo "== release build (into target/bench-dist/: dist/ belongs to serve.sh)"
+export RAFTLAB_DIST=target/bench-dist
+trunk build --release --offline --dist "$RAFTLAB_DIST" >/dev/null
 
 echo "== what the wasm is made of"
 # The model alone (examples/wasm_floor.rs), optimised as the app is: the

@@ -2,7 +2,11 @@
 # Sets up everything (see scripts/setup.sh), then runs every check in order
 # and stops at the first failure:
 #   formatting, lints (native and wasm32), native tests, wasm tests, the
-#   release build (with its file sizes), and the browser end-to-end suite.
+#   release build (with its file sizes), the browser end-to-end suite, the
+#   check that serving and testing side by side do not interfere, and every
+#   command the README and docs/ show.
+# It builds the app into target/test-dist/, never dist/: that is what
+# ./scripts/serve.sh serves, and it may be serving while this runs.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 started=$SECONDS
@@ -11,7 +15,9 @@ echo "==> setup"
 # shellcheck source=scripts/setup.sh
 source scripts/setup.sh
 
-total_steps=7
+total_steps=9
+# The release build the browser suite tests (not dist/, which serve.sh owns).
+test_dist="target/test-dist"
 step_no=0
 step() {
   local name="$1" t0=$SECONDS
@@ -25,23 +31,24 @@ step() {
   printf '==> [%d/%d] %s: ok (%d s)\n' "$step_no" "$total_steps" "$name" $((SECONDS - t0))
 }
 
-# Prints every file in dist/ with its size and gzip -9 size, and the totals.
+# Prints every file of the release build with its size and gzip -9 size, and
+# the totals.
 dist_sizes() {
   local file bytes gz all=0 all_gz=0 code=0 code_gz=0
-  printf '%-48s %10s %10s\n' "dist/" "bytes" "gzip -9"
+  printf '%-48s %10s %10s\n' "$test_dist/" "bytes" "gzip -9"
   while IFS= read -r file; do
-    bytes=$(wc -c <"dist/$file")
-    gz=$(gzip -9c "dist/$file" | wc -c)
+    bytes=$(wc -c <"$test_dist/$file")
+    gz=$(gzip -9c "$test_dist/$file" | wc -c)
     printf '%-48s %10d %10d\n' "$file" "$bytes" "$gz"
     all=$((all + bytes))
     all_gz=$((all_gz + gz))
     case "$file" in
       *.html | *.css | *.js | *.wasm) code=$((code + bytes)); code_gz=$((code_gz + gz)) ;;
     esac
-  done < <(cd dist && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
+  done < <(cd "$test_dist" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
   printf '%-48s %10d %10d\n' "total" "$all" "$all_gz"
   awk -v a="$all_gz" -v c="$code" -v cg="$code_gz" 'BEGIN {
-    printf "dist/ gzip total: %d bytes (%.1f KiB); the page itself (html, css, js, wasm): %d bytes, %d bytes gzip (%.1f KiB)\n", a, a / 1024, c, cg, cg / 1024
+    printf "release build gzip total: %d bytes (%.1f KiB); the page itself (html, css, js, wasm): %d bytes, %d bytes gzip (%.1f KiB)\n", a, a / 1024, c, cg, cg / 1024
   }'
 }
 
@@ -54,12 +61,12 @@ wasm_clippy() {
 }
 
 release_build() {
-  trunk build --release --offline && dist_sizes
+  trunk build --release --offline --dist "$test_dist" && dist_sizes
 }
 
 end_to_end() {
   local files=(tests/e2e/*.test.mjs)
-  node --test "${files[@]}"
+  RAFTLAB_DIST="$test_dist" node --test "${files[@]}"
 }
 
 step "cargo fmt --check" cargo fmt --check
@@ -77,7 +84,9 @@ wasm_tests() {
 }
 
 step "cargo test (wasm32, tests/wasm.rs under wasm-bindgen-test-runner)" wasm_tests
-step "trunk build --release --offline, and the size of dist/" release_build
+step "trunk build --release --offline into $test_dist/, and its size" release_build
 step "browser end-to-end suite (tests/e2e, Playwright + Chromium)" end_to_end
+step "serve and test side by side (scripts/serve-alongside.mjs)" node scripts/serve-alongside.mjs
+step "every command in the README and docs/ (scripts/check-docs.mjs)" node scripts/check-docs.mjs
 
 printf '\ntest: all %d steps passed in %d s\n' "$total_steps" $((SECONDS - started))

@@ -12,7 +12,9 @@ import { startServer } from './server.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '..', '..');
-export const DIST = process.env.RAFTLAB_DIST || path.join(ROOT, 'dist');
+// The release build to test: scripts/test.sh builds it into target/test-dist/
+// (never dist/, which ./scripts/serve.sh may be serving) and says so here.
+export const DIST = path.resolve(ROOT, process.env.RAFTLAB_DIST || 'dist');
 export const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 
 /** Starts the server and the browser; call `stop()` when done. */
