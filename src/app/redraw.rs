@@ -14,7 +14,7 @@ use crate::view::{self, Cadence, ClusterFrame, NodeCard, PanelsFrame};
 /// benchmark machine): drawing on every frame of a 60 Hz screen kept it busy
 /// 22 to 29 % of the time, every other frame 15 to 17 %, every third frame
 /// 12 to 14 % (issue 25: at most 15 % while five nodes play; alternated runs
-/// in the README). What moves between drawings is slow at the speeds a
+/// in docs/BENCHMARKS.md). What moves between drawings is slow at the speeds a
 /// class watches (an election timer's ring, a message's dot), and even
 /// steps of three frames keep it smooth. Letting the browser's compositor
 /// glide the messages instead costs more: every animation started takes
