@@ -12,6 +12,9 @@ port="${1:-${PORT:-8080}}"
 case "$port" in
   '' | *[!0-9]*) echo "serve: the port must be a number, got '$port'" >&2; exit 2 ;;
 esac
+# Trunk.toml tells trunk serve to ignore what the tests write; it refuses to
+# start if one of those folders does not exist yet (a fresh clone).
+mkdir -p target test-artifacts node_modules
 echo
 echo "serve: building; Raftlab will be at  http://127.0.0.1:$port/  (Ctrl+C stops the server)"
 echo
