@@ -100,15 +100,21 @@ impl EtcdReader {
         let nid = event
             .nid
             .ok_or(TraceError::Missing { line, field: "nid" })?;
-        let node = self.names.node(&nid);
+        let node = self.names.node(&nid, line)?;
         let role = event.role.as_deref().map(|r| role(r, line)).transpose()?;
-        let state = event.state.map(|s| NodeState {
-            term: s.term,
-            vote: s.vote.filter(|v| v != "0").map(|v| self.names.node(&v)),
-            commit: s.commit,
-            role,
-            last_index: event.log,
-        });
+        let state = match event.state {
+            Some(s) => Some(NodeState {
+                term: s.term,
+                vote: match s.vote.filter(|v| v != "0") {
+                    Some(v) => Some(self.names.node(&v, line)?),
+                    None => None,
+                },
+                commit: s.commit,
+                role,
+                last_index: event.log,
+            }),
+            None => None,
+        };
         let what = match name.as_str() {
             "InitState" => TraceWhat::Start,
             "BecomeFollower" => TraceWhat::Became(TraceRole::Follower),
@@ -147,13 +153,13 @@ impl EtcdReader {
         let vote = match m.vote.as_deref() {
             None => none,
             Some("0") => 0,
-            Some(v) => self.names.node(v).0 as u64 + 1,
+            Some(v) => self.names.node(v, line)?.0 as u64 + 1,
         };
         Ok(TraceMessage {
             kind: m.kind,
             term: m.term,
-            from: self.names.node(&m.from),
-            to: self.names.node(&m.to),
+            from: self.names.node(&m.from, line)?,
+            to: self.names.node(&m.to, line)?,
             details: vec![
                 m.index.unwrap_or(none),
                 m.log_term.unwrap_or(none),

@@ -31,22 +31,38 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TraceNode(pub usize);
 
+/// The most nodes a trace may name: Raft clusters have a handful, and
+/// every node is a lane on screen (a hostile file naming a million would
+/// otherwise make the page draw a million).
+pub const MAX_NODES: usize = 64;
+
 /// The names of a trace's nodes, numbered as they first appear.
 #[derive(Clone, Debug, Default)]
 pub struct NodeNames {
     names: Vec<String>,
+    numbers: std::collections::HashMap<String, TraceNode>,
 }
 
 impl NodeNames {
-    /// The number of `name`, numbering it if it is new.
-    pub fn node(&mut self, name: &str) -> TraceNode {
-        match self.names.iter().position(|n| n == name) {
-            Some(i) => TraceNode(i),
-            None => {
-                self.names.push(name.to_owned());
-                TraceNode(self.names.len() - 1)
-            }
+    /// The number of `name` (named on line `line`), numbering it if it is
+    /// new; an error past [`MAX_NODES`].
+    pub fn node(&mut self, name: &str, line: u64) -> Result<TraceNode, TraceError> {
+        if let Some(n) = self.numbers.get(name) {
+            return Ok(*n);
         }
+        if self.names.len() >= MAX_NODES {
+            return Err(TraceError::Invalid {
+                line,
+                why: format!(
+                    "node `{name}` would be node {}: a trace may name at most {MAX_NODES}",
+                    MAX_NODES + 1
+                ),
+            });
+        }
+        let n = TraceNode(self.names.len());
+        self.names.push(name.to_owned());
+        self.numbers.insert(name.to_owned(), n);
+        Ok(n)
     }
     /// The name of `node`, as the trace spells it.
     pub fn name(&self, node: TraceNode) -> &str {

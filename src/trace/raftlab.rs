@@ -96,12 +96,14 @@ impl RaftlabReader {
         let missing = |field| TraceError::Missing { line, field };
         let invalid = |why: String| TraceError::Invalid { line, why };
         let ev = l.ev.as_deref().ok_or(missing("ev"))?;
-        let node = self.names.node(l.node.as_deref().ok_or(missing("node"))?);
+        let node = self
+            .names
+            .node(l.node.as_deref().ok_or(missing("node"))?, line)?;
         if self.nodes.len() <= node.0 {
             self.nodes.resize(node.0 + 1, Node::default());
         }
         let message = |names: &mut NodeNames, peer: Option<&str>, field, sent: bool| {
-            let peer = names.node(peer.ok_or(missing(field))?);
+            let peer = names.node(peer.ok_or(missing(field))?, line)?;
             let (from, to) = if sent { (node, peer) } else { (peer, node) };
             Ok::<_, TraceError>(TraceMessage {
                 kind: l.kind.clone().ok_or(missing("type"))?,
@@ -115,7 +117,11 @@ impl RaftlabReader {
             "state" => {
                 let term = l.term.ok_or(missing("term"))?;
                 let role = l.role.as_deref().map(|r| role(r, line)).transpose()?;
-                let vote = l.vote.clone().map(|v| v.map(|v| self.names.node(&v)));
+                let vote = match l.vote.clone() {
+                    Some(Some(v)) => Some(Some(self.names.node(&v, line)?)),
+                    Some(None) => Some(None),
+                    None => None,
+                };
                 let n = &mut self.nodes[node.0];
                 if term > n.term {
                     // §5.1: a newer term makes a node a follower with no
@@ -403,6 +409,22 @@ pub(crate) mod tests {
         assert!(
             opened > 20 && refused > 1_000,
             "{opened} opened, {refused} refused"
+        );
+    }
+
+    #[test]
+    fn a_trace_naming_too_many_nodes_is_refused_at_the_line_that_does() {
+        let mut r = RaftlabReader::default();
+        for i in 0..crate::trace::MAX_NODES {
+            r.read(format!(r#"{{"node":"n{i}","ev":"crash"}}"#).as_bytes())
+                .expect("reads");
+        }
+        let err = r
+            .read(br#"{"node":"one-too-many","ev":"crash"}"#)
+            .expect_err("refused");
+        assert_eq!(
+            err.to_string(),
+            "line 65: node `one-too-many` would be node 65: a trace may name at most 64"
         );
     }
 
