@@ -14,6 +14,7 @@
 
 pub mod etcd;
 mod format;
+pub mod markup;
 pub mod raftlab;
 mod recorded;
 mod rules;

@@ -5,6 +5,7 @@
 //! received it (a message never received ends in a cross), and the
 //! playhead between the last event that happened and the next.
 
+use super::markup::family;
 use super::screen::node_label;
 use super::{Recorded, TraceNode, TraceRole, TraceWhat};
 use crate::view::fixed;
@@ -37,19 +38,6 @@ pub fn cursor_at(len: usize, cursor: usize, fraction: f64) -> Option<usize> {
         return None;
     }
     Some((window_start(len, cursor) + column as usize + 1).min(len))
-}
-
-/// A message's family by its type, for its colour (its label says it in
-/// words): a vote, an append (or heartbeat, or snapshot), or another.
-fn family(kind: &str) -> &'static str {
-    let k = kind.to_ascii_lowercase();
-    if k.contains("vote") {
-        "vote"
-    } else if k.contains("app") || k.contains("heartbeat") || k.contains("snap") {
-        "append"
-    } else {
-        "other"
-    }
 }
 
 /// The swimlane at `cursor`.

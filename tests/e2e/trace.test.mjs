@@ -97,6 +97,11 @@ describeLab('a trace from another Raft implementation', (lab) => {
 
     // The inspector's actions say why they are unavailable.
     await page.getByRole('button', { name: /^N2:/ }).click();
+    // Stepping redraws the cluster; the keyboard focus stays on N2.
+    const at = await event(page);
+    await page.keyboard.press('.');
+    assert.equal(await event(page), at + 1);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')?.slice(0, 3)), 'N2:');
     const crash = button(page, 'Crash N2');
     assert.ok(await crash.isDisabled(), 'the past cannot be changed');
     const why = await page.locator(`#${await crash.getAttribute('aria-describedby')}`).textContent();

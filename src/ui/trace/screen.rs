@@ -2,31 +2,59 @@
 //! `crate::trace::screen` at the cursor.
 
 use super::TraceShell;
-use crate::trace::screen::{
-    cards, checks_words, count, dots, duration_words, event_words, logs, positions, TraceCard,
-    TRACE_CLUSTER_H, TRACE_CLUSTER_W, TRACE_NODE_R,
-};
+use crate::trace::markup::{cluster_svg, event_rows, logs_markup};
+use crate::trace::screen::{cards, checks_words, count, dots, duration_words, event_words};
 use crate::trace::swimlane::{cursor_at, trace_swimlane};
-use crate::view::fixed;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
-/// Rows of the event log shown before and after the cursor.
-const LOG_ROWS_AROUND: usize = 25;
+/// Sets `el`'s content to `html` (markup made natively, see
+/// `crate::trace::markup`). If the keyboard focus was on an element inside
+/// with the attribute `key`, it moves to the new element with the same
+/// value, so stepping never drops the focus to the page.
+fn set_markup(el: &web_sys::Element, html: &str, key: &str) {
+    let focused = el
+        .owner_document()
+        .and_then(|d| d.active_element())
+        .filter(|a| el.contains(Some(a)))
+        .and_then(|a| a.get_attribute(key));
+    el.set_inner_html(html);
+    let again = focused.and_then(|v| {
+        el.query_selector(&format!("[{key}=\"{v}\"]"))
+            .ok()
+            .flatten()
+    });
+    if let Some(again) = again {
+        // SVG and HTML elements alike have focus().
+        if let Ok(focus) = js_sys::Reflect::get(&again, &"focus".into()) {
+            if let Some(focus) = focus.dyn_ref::<js_sys::Function>() {
+                let _ = focus.call0(&again);
+            }
+        }
+    }
+}
+
+/// The value of attribute `key` on the element an event happened in, or
+/// the nearest one around it that has it.
+fn event_key(ev: &web_sys::Event, key: &str) -> Option<String> {
+    ev.target()?
+        .dyn_into::<web_sys::Element>()
+        .ok()?
+        .closest(&format!("[{key}]"))
+        .ok()??
+        .get_attribute(key)
+}
 
 /// A recorded trace on screen, in place of the lab.
 #[component]
 pub fn TraceLab() -> impl IntoView {
-    let shell = expect_context::<TraceShell>();
     view! {
         <div class="sticky-top">
             <TraceBar />
         </div>
         <main class="lab trace-lab">
             <div class="stage">
-                {move || {
-                    shell.number.track();
-                    view! { <TraceCluster /> }
-                }}
+                <TraceCluster />
                 <TraceTimeline />
                 <TraceEventLog />
                 <TraceLogs />
@@ -125,91 +153,48 @@ fn TraceBar() -> impl IntoView {
     }
 }
 
-/// The nodes on a ring with the messages in flight between them.
+/// The nodes on a ring with the messages in flight between them; a node
+/// is a button that shows it in the inspector.
 #[component]
 fn TraceCluster() -> impl IntoView {
     let shell = expect_context::<TraceShell>();
-    let n = shell.with(|t| t.names.len()).unwrap_or(0);
-    let places = positions(n);
-    let cards = Memo::new(move |_| {
-        let c = shell.cursor.get();
-        shell.with(|t| cards(t, c)).unwrap_or_default()
+    let svg = Memo::new(move |_| {
+        let (c, selected) = (shell.cursor.get(), shell.selected.get());
+        shell
+            .with(|t| cluster_svg(t, c, selected))
+            .unwrap_or_default()
     });
-    let dots = Memo::new(move |_| {
+    let in_flight = Memo::new(move |_| {
         let c = shell.cursor.get();
-        shell.with(|t| dots(t, c)).unwrap_or_default()
+        shell.with(|t| dots(t, c).len()).unwrap_or(0)
     });
-    let place = move |i: usize| places.get(i).copied().unwrap_or((0.0, 0.0));
-    let nodes = (0..n)
-        .map(|i| {
-            let (x, y) = place(i);
-            let card = move || cards.with(|c| c.get(i).cloned());
-            let class = move || {
-                card().map_or("tr-node".to_string(), |c: TraceCard| {
-                    let role = if !c.up { "down" } else { role_class(c.letter()) };
-                    format!("tr-node tr-{role}")
-                })
-            };
-            let select = move || {
-                shell
-                    .selected
-                    .update(|s| *s = if *s == Some(i) { None } else { Some(i) })
-            };
-            view! {
-                <g class=class on:click=move |_| select()>
-                    // The button is the disc alone; the labels beside it
-                    // are hidden from the accessibility tree, since its
-                    // name says all they show (WCAG 2.5.3).
-                    <g class="tr-node-button" role="button" tabindex="0"
-                        aria-pressed=move || (shell.selected.get() == Some(i)).to_string()
-                        aria-label=move || card().map(|c| c.describe()).unwrap_or_default()
-                        on:keydown=move |ev| {
-                            if ev.key() == "Enter" || ev.key() == " " {
-                                ev.prevent_default();
-                                select();
-                            }
-                        }>
-                        <circle cx=fixed(x, 1).to_string() cy=fixed(y, 1).to_string() r=TRACE_NODE_R.to_string() />
-                    </g>
-                    <g aria-hidden="true">
-                        <text class="tr-node-name" x=fixed(x, 1).to_string() y=fixed(y - 4.0, 1).to_string()>
-                            {move || card().map(|c| c.label).unwrap_or_default()}
-                        </text>
-                        <text class="tr-node-state" x=fixed(x, 1).to_string() y=fixed(y + 14.0, 1).to_string()>
-                            {move || card().map(|c| format!("{} T{}", c.letter(), c.term)).unwrap_or_default()}
-                        </text>
-                    </g>
-                </g>
-            }
-        })
-        .collect_view();
-    let messages = move || {
-        dots.get()
-            .into_iter()
-            .map(|d| {
-                let (x1, y1) = place(d.from);
-                let (x2, y2) = place(d.to);
-                let (x, y) = (x1 + (x2 - x1) * d.share, y1 + (y2 - y1) * d.share);
-                let family = if d.kind.to_ascii_lowercase().contains("vote") { "vote" } else { "append" };
-                view! {
-                    <line class="tr-flight" x1=fixed(x1, 1).to_string() y1=fixed(y1, 1).to_string()
-                        x2=fixed(x2, 1).to_string() y2=fixed(y2, 1).to_string() />
-                    <circle class=format!("tr-dot tr-{family}") cx=fixed(x, 1).to_string() cy=fixed(y, 1).to_string() r="7">
-                        <title>{d.words.clone()}</title>
-                    </circle>
-                }
-            })
-            .collect_view()
+    let drawing = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let html = svg.get();
+        if let Some(el) = drawing.get() {
+            set_markup(&el, &html, "data-node");
+        }
+    });
+    let select = move |ev: &web_sys::Event| {
+        if let Some(i) = event_key(ev, "data-node").and_then(|n| n.parse::<usize>().ok()) {
+            shell
+                .selected
+                .update(|s| *s = if *s == Some(i) { None } else { Some(i) });
+        }
     };
     view! {
         <section class="panel trace-cluster" aria-label="Cluster">
             <h2>"Cluster"</h2>
-            <svg viewBox=format!("0 0 {TRACE_CLUSTER_W} {TRACE_CLUSTER_H}") class="trace-cluster-svg">
-                <g aria-hidden="true">{messages}</g>
-                {nodes}
-            </svg>
+            <div node_ref=drawing
+                on:click=move |ev| select(&ev)
+                on:keydown=move |ev| {
+                    if ev.key() == "Enter" || ev.key() == " " {
+                        ev.prevent_default();
+                        select(&ev);
+                    }
+                }></div>
             <p class="hint" data-testid="trace-in-flight">
-                {move || match dots.with(Vec::len) {
+                {move || match in_flight.get() {
                     0 => "No message in flight at this event.".to_string(),
                     1 => "1 message in flight.".to_string(),
                     n => format!("{n} messages in flight."),
@@ -217,16 +202,6 @@ fn TraceCluster() -> impl IntoView {
                 " Letters: L leader, C candidate, P pre-candidate, F follower, ✕ crashed; T is the term."
             </p>
         </section>
-    }
-}
-
-/// A CSS class for a node's role letter.
-fn role_class(letter: &str) -> &'static str {
-    match letter {
-        "L" => "leader",
-        "C" | "P" => "candidate",
-        "F" => "follower",
-        _ => "unknown",
     }
 }
 
@@ -271,59 +246,35 @@ fn TraceTimeline() -> impl IntoView {
 #[component]
 fn TraceEventLog() -> impl IntoView {
     let shell = expect_context::<TraceShell>();
-    let rows = move || {
+    let rows = Memo::new(move |_| {
         let c = shell.cursor.get();
-        shell
-            .with(|t| {
-                let from = c.saturating_sub(LOG_ROWS_AROUND);
-                let to = (c + LOG_ROWS_AROUND).min(t.len());
-                (from..to)
-                    .map(|i| {
-                        let (words, rule) = event_words(t, i);
-                        let line = t.events[i].line;
-                        let broken = t.violations.iter().any(|v| v.line == line);
-                        (i, line, words, rule, broken)
-                    })
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-            .into_iter()
-            .map(move |(i, line, words, rule, broken)| {
-                let current = i + 1 == c;
-                let future = i >= c;
-                view! {
-                    <li class="trace-line" class:current=current class:broken=broken class:future=future>
-                        <button type="button" aria-current=current.then_some("step")
-                            on:click=move |_| shell.seek_line(line)>
-                            <span class="trace-line-no">{format!("line {line}")}</span>
-                            " " {words}
-                            {rule.map(|r| view! { " " <span class="rule">{r}</span> })}
-                            {broken.then(|| view! { " " <strong class="broken-mark">"⚠ rule broken"</strong> })}
-                        </button>
-                    </li>
-                }
-            })
-            .collect_view()
-    };
-    // Keep the current line in the middle of the list's view.
+        shell.with(|t| event_rows(t, c)).unwrap_or_default()
+    });
+    // Set whole, then the current line scrolled to the middle of the list.
     let list = NodeRef::<leptos::html::Ol>::new();
     Effect::new(move |_| {
-        shell.cursor.track();
+        let html = rows.get();
         let Some(list) = list.get() else { return };
+        set_markup(&list, &html, "data-line");
         let current = list
             .query_selector(".current")
             .ok()
             .flatten()
-            .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+            .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(row) = current {
             let top = row.offset_top() - list.client_height() / 2;
             list.set_scroll_top(top.max(0));
         }
     });
+    let on_click = move |ev: web_sys::MouseEvent| {
+        if let Some(line) = event_key(&ev, "data-line").and_then(|l| l.parse::<u64>().ok()) {
+            shell.seek_line(line);
+        }
+    };
     view! {
         <section class="panel event-log trace-event-log" aria-labelledby="trace-log-title">
             <h2 id="trace-log-title">"Event log"</h2>
-            <ol class="trace-lines" role="list" aria-label="Event log" node_ref=list>{rows}</ol>
+            <ol class="trace-lines" role="list" aria-label="Event log" node_ref=list on:click=on_click></ol>
         </section>
     }
 }
@@ -332,45 +283,17 @@ fn TraceEventLog() -> impl IntoView {
 #[component]
 fn TraceLogs() -> impl IntoView {
     let shell = expect_context::<TraceShell>();
-    let rows = move || {
+    let rows = Memo::new(move |_| {
         let c = shell.cursor.get();
-        shell
-            .with(|t| logs(t, c))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|row| {
-                let cells = row
-                    .cells
-                    .iter()
-                    .map(|&(index, term, committed)| {
-                        let class = format!(
-                            "log-cell {}{}",
-                            term.map_or("term-unknown".to_string(), |t| format!("term-{}", t % 8)),
-                            if committed { "" } else { " uncommitted" }
-                        );
-                        view! {
-                            <li class=class>
-                                <span class="cell-index">{index}</span>
-                                <span class="cell-term">{term.map_or("t?".to_string(), |t| format!("t{t}"))}</span>
-                            </li>
-                        }
-                    })
-                    .collect_view();
-                let hidden = (row.hidden > 0).then(|| format!(" · {} earlier not drawn", row.hidden));
-                view! {
-                    <div class="log-row trace-log-row" class:down=!row.up>
-                        <p class="log-head">
-                            <strong>{row.label.clone()}</strong>
-                            <span class="markers">{row.words} {hidden}</span>
-                        </p>
-                        <div class="log-scroll" tabindex="0" role="group" aria-label=format!("{}'s log entries", row.label)>
-                            <ol class="log-cells">{cells}</ol>
-                        </div>
-                    </div>
-                }
-            })
-            .collect_view()
-    };
+        shell.with(|t| logs_markup(t, c)).unwrap_or_default()
+    });
+    let box_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let html = rows.get();
+        if let Some(el) = box_ref.get() {
+            el.set_inner_html(&html);
+        }
+    });
     let no_terms = move || {
         shell.number.track();
         shell.with(|t| !t.has_entry_terms()).unwrap_or(false)
@@ -381,7 +304,7 @@ fn TraceLogs() -> impl IntoView {
             <Show when=no_terms>
                 <p class="hint">"This trace gives each log's length and commit index, not its entries' terms: cells show indices (t?); solid ones are committed."</p>
             </Show>
-            {rows}
+            <div node_ref=box_ref></div>
         </section>
     }
 }
