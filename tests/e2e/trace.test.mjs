@@ -109,6 +109,15 @@ describeLab('a trace from another Raft implementation', (lab) => {
     assert.ok((await page.getByRole('region', { name: 'Logs' }).locator('.log-row').count()) === 10);
     await saveScreenshot(page, 'trace-etcd-1920x1080.png');
     await assertAxeClean(page, "etcd's trace, N2 in the inspector");
+    // The presentation layout: the cluster on the left, the checks beside it.
+    await button(page, 'Present').click();
+    const cluster = await page.getByRole('region', { name: 'Cluster' }).boundingBox();
+    const checks = await page.locator('.trace-checks').boundingBox();
+    const logs = await page.getByRole('region', { name: 'Logs' }).boundingBox();
+    assert.ok(cluster.x + cluster.width <= checks.x && checks.y < cluster.y + cluster.height, 'the checks beside the cluster');
+    assert.ok(cluster.y < logs.y && logs.x >= checks.x, 'the cluster at the top left, the logs under the checks');
+    await saveScreenshot(page, 'trace-etcd-present-1920x1080.png');
+    await button(page, 'Present').click();
 
     // Closing brings the lab back exactly as it was.
     await button(page, 'Close the trace').click();
