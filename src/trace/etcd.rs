@@ -308,37 +308,9 @@ pub(crate) mod tests {
     /// occur, so both paths ran.
     #[test]
     fn mutated_lines_never_panic_and_every_error_names_its_line() {
-        use crate::rng::Rng;
-        use crate::trace::TraceChecker;
         let good = election();
-        let mut rng = Rng::new(26);
-        let mut reader = EtcdReader::default();
-        let mut checker = TraceChecker::default();
-        let (mut read, mut refused) = (0u32, 0u32);
-        for _ in 0..100_000 {
-            let mut bytes = good[rng.index(good.len())].clone().into_bytes();
-            crate::trace::tests::mutate(&mut rng, &mut bytes);
-            match reader.read(&bytes) {
-                Ok(Some(event)) => {
-                    read += 1;
-                    checker.observe(&event, &reader.names);
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    refused += 1;
-                    assert_eq!(e.line(), reader.lines);
-                    assert!(
-                        e.to_string()
-                            .starts_with(&format!("line {}: ", reader.lines)),
-                        "{e}"
-                    );
-                }
-            }
-        }
-        assert!(
-            read > 1_000 && refused > 10_000,
-            "{read} read, {refused} refused"
-        );
+        let good: Vec<&str> = good.iter().map(String::as_str).collect();
+        crate::trace::tests::mutated_lines_never_panic(crate::trace::TraceFormat::Etcd, &good, 26);
     }
 
     #[test]

@@ -167,13 +167,7 @@ pub fn logs_markup(rec: &Recorded, cursor: usize) -> String {
 mod tests {
     use super::*;
     use crate::trace::etcd::tests::election;
-    use crate::trace::Recording;
-
-    fn record(text: &str) -> Recorded {
-        let mut r = Recording::new(None);
-        r.feed(text.as_bytes()).expect("reads");
-        r.finish().expect("a trace")
-    }
+    use crate::trace::tests::record;
 
     #[test]
     fn the_cluster_names_each_node_by_its_state_and_presses_the_selected_one() {

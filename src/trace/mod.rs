@@ -241,7 +241,47 @@ pub fn line_text(bytes: &[u8], line: u64) -> Result<&str, TraceError> {
 
 #[cfg(test)]
 pub(crate) mod tests {
+    use super::{Recorded, Recording, TraceChecker, TraceFormat, TraceReader};
     use crate::rng::Rng;
+
+    /// `text` read whole as a trace, in the format its first line tells.
+    pub(crate) fn record(text: &str) -> Recorded {
+        let mut r = Recording::new(None);
+        r.feed(text.as_bytes()).expect("reads");
+        r.finish().expect("a trace")
+    }
+
+    /// 100,000 lines of `good`, each mutated ([`mutate`]), read as
+    /// `format` and checked: nothing panics, every error names the line it
+    /// is on, and both readable and unreadable lines occur, so both paths
+    /// ran.
+    pub(crate) fn mutated_lines_never_panic(format: TraceFormat, good: &[&str], seed: u64) {
+        let mut rng = Rng::new(seed);
+        let mut reader = TraceReader::new(Some(format));
+        let mut checker = TraceChecker::default();
+        let (mut read, mut refused) = (0u32, 0u32);
+        for _ in 0..100_000 {
+            let mut bytes = good[rng.index(good.len())].as_bytes().to_vec();
+            mutate(&mut rng, &mut bytes);
+            match reader.read(&bytes) {
+                Ok(Some(event)) => {
+                    read += 1;
+                    checker.observe(&event, reader.names());
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    refused += 1;
+                    let lines = reader.counts().0;
+                    assert_eq!(e.line(), lines);
+                    assert!(e.to_string().starts_with(&format!("line {lines}: ")), "{e}");
+                }
+            }
+        }
+        assert!(
+            read > 1_000 && refused > 10_000,
+            "{read} read, {refused} refused"
+        );
+    }
 
     /// Mutates a trace line the ways a broken or hostile file would: bytes
     /// flipped, the line cut, a piece repeated, a huge number or a stray

@@ -342,38 +342,15 @@ pub(crate) mod tests {
         );
     }
 
-    /// 100,000 mutated lines of the example read and checked: nothing
-    /// panics, every error names its line, and both paths ran.
+    /// 100,000 mutated lines of the example read and checked (see
+    /// [`crate::trace::tests::mutated_lines_never_panic`]).
     #[test]
     fn mutated_lines_never_panic_and_every_error_names_its_line() {
         let good: Vec<&str> = EXAMPLE.lines().collect();
-        let mut rng = crate::rng::Rng::new(2626);
-        let mut reader = RaftlabReader::default();
-        let mut checker = TraceChecker::default();
-        let (mut read, mut refused) = (0u32, 0u32);
-        for _ in 0..100_000 {
-            let mut bytes = good[rng.index(good.len())].as_bytes().to_vec();
-            crate::trace::tests::mutate(&mut rng, &mut bytes);
-            match reader.read(&bytes) {
-                Ok(Some(event)) => {
-                    read += 1;
-                    checker.observe(&event, &reader.names);
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    refused += 1;
-                    assert_eq!(e.line(), reader.lines);
-                    assert!(
-                        e.to_string()
-                            .starts_with(&format!("line {}: ", reader.lines)),
-                        "{e}"
-                    );
-                }
-            }
-        }
-        assert!(
-            read > 1_000 && refused > 10_000,
-            "{read} read, {refused} refused"
+        crate::trace::tests::mutated_lines_never_panic(
+            crate::trace::TraceFormat::Raftlab,
+            &good,
+            2626,
         );
     }
 

@@ -400,12 +400,9 @@ pub fn checks_words(rec: &Recorded) -> (String, Vec<String>, Vec<String>) {
 mod tests {
     use super::*;
     use crate::trace::etcd::tests::{election, etcd_line};
-    use crate::trace::Recording;
 
     fn record(lines: &[String]) -> Recorded {
-        let mut r = Recording::new(None);
-        r.feed(lines.join("\n").as_bytes()).expect("reads");
-        r.finish().expect("a trace")
+        crate::trace::tests::record(&lines.join("\n"))
     }
 
     #[test]
@@ -473,12 +470,7 @@ mod tests {
         assert_eq!(rows[1].words, "last index 4 · commit 4");
         assert_eq!(rows[1].cells.len(), 4);
         assert_eq!(rows[1].cells[3], (4, None, true));
-        let example = {
-            let mut r = Recording::new(None);
-            r.feed(crate::trace::raftlab::tests::EXAMPLE.as_bytes())
-                .expect("reads");
-            r.finish().expect("a trace")
-        };
+        let example = crate::trace::tests::record(crate::trace::raftlab::tests::EXAMPLE);
         let rows = logs(&example, example.len());
         assert_eq!(
             rows[0].cells,

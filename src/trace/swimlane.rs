@@ -233,13 +233,7 @@ pub fn trace_swimlane(rec: &Recorded, cursor: usize) -> String {
 mod tests {
     use super::*;
     use crate::trace::etcd::tests::election;
-    use crate::trace::Recording;
-
-    fn record(text: &str) -> Recorded {
-        let mut r = Recording::new(None);
-        r.feed(text.as_bytes()).expect("reads");
-        r.finish().expect("a trace")
-    }
+    use crate::trace::tests::record;
 
     #[test]
     fn the_window_follows_the_cursor_and_stays_inside_the_trace() {
