@@ -10,6 +10,24 @@ pub fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
 }
 
+/// The file chosen in a file input's `change` event, if any; the input is
+/// emptied, so that choosing the same file again opens it again.
+pub fn take_chosen(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    let input: web_sys::HtmlInputElement = leptos::prelude::event_target(ev);
+    let file = input.files().and_then(|f| f.get(0));
+    input.set_value("");
+    file
+}
+
+/// Opens the file picker behind `picker` (a hidden file input), as a
+/// visible button's click.
+pub fn open_picker(picker: leptos::prelude::NodeRef<leptos::html::Input>) {
+    use leptos::prelude::GetUntracked;
+    if let Some(input) = picker.get_untracked() {
+        input.click();
+    }
+}
+
 /// Offers `text` as a download named `name` of type `mime`.
 pub fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(text));

@@ -6,7 +6,7 @@
 //! The session is also saved in the browser as it goes, and the next visit
 //! offers "Restore last session".
 
-use super::files::{download, storage};
+use super::files::{download, open_picker, storage, take_chosen};
 use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
 use super::trace::{open_trace, TraceOpener, TraceShell};
@@ -220,17 +220,11 @@ pub fn SharePanel(
     autosave(lab);
     let picker = NodeRef::<html::Input>::new();
     let dragging = RwSignal::new(false);
-    let pick = move |_| {
-        if let Some(input) = picker.get_untracked() {
-            input.click();
-        }
-    };
+    let pick = move |_| open_picker(picker);
     let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+        if let Some(file) = take_chosen(&ev) {
             import(lab, file, status);
         }
-        input.set_value("");
     };
     let on_drop = move |ev: web_sys::DragEvent| {
         ev.prevent_default();

@@ -4,6 +4,7 @@
 
 use super::TraceShell;
 use crate::trace::Recording;
+use crate::ui::files::{open_picker, take_chosen};
 use crate::ui::frame_loop::next_task;
 use crate::ui::status_line::StatusLine;
 use crate::view::fixed;
@@ -96,17 +97,11 @@ pub fn TraceOpener(
 ) -> impl IntoView {
     let shell = expect_context::<TraceShell>();
     let picker = NodeRef::<html::Input>::new();
-    let pick = move |_| {
-        if let Some(input) = picker.get_untracked() {
-            input.click();
-        }
-    };
+    let pick = move |_| open_picker(picker);
     let on_file = move |ev: leptos::ev::Event| {
-        let input: web_sys::HtmlInputElement = event_target(&ev);
-        if let Some(file) = input.files().and_then(|f| f.get(0)) {
+        if let Some(file) = take_chosen(&ev) {
             open_trace(shell, file, status);
         }
-        input.set_value("");
     };
     view! {
         <div class="trace-opener">
