@@ -10,7 +10,7 @@ use wasm_bindgen::{closure::Closure, JsCast};
 /// The longest wall-clock step one frame may take, in milliseconds. A slow
 /// frame on a busy machine still counts in full, but when a hidden tab comes
 /// back the simulation resumes where it was instead of jumping ahead.
-const MAX_FRAME_MS: f64 = 250.0;
+pub const MAX_FRAME_MS: f64 = 250.0;
 
 /// The frame callback, kept in a slot it can reach to ask for the next frame.
 type FrameCallback = Rc<RefCell<Option<Closure<dyn FnMut(f64)>>>>;

@@ -28,7 +28,8 @@ mod share_panel;
 mod status_line;
 mod theme;
 mod timeline;
-mod trace;
+pub mod trace;
+mod trace_opener;
 
 pub use page::Page;
 

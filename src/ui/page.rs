@@ -22,7 +22,7 @@ use super::{
     share_panel::{open_from_address, saved_session, SharePanel},
     theme::ThemeSwitch,
     timeline::TimelinePanel,
-    trace::{TraceLab, TraceShell},
+    trace_opener::{TraceViewer, TRACE_HOST_ID},
 };
 use crate::app::{App, SessionSettings};
 use crate::view;
@@ -47,7 +47,7 @@ fn page_query() -> view::PageQuery {
 
 /// Whether a key press belongs to the element that has focus (typing in a
 /// field, or Space on a button), so the page's shortcuts leave it alone.
-fn typing_target(ev: &web_sys::KeyboardEvent, space: bool) -> bool {
+pub(super) fn typing_target(ev: &web_sys::KeyboardEvent, space: bool) -> bool {
     let Some(el) = target_element(ev) else {
         return false;
     };
@@ -94,9 +94,10 @@ pub fn Page() -> impl IntoView {
     let size = query.size.unwrap_or(5);
     let lab = Lab::new(SessionSettings { size, seed }, speed);
     provide_context(lab);
-    // A trace from another implementation, shown over the lab (which
-    // waits, paused and untouched, until the trace is closed).
-    let trace = TraceShell::new();
+    // A trace from another implementation, shown in place of the lab
+    // (which waits, paused and untouched, until the trace is closed) by
+    // the trace viewer, loaded when a trace is first opened.
+    let trace = TraceViewer::new();
     provide_context(trace);
     // Read the last visit's session before this one saves over it.
     let saved = saved_session();
@@ -124,26 +125,15 @@ pub fn Page() -> impl IntoView {
     }
     let reduced_motion = frame_loop::prefers_reduced_motion();
     frame_loop::start(move |elapsed_ms, frame_ms| {
-        if trace.shown.get_untracked() {
-            trace.frame(elapsed_ms);
-        } else {
+        if !trace.shown.get_untracked() {
             lab.frame(elapsed_ms, frame_ms);
         }
     });
 
     let in_lesson = move || lab.lesson.with_untracked(Option::is_some);
     let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
-            return;
-        }
-        if trace.shown.get_untracked() {
-            match ev.key().as_str() {
-                " " if !typing_target(&ev, true) => trace.toggle_play(),
-                "." if !typing_target(&ev, false) => trace.step_forward(),
-                "," if !typing_target(&ev, false) => trace.step_back(),
-                _ => return,
-            }
-            ev.prevent_default();
+        // While a trace is shown, the keys are the trace viewer's.
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || trace.shown.get_untracked() {
             return;
         }
         match ev.key().as_str() {
@@ -187,9 +177,8 @@ pub fn Page() -> impl IntoView {
         <p class="visually-hidden" role="status" aria-live="polite" data-testid="announcer">
             {move || lab.announcement.get()}
         </p>
-        <Show when=move || trace.shown.get()>
-            <TraceLab />
-        </Show>
+        // The trace viewer draws here (its own wasm and Leptos runtime).
+        <div id=TRACE_HOST_ID class="trace-host"></div>
         <div class="lab-screen" hidden=move || trace.shown.get()>
         <div class="sticky-top">
             <Controls />

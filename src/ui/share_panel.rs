@@ -9,7 +9,7 @@
 use super::files::{download, open_picker, storage, take_chosen};
 use super::lab::{done_text, Lab};
 use super::status_line::StatusLine;
-use super::trace::{open_trace, TraceOpener, TraceShell};
+use super::trace_opener::{TraceOpener, TraceViewer};
 use crate::app::{App, Shared};
 use crate::sim::Session;
 use crate::view::fixed;
@@ -213,9 +213,8 @@ pub fn SharePanel(
     saved: Option<(String, u64)>,
 ) -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let trace = expect_context::<TraceShell>();
+    let trace = expect_context::<TraceViewer>();
     let status = RwSignal::new(opened.unwrap_or_default());
-    let trace_status = RwSignal::new(String::new());
     let offer = RwSignal::new(saved);
     autosave(lab);
     let picker = NodeRef::<html::Input>::new();
@@ -234,9 +233,7 @@ pub fn SharePanel(
             .and_then(|d| d.files())
             .and_then(|f| f.get(0));
         match file {
-            Some(file) if crate::trace::is_trace_file_name(&file.name()) => {
-                open_trace(trace, file, trace_status)
-            }
+            Some(file) if crate::trace::is_trace_file_name(&file.name()) => trace.open(file),
             Some(file) => import(lab, file, status),
             None => status.set(
                 "Drop a session file (.json) or a trace (.ndjson) here to open it".to_string(),
@@ -273,7 +270,7 @@ pub fn SharePanel(
             />
             <p class="hint">"A link or file holds the whole run: settings, seed, every action and the current step. Drop a session file (.json) or a trace (.ndjson) here to open it."</p>
             <StatusLine text=status testid="share-status"/>
-            <TraceOpener status=trace_status />
+            <TraceOpener />
         </section>
     }
 }

@@ -31,6 +31,15 @@ async function openTrace(page, name, buffer) {
   await chooser.setFiles({ name, mimeType: 'application/x-ndjson', buffer });
 }
 
+/** The trace viewer's files the page has fetched so far (it is its own wasm, loaded on demand). */
+const viewerFiles = (page) =>
+  page.evaluate(() =>
+    performance
+      .getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname.split('/').pop())
+      .filter((name) => name.startsWith('raftlab-trace-viewer')),
+  );
+
 /** The lab, paused, with its step count: what opening a trace must not change. */
 async function pausedLab(page) {
   await button(page, 'Pause').click();
@@ -42,9 +51,15 @@ describeLab('a trace from another Raft implementation', (lab) => {
     const app = await openApp(lab, '/?speed=1', { contextOptions: { viewport: { width: 1920, height: 1080 } } });
     const { page } = app;
     const before = await pausedLab(page);
+    assert.deepEqual(await viewerFiles(page), [], 'the first load leaves the trace viewer out');
     await openTrace(page, 'example.ndjson', await readFile(ETCD));
     const summary = page.getByTestId('trace-summary');
     await summary.waitFor();
+    assert.deepEqual(
+      (await viewerFiles(page)).sort(),
+      ['raftlab-trace-viewer.js', 'raftlab-trace-viewer_bg.wasm'],
+      'opening a trace loaded the viewer',
+    );
     assert.match(
       await summary.textContent(),
       /etcd Raft trace “example\.ndjson”: 10 nodes, 4,888 events over [\d.]+ s, from 4,888 lines; no line skipped; 126 messages never received/,
@@ -88,6 +103,17 @@ describeLab('a trace from another Raft implementation', (lab) => {
     assert.equal(await event(page), 3000);
     await page.locator('.trace-line button', { hasText: /^line 2990 / }).click();
     assert.equal(await event(page), 2990);
+    // Playing moves the cursor by itself until paused.
+    await button(page, 'Play').click();
+    await page.waitForFunction(
+      () => /event 2,99[3-9]|event 3,/.test(document.querySelector('[data-testid="trace-time"]').textContent),
+    );
+    await button(page, 'Pause').click();
+    const paused = await event(page);
+    assert.ok(paused > 2992, `played on to ${paused}`);
+    await page.waitForTimeout(300);
+    assert.equal(await event(page), paused, 'paused stays put');
+    await page.locator('.trace-line button', { hasText: /^line 2990 / }).click();
 
     // The swimlane: a lane per node, arrows from sending to receipt.
     const timeline = page.getByRole('region', { name: 'Timeline' });
@@ -123,6 +149,10 @@ describeLab('a trace from another Raft implementation', (lab) => {
     await button(page, 'Close the trace').click();
     assert.equal(await page.getByTestId('trace-summary').count(), 0);
     assert.equal(await steps(page), before, 'the session did not move while the trace was open');
+    // The lab's own keys are back: `.` is one event forward of the lab.
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('.');
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="steps"]').textContent.replace(/\D/g, '')) > n, before);
     app.assertClean();
     await app.context.close();
   });

@@ -1,22 +1,79 @@
-//! A trace from another Raft implementation, opened as a read-only
-//! recorded history (issue 26): [`TraceShell`] keeps the trace read (a
-//! [`Recorded`]) and the cursor into it; `open` reads a file in pieces with
-//! a progress line (the `Open a trace` button and drop on the Share panel);
-//! `screen` draws it with the same parts as the lab: the top bar's
-//! stepping, the cluster, the swimlane, the event log, the logs, the checks
-//! and an inspector whose actions say why they are unavailable.
+//! The trace viewer: a trace from another Raft implementation, opened as a
+//! read-only recorded history (issue 26). [`TraceShell`] keeps the trace
+//! read (a [`Recorded`]) and the cursor into it; `open` reads a file in
+//! pieces with a progress line; `screen` draws it with the same parts as
+//! the lab: the top bar's stepping, the cluster, the swimlane, the event
+//! log, the logs, the checks and an inspector whose actions say why they
+//! are unavailable.
 //!
-//! While a trace is shown, the lab's own session is hidden and paused, and
-//! untouched: closing the trace brings it back as it was.
+//! This module is not part of the page's wasm: only the viewer's own,
+//! `raftlab-trace-viewer` (`src/bin/raftlab-trace-viewer.rs`), calls
+//! [`open`], so the page's build leaves all of it out and loads it when a
+//! trace is first opened (`super::trace_opener`). The viewer has its own
+//! Leptos runtime, mounted into the page's `#trace-host`, and tells the
+//! page what happens through [`ViewerReport`]s: while a trace is shown, the
+//! lab's own session is hidden and paused, and untouched: closing the trace
+//! brings it back as it was.
 
 mod open;
 mod screen;
 
-pub use open::{open_trace, TraceOpener};
-pub use screen::TraceLab;
-
 use crate::trace::Recorded;
+use crate::ui::frame_loop;
+use crate::ui::trace_opener::ViewerReport;
 use leptos::prelude::*;
+use std::cell::OnceCell;
+use wasm_bindgen::JsValue;
+
+thread_local! {
+    /// The viewer, once mounted (the first trace opened mounts it).
+    static SHELL: OnceCell<TraceShell> = const { OnceCell::new() };
+}
+
+/// Opens `file` as a trace, drawn into `host`, telling the page what
+/// happens through `reports(kind, text)` (see [`ViewerReport`]). The
+/// viewer is mounted on the first call; a later call replaces the trace
+/// shown (once the new one is read: a file that is not a trace changes
+/// nothing).
+pub fn open(file: web_sys::File, host: web_sys::HtmlElement, reports: js_sys::Function) {
+    let shell = SHELL.with(|cell| {
+        *cell.get_or_init(|| {
+            super::panic_banner::install();
+            let shell = TraceShell::new();
+            leptos::mount::mount_to(host, move || {
+                provide_context(shell);
+                listen_to_keys(shell);
+                view! {
+                    <Show when=move || shell.shown.get()>
+                        <screen::TraceLab />
+                    </Show>
+                }
+            })
+            .forget();
+            shell
+        })
+    });
+    shell.reports.set_value(Some(reports));
+    open::open_trace(shell, file);
+}
+
+/// Space plays or pauses, `.` and `,` step, while a trace is shown (the
+/// page's own keys stand aside meanwhile).
+fn listen_to_keys(shell: TraceShell) {
+    let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
+        if !shell.shown.get_untracked() || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        match ev.key().as_str() {
+            " " if !super::page::typing_target(&ev, true) => shell.toggle_play(),
+            "." if !super::page::typing_target(&ev, false) => shell.step_forward(),
+            "," if !super::page::typing_target(&ev, false) => shell.step_back(),
+            _ => return,
+        }
+        ev.prevent_default();
+    });
+    on_cleanup(move || on_key.remove());
+}
 
 /// Events per wall-clock second while a trace plays.
 const EVENTS_PER_SECOND: f64 = 8.0;
@@ -42,10 +99,14 @@ pub struct TraceShell {
     pub status: RwSignal<String>,
     /// Fractions of an event carried between frames while playing.
     carry: StoredValue<f64>,
+    /// Whether the frame loop that plays the trace is running.
+    looping: StoredValue<bool>,
+    /// The page's function for [`ViewerReport`]s.
+    reports: StoredValue<Option<js_sys::Function>, LocalStorage>,
 }
 
 impl TraceShell {
-    pub fn new() -> TraceShell {
+    fn new() -> TraceShell {
         TraceShell {
             trace: StoredValue::new_local(None),
             shown: RwSignal::new(false),
@@ -56,7 +117,21 @@ impl TraceShell {
             selected: RwSignal::new(None),
             status: RwSignal::new(String::new()),
             carry: StoredValue::new(0.0),
+            looping: StoredValue::new(false),
+            reports: StoredValue::new_local(None),
         }
+    }
+
+    /// Tells the page `report`.
+    fn report(&self, report: ViewerReport) {
+        let (kind, text) = report.parts();
+        self.reports.with_value(|f| {
+            if let Some(f) = f {
+                if let Err(e) = f.call2(&JsValue::NULL, &kind.into(), &text.into()) {
+                    web_sys::console::error_2(&"Raftlab: the page refused a report".into(), &e);
+                }
+            }
+        });
     }
 
     /// Reads the trace on screen, if there is one.
@@ -75,6 +150,7 @@ impl TraceShell {
         self.selected.set(None);
         self.number.update(|n| *n += 1);
         self.shown.set(true);
+        self.report(ViewerReport::Shown);
     }
 
     /// Closes the trace: the lab's session is shown again as it was.
@@ -82,6 +158,7 @@ impl TraceShell {
         self.shown.set(false);
         self.playing.set(false);
         self.trace.set_value(None);
+        self.report(ViewerReport::Closed);
     }
 
     /// Moves the cursor to `to` (clamped to the trace).
@@ -136,10 +213,33 @@ impl TraceShell {
         }
         self.carry.set_value(0.0);
         self.playing.set(playing);
+        if playing && !self.looping.get_value() {
+            self.play_loop();
+        }
+    }
+
+    /// Runs a frame loop that plays the trace until it is paused or
+    /// closed (one loop at most: pausing and playing again within a frame
+    /// keeps the one running).
+    fn play_loop(&self) {
+        let shell = *self;
+        shell.looping.set_value(true);
+        let mut last = frame_loop::wall_ms();
+        frame_loop::start_while(move || {
+            let keep_going = shell.playing.get_untracked() && shell.shown.get_untracked();
+            if keep_going {
+                let now = frame_loop::wall_ms();
+                shell.frame((now - last).clamp(0.0, frame_loop::MAX_FRAME_MS));
+                last = now;
+            } else {
+                shell.looping.set_value(false);
+            }
+            keep_going
+        });
     }
 
     /// One animation frame: while playing, the events due in `elapsed_ms`.
-    pub fn frame(&self, elapsed_ms: f64) {
+    fn frame(&self, elapsed_ms: f64) {
         if !self.playing.get_untracked() {
             return;
         }

@@ -1,14 +1,14 @@
-//! `Open a trace`: reads a trace file in pieces, saying how far it got, and
+//! Opening a trace: reads the file in pieces, saying how far it got, and
 //! shows it, or says what is wrong with it (the line and why) and leaves
-//! everything as it was.
+//! everything as it was. What it says goes to the page's status line under
+//! `Open a trace`.
 
 use super::TraceShell;
 use crate::trace::Recording;
-use crate::ui::files::{open_picker, take_chosen};
 use crate::ui::frame_loop::next_task;
-use crate::ui::status_line::StatusLine;
+use crate::ui::trace_opener::ViewerReport;
 use crate::view::fixed;
-use leptos::{html, prelude::*, task::spawn_local};
+use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -25,12 +25,13 @@ fn mb(bytes: f64) -> String {
     format!("{} MB", fixed(bytes / 1_000_000.0, 1))
 }
 
-/// Reads `file` as a trace and shows it, reporting into `status`.
-pub fn open_trace(shell: TraceShell, file: web_sys::File, status: RwSignal<String>) {
+/// Reads `file` as a trace and shows it, saying how it went.
+pub fn open_trace(shell: TraceShell, file: web_sys::File) {
+    let status = move |text: String| shell.report(ViewerReport::Status(text));
     let name = file.name();
     let size = file.size();
     if size > MAX_TRACE_BYTES {
-        status.set(format!(
+        status(format!(
             "“{name}” is {}; the page opens traces up to {} (check a larger one with raftlab-trace check, which streams any size). Nothing was changed.",
             mb(size),
             mb(MAX_TRACE_BYTES)
@@ -43,25 +44,25 @@ pub fn open_trace(shell: TraceShell, file: web_sys::File, status: RwSignal<Strin
         while at < size {
             let end = (at + PIECE_BYTES).min(size);
             if size > PIECE_BYTES {
-                status.set(format!("Reading “{name}”: {} of {}…", mb(at), mb(size)));
+                status(format!("Reading “{name}”: {} of {}…", mb(at), mb(size)));
                 next_task().await;
             }
             let piece = match read_piece(&file, at, end).await {
                 Some(piece) => piece,
                 None => {
-                    status.set(format!("“{name}” could not be read. Nothing was changed."));
+                    status(format!("“{name}” could not be read. Nothing was changed."));
                     return;
                 }
             };
             if let Err(e) = recording.feed(&piece) {
-                status.set(refusal(&name, &e.to_string()));
+                status(refusal(&name, &e.to_string()));
                 return;
             }
             at = end;
         }
         match recording.finish() {
             Ok(trace) => {
-                status.set(crate::ui::lab::done_text(&format!(
+                status(crate::ui::lab::done_text(&format!(
                     "Opened “{name}” ({}): close it to come back to your session",
                     mb(size)
                 )));
@@ -70,7 +71,7 @@ pub fn open_trace(shell: TraceShell, file: web_sys::File, status: RwSignal<Strin
                     w.scroll_to_with_x_and_y(0.0, 0.0);
                 }
             }
-            Err(e) => status.set(refusal(&name, &e.to_string())),
+            Err(e) => status(refusal(&name, &e.to_string())),
         }
     });
 }
@@ -86,38 +87,4 @@ async fn read_piece(file: &web_sys::File, start: f64, end: f64) -> Option<Vec<u8
     let buffer = JsFuture::from(blob.array_buffer()).await.ok()?;
     let buffer = buffer.dyn_into::<js_sys::ArrayBuffer>().ok()?;
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-/// The `Open a trace` button, its file picker and its status line (the
-/// Share panel also hands it trace files dropped on it).
-#[component]
-pub fn TraceOpener(
-    /// What the last opening said.
-    status: RwSignal<String>,
-) -> impl IntoView {
-    let shell = expect_context::<TraceShell>();
-    let picker = NodeRef::<html::Input>::new();
-    let pick = move |_| open_picker(picker);
-    let on_file = move |ev: leptos::ev::Event| {
-        if let Some(file) = take_chosen(&ev) {
-            open_trace(shell, file, status);
-        }
-    };
-    view! {
-        <div class="trace-opener">
-            <button type="button" on:click=pick>"Open a trace"</button>
-            <input
-                type="file"
-                accept=".ndjson,.jsonl,.log,.trace,.txt,application/x-ndjson"
-                class="visually-hidden"
-                tabindex="-1"
-                aria-hidden="true"
-                data-testid="trace-picker"
-                node_ref=picker
-                on:change=on_file
-            />
-            <p class="hint">"A trace from another Raft: etcd's trace ndjson or the Raftlab trace format (docs/TRACE-FORMAT.md). Opened read-only, to step through and check."</p>
-            <StatusLine text=status testid="trace-status"/>
-        </div>
-    }
 }
