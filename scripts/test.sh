@@ -32,9 +32,10 @@ step() {
 }
 
 # Prints every file of the release build with its size and gzip -9 size, and
-# the totals.
+# the totals: the page's own code, and the trace viewer's, which the page
+# fetches only when a trace is opened.
 dist_sizes() {
-  local file bytes gz all=0 all_gz=0 code=0 code_gz=0
+  local file bytes gz all=0 all_gz=0 code=0 code_gz=0 viewer_gz=0
   printf '%-48s %10s %10s\n' "$test_dist/" "bytes" "gzip -9"
   while IFS= read -r file; do
     bytes=$(wc -c <"$test_dist/$file")
@@ -43,12 +44,13 @@ dist_sizes() {
     all=$((all + bytes))
     all_gz=$((all_gz + gz))
     case "$file" in
+      raftlab-trace-viewer*) viewer_gz=$((viewer_gz + gz)) ;;
       *.html | *.css | *.js | *.wasm) code=$((code + bytes)); code_gz=$((code_gz + gz)) ;;
     esac
   done < <(cd "$test_dist" && find . -type f | sed 's|^\./||' | LC_ALL=C sort)
   printf '%-48s %10d %10d\n' "total" "$all" "$all_gz"
-  awk -v a="$all_gz" -v c="$code" -v cg="$code_gz" 'BEGIN {
-    printf "release build gzip total: %d bytes (%.1f KiB); the page itself (html, css, js, wasm): %d bytes, %d bytes gzip (%.1f KiB)\n", a, a / 1024, c, cg, cg / 1024
+  awk -v a="$all_gz" -v c="$code" -v cg="$code_gz" -v v="$viewer_gz" 'BEGIN {
+    printf "release build gzip total: %d bytes (%.1f KiB); the page itself (html, css, js, wasm): %d bytes, %d bytes gzip (%.1f KiB); the trace viewer, fetched when a trace is opened: %d bytes gzip\n", a, a / 1024, c, cg, cg / 1024, v
   }'
 }
 
