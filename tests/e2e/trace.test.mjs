@@ -3,7 +3,9 @@
 // `Open a trace`, stepped, checked clean; the same file with one line made
 // into a second leader of a term, reported at that line; the Raftlab
 // format dropped on the Share panel; bad files refused next to the button
-// with the lab's session untouched.
+// with the lab's session untouched. The trace viewer is its own wasm: the
+// first load leaves it out, the first `Open a trace` fetches it, and a
+// failure to fetch it is said next to the button.
 import assert from 'node:assert/strict';
 import { mkdtemp, open as openFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -244,6 +246,34 @@ describeLab('a trace from another Raft implementation', (lab) => {
       assert.equal(await steps(page), before, `${name}: the session is unchanged`);
     }
     app.assertClean();
+    await app.context.close();
+  });
+
+  test('when the trace viewer cannot be fetched, Open a trace says so, changes nothing, and works once it can', T, async () => {
+    const app = await openApp(lab, '/?speed=1');
+    const { page } = app;
+    const before = await pausedLab(page);
+    const status = page.getByTestId('trace-status');
+    await page.route('**/raftlab-trace-viewer.js', (route) => route.fulfill({ status: 503, body: 'try later' }));
+    await openTrace(page, 'example.raftlab.ndjson', await readFile(RAFTLAB));
+    await status.filter({ hasText: 'could not be loaded' }).waitFor();
+    assert.match(await status.textContent(), /^The trace viewer could not be loaded \(.+\)\. Nothing was changed\.$/);
+    assert.equal(await page.getByTestId('trace-summary').count(), 0, 'no trace shown');
+    assert.equal(await steps(page), before, 'the session is unchanged');
+    assert.ok(await button(page, 'Play').isVisible(), 'the lab is still on screen');
+    // The host answers again: the same button opens the trace.
+    await page.unroute('**/raftlab-trace-viewer.js');
+    await openTrace(page, 'example.raftlab.ndjson', await readFile(RAFTLAB));
+    await page.getByTestId('trace-summary').waitFor();
+    assert.match(await page.getByTestId('trace-summary').textContent(), /3 nodes, 67 events/);
+    await button(page, 'Close the trace').click();
+    assert.equal(await steps(page), before);
+    // The one failure provoked (Chromium reports the 503, then the import it
+    // abandoned), and nothing else.
+    const problems = app.problems.splice(0);
+    assert.ok(problems.some((p) => /^HTTP 503 for .*\/raftlab-trace-viewer\.js$/.test(p)), problems.join('\n'));
+    assert.deepEqual(problems.filter((p) => !/\/raftlab-trace-viewer\.js\b/.test(p)), [], 'no other failed request');
+    app.assertClean({ allow: [/503|raftlab-trace-viewer/] });
     await app.context.close();
   });
 });
