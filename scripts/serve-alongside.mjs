@@ -13,7 +13,9 @@
 //    test build in a browser, saving a screenshot to test-artifacts/.
 // 3. Checks trunk serve did not rebuild, dist/ is byte for byte the same,
 //    the test build has no live-reload script, and the served lab still
-//    works (a leader on screen, no console error; screenshot).
+//    works (a leader on screen, a trace opened with `Open a trace`, which
+//    fetches the trace viewer from trunk serve; no console error;
+//    screenshot).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -71,14 +73,26 @@ function run(command) {
   if (out.status !== 0) throw new Error(`\`${command}\` exited ${out.status}:\n${out.stderr.slice(-3000)}`);
 }
 
-/** Opens `url` and waits for a leader; console errors, and a screenshot saved as `shot`. */
-async function leaderShown(browser, url, shot) {
+/**
+ * Opens `url` and waits for a leader (and, with `trace`, opens the Raftlab
+ * example trace and closes it); console errors, and a screenshot saved as `shot`.
+ */
+async function leaderShown(browser, url, shot, { trace = false } = {}) {
   const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const errors = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(url);
   await page.waitForSelector('[data-testid="node"][data-role="leader"]', { timeout: 30_000 });
+  if (trace) {
+    const [chooser] = await Promise.all([
+      page.waitForEvent('filechooser'),
+      page.getByRole('button', { name: 'Open a trace', exact: true }).click(),
+    ]);
+    await chooser.setFiles(path.join(ROOT, 'docs', 'example.raftlab.ndjson'));
+    await page.getByTestId('trace-summary').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Close the trace', exact: true }).click();
+  }
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, shot) });
   await page.close();
@@ -135,11 +149,11 @@ try {
   const changed = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f));
   if (builds(log) !== servedBuilds) fail(`trunk serve rebuilt ${builds(log) - servedBuilds} time(s) while the tests ran:\n${log.slice(-3000)}`);
   if (changed.length) fail(`dist/ changed while the tests ran: ${changed.join(', ')}`);
-  const servedErrors = await leaderShown(browser, `http://127.0.0.1:${port}/?speed=1`, 'serve-alongside-served-lab.png');
+  const servedErrors = await leaderShown(browser, `http://127.0.0.1:${port}/?speed=1`, 'serve-alongside-served-lab.png', { trace: true });
   if (servedErrors.length) fail(`the served lab logged console errors afterwards: ${servedErrors.join('; ')}`);
   if (!process.exitCode) {
     console.log(
-      `serve-alongside: [${since()}] ok: trunk serve did not rebuild (${servedBuilds} build${servedBuilds === 1 ? '' : 's'}), dist/ unchanged (${after.size} files), no live-reload script in the test build, the served lab still elects a leader (test-artifacts/serve-alongside-served-lab.png)`,
+      `serve-alongside: [${since()}] ok: trunk serve did not rebuild (${servedBuilds} build${servedBuilds === 1 ? '' : 's'}), dist/ unchanged (${after.size} files), no live-reload script in the test build, the served lab still elects a leader and opens a trace (test-artifacts/serve-alongside-served-lab.png)`,
     );
   }
 } catch (err) {
