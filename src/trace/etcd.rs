@@ -9,7 +9,7 @@
 //! are skipped and counted. The trace gives no entry's term.
 
 use super::{
-    line_text, NodeNames, NodeState, TraceError, TraceEvent, TraceMessage, TraceRole, TraceWhat,
+    json_line, NodeNames, NodeState, TraceError, TraceEvent, TraceMessage, TraceRole, TraceWhat,
 };
 use serde::Deserialize;
 
@@ -74,17 +74,10 @@ impl EtcdReader {
     /// or `None` for a line that is not one (blank, or a log record of
     /// another kind).
     pub fn read(&mut self, bytes: &[u8]) -> Result<Option<TraceEvent>, TraceError> {
-        self.lines += 1;
-        let line = self.lines;
-        let text = line_text(bytes, line)?;
-        if text.trim().is_empty() {
-            self.blank += 1;
+        let Some((line, record)) = json_line::<Record>(bytes, &mut self.lines, &mut self.blank)?
+        else {
             return Ok(None);
-        }
-        let record: Record = serde_json::from_str(text).map_err(|e| TraceError::Malformed {
-            line,
-            why: e.to_string(),
-        })?;
+        };
         if record.tag.as_deref() != Some("trace") {
             self.skipped += 1;
             return Ok(None);

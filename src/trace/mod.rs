@@ -226,9 +226,32 @@ impl fmt::Display for TraceError {
 
 impl std::error::Error for TraceError {}
 
+/// What both readers do first with a line (its bytes, without the line
+/// break): count it in `lines`, count it in `blank` and give `None` if it is
+/// blank, or parse it as one JSON value `T`, given with its line number.
+fn json_line<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    lines: &mut u64,
+    blank: &mut u64,
+) -> Result<Option<(u64, T)>, TraceError> {
+    *lines += 1;
+    let line = *lines;
+    let text = line_text(bytes, line)?;
+    if text.trim().is_empty() {
+        *blank += 1;
+        return Ok(None);
+    }
+    serde_json::from_str(text)
+        .map(|value| Some((line, value)))
+        .map_err(|e| TraceError::Malformed {
+            line,
+            why: e.to_string(),
+        })
+}
+
 /// Splits `bytes` (a whole line, without its line break) into text, or says
 /// why it is not a trace line.
-pub fn line_text(bytes: &[u8], line: u64) -> Result<&str, TraceError> {
+fn line_text(bytes: &[u8], line: u64) -> Result<&str, TraceError> {
     if bytes.len() > MAX_LINE_BYTES {
         return Err(TraceError::TooLong {
             line,

@@ -17,7 +17,7 @@
 //! one term" can be checked.
 
 use super::{
-    line_text, NodeNames, NodeState, TraceError, TraceEvent, TraceMessage, TraceNode, TraceRole,
+    json_line, NodeNames, NodeState, TraceError, TraceEvent, TraceMessage, TraceNode, TraceRole,
     TraceWhat,
 };
 use serde::Deserialize;
@@ -82,17 +82,9 @@ impl RaftlabReader {
     /// Reads the next line (its bytes, without the line break): an event,
     /// or `None` for a blank line.
     pub fn read(&mut self, bytes: &[u8]) -> Result<Option<TraceEvent>, TraceError> {
-        self.lines += 1;
-        let line = self.lines;
-        let text = line_text(bytes, line)?;
-        if text.trim().is_empty() {
-            self.blank += 1;
+        let Some((line, l)) = json_line::<Line>(bytes, &mut self.lines, &mut self.blank)? else {
             return Ok(None);
-        }
-        let l: Line = serde_json::from_str(text).map_err(|e| TraceError::Malformed {
-            line,
-            why: e.to_string(),
-        })?;
+        };
         let missing = |field| TraceError::Missing { line, field };
         let invalid = |why: String| TraceError::Invalid { line, why };
         let ev = l.ev.as_deref().ok_or(missing("ev"))?;
